@@ -1,0 +1,54 @@
+import type { ErrorCode } from '../../signaling/protocol/index.js';
+import type { MessageKey } from './i18n/i18n.js';
+
+/**
+ * Failures that only the client can detect: no answer, no socket, a server
+ * answer that does not parse, or a camera/mic problem.
+ */
+export type ClientErrorCode =
+  | 'TIMEOUT'
+  | 'NETWORK'
+  | 'BAD_RESPONSE'
+  | 'MEDIA_DENIED'
+  | 'MEDIA_NOT_FOUND'
+  | 'MEDIA_IN_USE'
+  | 'MEDIA_UNSUPPORTED'
+  | 'MEDIA_FAILED';
+
+/** The one error type the client throws on purpose; the UI switches on `code`. */
+export class GuichetError extends Error {
+  readonly code: ErrorCode | ClientErrorCode;
+
+  constructor(code: ErrorCode | ClientErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'GuichetError';
+    this.code = code;
+  }
+}
+
+/** Codes that have their own sentence; every other one gets the generic message. */
+const EXPLAINED: Partial<Record<ErrorCode | ClientErrorCode, MessageKey>> = {
+  WRONG_PASSWORD: 'error.WRONG_PASSWORD',
+  ROOM_NOT_FOUND: 'error.ROOM_NOT_FOUND',
+  INVALID_PAYLOAD: 'error.INVALID_PAYLOAD',
+  ROOM_CLOSED: 'error.ROOM_CLOSED',
+  SHUTTING_DOWN: 'error.SHUTTING_DOWN',
+  PROTOCOL_VERSION: 'error.PROTOCOL_VERSION',
+  TIMEOUT: 'error.TIMEOUT',
+  NETWORK: 'error.NETWORK',
+  MEDIA_DENIED: 'error.MEDIA_DENIED',
+  MEDIA_NOT_FOUND: 'error.MEDIA_NOT_FOUND',
+  MEDIA_IN_USE: 'error.MEDIA_IN_USE',
+  MEDIA_UNSUPPORTED: 'error.MEDIA_UNSUPPORTED',
+  MEDIA_FAILED: 'error.MEDIA_FAILED',
+};
+
+export function errorCodeOf(error: unknown): ErrorCode | ClientErrorCode | undefined {
+  return error instanceof GuichetError ? error.code : undefined;
+}
+
+/** The message to show for any thrown value; internals never reach the user. */
+export function errorMessageKey(error: unknown): MessageKey {
+  const code = errorCodeOf(error);
+  return (code && EXPLAINED[code]) || 'error.generic';
+}

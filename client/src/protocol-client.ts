@@ -1,0 +1,197 @@
+import { io, type Socket } from 'socket.io-client';
+import {
+  PROTOCOL_VERSION,
+  type RequestName,
+  type RequestPayload,
+  type RequestResults,
+  type ServerEventName,
+  type ServerEvents,
+} from '../../signaling/protocol/index.js';
+import { GuichetError } from './errors.js';
+import { AckSchema, ConnectErrorDataSchema, EVENT_SCHEMAS, RESULT_SCHEMAS } from './wire.js';
+
+/*
+ * The signaling client: one socket, typed requests, parsed events. No DOM,
+ * no media: call.ts drives it, and a test can drive it with a fake socket.
+ */
+
+// Everything from the server is `unknown` until a schema in wire.ts says otherwise.
+interface ListenEvents {
+  [event: string]: (payload: unknown) => void;
+}
+interface EmitEvents {
+  [event: string]: (payload: unknown, ack: (answer: unknown) => void) => void;
+}
+export type GuichetSocket = Socket<ListenEvents, EmitEvents>;
+
+export const REQUEST_TIMEOUT_MS = 10_000;
+const CONNECT_TIMEOUT_MS = 10_000;
+
+export interface ConnectOptions {
+  /** Same origin when omitted, which is how the server serves the page. */
+  url?: string;
+  timeoutMs?: number;
+  /** Tests inject a fake; production uses socket.io-client. */
+  createSocket?: (url: string | undefined, timeoutMs: number) => GuichetSocket;
+}
+
+function defaultSocket(url: string | undefined, timeoutMs: number): GuichetSocket {
+  const options = {
+    path: '/socket.io',
+    auth: { protocolVersion: PROTOCOL_VERSION },
+    // A new socket is a new, unjoined peer for the server: reconnecting the
+    // socket silently would leave a call that looks alive but isn't. The app
+    // rejoins explicitly instead (see ui/app.ts).
+    reconnection: false,
+    timeout: timeoutMs,
+  };
+  return url === undefined ? io(options) : io(url, options);
+}
+
+export type DisconnectHandler = (reason: string) => void;
+
+export class ProtocolClient {
+  private closed = false;
+  private readonly pending = new Set<(error: Error) => void>();
+  private readonly disconnectHandlers = new Set<DisconnectHandler>();
+
+  private constructor(private readonly socket: GuichetSocket) {
+    socket.on('disconnect', (reason: unknown) => {
+      if (this.closed) return;
+      this.closed = true;
+      this.failPending(new GuichetError('NETWORK', `socket disconnected: ${String(reason)}`));
+      for (const handler of [...this.disconnectHandlers]) handler(String(reason));
+    });
+  }
+
+  /** Resolves once the handshake is accepted; rejects with the server's refusal code. */
+  static connect(options: ConnectOptions = {}): Promise<ProtocolClient> {
+    const timeoutMs = options.timeoutMs ?? CONNECT_TIMEOUT_MS;
+    const socket = (options.createSocket ?? defaultSocket)(options.url, timeoutMs);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        cleanup();
+        socket.disconnect();
+        reject(new GuichetError('TIMEOUT', 'socket connection timed out'));
+      }, timeoutMs);
+      const onConnect = (): void => {
+        cleanup();
+        resolve(new ProtocolClient(socket));
+      };
+      const onError = (error: unknown): void => {
+        cleanup();
+        socket.disconnect();
+        reject(connectErrorToGuichetError(error));
+      };
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        socket.off('connect', onConnect);
+        socket.off('connect_error', onError);
+      };
+      socket.on('connect', onConnect);
+      socket.on('connect_error', onError);
+    });
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Sends one request and resolves with its parsed result, or rejects with its error code. */
+  request<N extends RequestName>(
+    name: N,
+    payload: RequestPayload<N>,
+    timeoutMs = REQUEST_TIMEOUT_MS,
+  ): Promise<RequestResults[N]> {
+    return new Promise<RequestResults[N]>((resolve, reject) => {
+      if (this.closed) {
+        reject(new GuichetError('NETWORK', `cannot send ${name}: socket closed`));
+        return;
+      }
+      const fail = (error: Error): void => {
+        clearTimeout(timer);
+        this.pending.delete(fail);
+        reject(error);
+      };
+      const timer = setTimeout(
+        () => fail(new GuichetError('TIMEOUT', `${name}: no answer within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      this.pending.add(fail);
+      this.socket.emit(name, payload, (answer: unknown) => {
+        if (!this.pending.has(fail)) return; // already timed out or closed
+        clearTimeout(timer);
+        this.pending.delete(fail);
+        try {
+          resolve(parseAnswer(name, answer));
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
+  }
+
+  /** Subscribes to a server event; payloads that do not parse are dropped. */
+  on<E extends ServerEventName>(event: E, handler: (payload: ServerEvents[E]) => void): () => void {
+    const listener = (raw: unknown): void => {
+      const parsed = EVENT_SCHEMAS[event].safeParse(raw);
+      if (parsed.success) handler(parsed.data);
+      else console.warn(`guichet: dropped malformed ${event} event`, parsed.error.issues);
+    };
+    // Widened to string: no server event is named like socket.io's reserved ones.
+    const name: string = event;
+    this.socket.on(name, listener);
+    return () => {
+      this.socket.off(name, listener);
+    };
+  }
+
+  /** Called once if the socket drops without close() having been called. */
+  onDisconnect(handler: DisconnectHandler): () => void {
+    this.disconnectHandlers.add(handler);
+    return () => {
+      this.disconnectHandlers.delete(handler);
+    };
+  }
+
+  /** Idempotent. Pending requests reject with NETWORK; disconnect handlers are not called. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.disconnectHandlers.clear();
+    this.failPending(new GuichetError('NETWORK', 'client closed'));
+    this.socket.removeAllListeners();
+    this.socket.disconnect();
+  }
+
+  private failPending(error: Error): void {
+    for (const fail of [...this.pending]) fail(error);
+  }
+}
+
+function parseAnswer<N extends RequestName>(name: N, answer: unknown): RequestResults[N] {
+  const envelope = AckSchema.safeParse(answer);
+  if (!envelope.success) {
+    throw new GuichetError('BAD_RESPONSE', `${name}: answer is not an ack envelope`);
+  }
+  if (!envelope.data.ok) {
+    const { code, message } = envelope.data.error;
+    throw new GuichetError(code, `${name}: ${message}`);
+  }
+  const result = RESULT_SCHEMAS[name].safeParse(envelope.data.data);
+  if (!result.success) {
+    throw new GuichetError('BAD_RESPONSE', `${name}: malformed result`, { cause: result.error });
+  }
+  return result.data;
+}
+
+function connectErrorToGuichetError(error: unknown): GuichetError {
+  // socket.io puts the server's refusal in `err.data`; anything else is the network.
+  const data: unknown =
+    typeof error === 'object' && error !== null && 'data' in error ? error.data : undefined;
+  const refusal = ConnectErrorDataSchema.safeParse(data);
+  if (refusal.success) {
+    return new GuichetError(refusal.data.code, 'server refused the connection', { cause: error });
+  }
+  return new GuichetError('NETWORK', 'cannot reach the server', { cause: error });
+}

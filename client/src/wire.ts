@@ -1,0 +1,152 @@
+import { z } from 'zod';
+import {
+  DtlsParametersSchema,
+  ERROR_CODES,
+  MediaIdSchema,
+  MediaKindSchema,
+  MediaSourceSchema,
+  PeerIdSchema,
+  RtpCapabilitiesSchema,
+  RtpParametersSchema,
+  type ErrorBody,
+  type PeerInfo,
+  type ProducerInfo,
+  type RequestResults,
+  type ServerEvents,
+  type TransportOptions,
+} from '../../signaling/protocol/index.js';
+
+/*
+ * Parsers for what the server sends. The protocol declares results and events
+ * as TypeScript interfaces only, so these schemas are assembled from its
+ * building blocks (RtpCapabilitiesSchema, RtpParametersSchema, ids, ...) and
+ * each is annotated with the protocol's own type: if the protocol changes a
+ * shape, this file stops compiling instead of drifting.
+ *
+ * Objects are not strict: a newer server may add fields, and zod drops them.
+ * (These belong in signaling/protocol next to the request schemas; until they
+ * move there, the client is the only one that needs them.)
+ */
+
+// An unknown code from a newer server still shows the generic message.
+const ErrorCodeSchema = z.enum(ERROR_CODES).catch('INTERNAL');
+
+const ErrorBodySchema: z.ZodType<ErrorBody> = z.object({
+  code: ErrorCodeSchema,
+  message: z.string().max(1024),
+});
+
+export const AckSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), data: z.unknown() }),
+  z.object({ ok: z.literal(false), error: ErrorBodySchema }),
+]);
+
+const ProducerInfoSchema: z.ZodType<ProducerInfo> = z.object({
+  producerId: MediaIdSchema,
+  kind: MediaKindSchema,
+  source: MediaSourceSchema,
+  paused: z.boolean(),
+});
+
+const RoleSchema = z.enum(['host', 'guest']);
+
+const PeerInfoSchema: z.ZodType<PeerInfo> = z.object({
+  peerId: PeerIdSchema,
+  displayName: z.string().max(256),
+  role: RoleSchema,
+  producers: z.array(ProducerInfoSchema).max(16),
+});
+
+const IceParametersSchema = z.object({
+  usernameFragment: z.string().max(256),
+  password: z.string().max(256),
+  iceLite: z.boolean().optional(),
+});
+
+const TransportOptionsSchema: z.ZodType<TransportOptions> = z.object({
+  id: MediaIdSchema,
+  iceParameters: IceParametersSchema,
+  iceCandidates: z
+    .array(
+      z.object({
+        foundation: z.string().max(64),
+        priority: z.number().int().nonnegative(),
+        address: z.string().max(256),
+        ip: z.string().max(256).optional(),
+        protocol: z.enum(['udp', 'tcp']),
+        port: z.number().int().min(0).max(65535),
+        type: z.enum(['host', 'srflx', 'prflx', 'relay']),
+        tcpType: z.enum(['active', 'passive', 'so']).optional(),
+      }),
+    )
+    .max(32),
+  dtlsParameters: DtlsParametersSchema,
+  sctpParameters: z
+    .object({
+      port: z.number().int(),
+      OS: z.number().int(),
+      MIS: z.number().int(),
+      maxMessageSize: z.number().int(),
+    })
+    .optional(),
+});
+
+const Empty = z.unknown().transform((): Record<string, never> => ({}));
+
+/** One parser per request: the ack's `data` goes through it before anyone reads it. */
+export const RESULT_SCHEMAS: { [N in keyof RequestResults]: z.ZodType<RequestResults[N]> } = {
+  join: z.object({
+    peerId: PeerIdSchema,
+    role: RoleSchema,
+    routerRtpCapabilities: RtpCapabilitiesSchema,
+    peers: z.array(PeerInfoSchema).max(256),
+    iceServers: z
+      .array(
+        z.object({
+          urls: z.array(z.string().max(512)).max(8),
+          username: z.string().max(512).optional(),
+          credential: z.string().max(512).optional(),
+        }),
+      )
+      .max(8),
+  }),
+  routerCapabilities: z.object({ routerRtpCapabilities: RtpCapabilitiesSchema }),
+  createTransport: TransportOptionsSchema,
+  connectTransport: Empty,
+  restartIce: z.object({ iceParameters: IceParametersSchema }),
+  produce: z.object({ producerId: MediaIdSchema }),
+  pauseProducer: Empty,
+  resumeProducer: Empty,
+  closeProducer: Empty,
+  consume: z.object({
+    consumerId: MediaIdSchema,
+    producerId: MediaIdSchema,
+    peerId: z.string().min(1).max(64),
+    kind: MediaKindSchema,
+    rtpParameters: RtpParametersSchema,
+    source: MediaSourceSchema,
+  }),
+  resumeConsumer: Empty,
+  setPreferredLayers: Empty,
+  leave: Empty,
+};
+
+const PeerAndProducer = z.object({ peerId: PeerIdSchema, producerId: MediaIdSchema });
+
+/** One parser per server event; a payload that fails is dropped, never half-used. */
+export const EVENT_SCHEMAS: { [E in keyof ServerEvents]: z.ZodType<ServerEvents[E]> } = {
+  peerJoined: z.object({ peer: PeerInfoSchema }),
+  peerLeft: z.object({ peerId: PeerIdSchema }),
+  newProducer: z.object({ peerId: PeerIdSchema, producer: ProducerInfoSchema }),
+  producerPaused: PeerAndProducer,
+  producerResumed: PeerAndProducer,
+  producerClosed: PeerAndProducer,
+  consumerClosed: z.object({ consumerId: MediaIdSchema }),
+  activeSpeaker: z.object({ peerId: PeerIdSchema.nullable() }),
+  roomClosed: z.object({ reason: z.enum(['media-failure', 'ended', 'server-shutdown']) }),
+  reconnect: z.object({ afterMs: z.number().int().nonnegative().max(600_000) }),
+  kicked: z.object({ code: ErrorCodeSchema, message: z.string().max(1024) }),
+};
+
+/** What a `connect_error` carries when the server refuses the handshake. */
+export const ConnectErrorDataSchema = z.object({ code: ErrorCodeSchema });

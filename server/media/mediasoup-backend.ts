@@ -1,0 +1,56 @@
+import type { Logger } from 'pino';
+import type { MediaBackend, MediaHealth, MediaRoom, MediaRoomListener } from '../../signaling/rooms/media-port.js';
+import type { RoomId } from '../../signaling/protocol/index.js';
+import { ROUTER_MEDIA_CODECS } from './codecs.js';
+import { MediasoupRoom } from './mediasoup-room.js';
+import { WorkerPool, type WorkerPoolOptions } from './worker-pool.js';
+
+/**
+ * The MediaBackend the server runs with: a worker pool, one router per room
+ * on the least-loaded worker. When a worker dies only its rooms fail.
+ */
+export class MediasoupBackend implements MediaBackend {
+  readonly #pool: WorkerPool;
+  readonly #rooms = new Set<MediasoupRoom>();
+
+  private constructor(pool: WorkerPool) {
+    this.#pool = pool;
+    pool.onWorkerDeath((slot) => {
+      for (const room of [...this.#rooms]) {
+        if (room.runsOn(slot)) room.workerDied();
+      }
+    });
+  }
+
+  static async create(options: WorkerPoolOptions, log: Logger): Promise<MediasoupBackend> {
+    return new MediasoupBackend(await WorkerPool.create(options, log.child({ component: 'media' })));
+  }
+
+  async openRoom(roomId: RoomId, listener: MediaRoomListener, log: Logger): Promise<MediaRoom> {
+    const slot = this.#pool.leastLoaded();
+    const room = await MediasoupRoom.create(slot, ROUTER_MEDIA_CODECS, listener, log, (closed) =>
+      this.#rooms.delete(closed),
+    );
+    this.#rooms.add(room);
+    log.debug({ roomId, worker: slot.index }, 'router opened');
+    return room;
+  }
+
+  health(): MediaHealth {
+    return {
+      workersAlive: this.#pool.alive,
+      workersTotal: this.#pool.total,
+      workerBin: process.env['MEDIASOUP_WORKER_BIN'] ?? null,
+    };
+  }
+
+  /** Worker pids, for fault-injection tests and the metrics endpoint. */
+  workerPids(): number[] {
+    return this.#pool.pids;
+  }
+
+  async close(): Promise<void> {
+    this.#rooms.clear();
+    this.#pool.close();
+  }
+}

@@ -1,0 +1,256 @@
+import type { types } from 'mediasoup';
+import type { Logger } from 'pino';
+import { AppError, NotFoundError } from '../../signaling/errors.js';
+import type {
+  ConsumeParams,
+  MediaRoom,
+  MediaRoomListener,
+  ProduceParams,
+} from '../../signaling/rooms/media-port.js';
+import {
+  MediaSourceSchema,
+  PeerIdSchema,
+  RtpCapabilitiesSchema,
+  type ConsumerOptions,
+  type DtlsParameters,
+  type PeerId,
+  type RtpCapabilities,
+  type TransportOptions,
+} from '../../signaling/protocol/index.js';
+import { PeerMedia } from './peer-media.js';
+import type { WorkerSlot } from './worker-pool.js';
+
+/** Starting send estimate: high enough that video doesn't start at thumbnail size. */
+const INITIAL_OUTGOING_BITRATE = 1_000_000;
+
+/**
+ * One room's router on one worker. Every object is tagged with its owner's
+ * peerId so a peer can only touch what it created, and closing a peer closes
+ * exactly its transports (and with them its producers and consumers).
+ */
+export class MediasoupRoom implements MediaRoom {
+  readonly rtpCapabilities: RtpCapabilities;
+  readonly #router: types.Router;
+  readonly #slot: WorkerSlot;
+  readonly #speaker: types.ActiveSpeakerObserver;
+  readonly #listener: MediaRoomListener;
+  readonly #log: Logger;
+  readonly #peers = new Map<PeerId, PeerMedia>();
+  readonly #onClosed: (room: MediasoupRoom) => void;
+  #closed = false;
+
+  private constructor(
+    slot: WorkerSlot,
+    router: types.Router,
+    speaker: types.ActiveSpeakerObserver,
+    listener: MediaRoomListener,
+    log: Logger,
+    onClosed: (room: MediasoupRoom) => void,
+  ) {
+    this.#onClosed = onClosed;
+    this.#slot = slot;
+    this.#router = router;
+    this.#speaker = speaker;
+    this.#listener = listener;
+    this.#log = log;
+    // Parsed, not cast: proves the router's capabilities fit the wire schema.
+    this.rtpCapabilities = RtpCapabilitiesSchema.parse(router.rtpCapabilities);
+  }
+
+  static async create(
+    slot: WorkerSlot,
+    codecs: types.RouterRtpCodecCapability[],
+    listener: MediaRoomListener,
+    log: Logger,
+    onClosed: (room: MediasoupRoom) => void,
+  ): Promise<MediasoupRoom> {
+    const router = await slot.worker.createRouter({ mediaCodecs: codecs });
+    const speaker = await router.createActiveSpeakerObserver({ interval: 300 });
+    const room = new MediasoupRoom(slot, router, speaker, listener, log, onClosed);
+    slot.routers += 1;
+    speaker.on('dominantspeaker', ({ producer }) => {
+      const owner = PeerIdSchema.safeParse(producer.appData['peerId']);
+      listener.activeSpeaker(owner.success ? owner.data : null);
+    });
+    return room;
+  }
+
+  runsOn(slot: WorkerSlot): boolean {
+    return this.#slot === slot;
+  }
+
+  async createTransport(peerId: PeerId, direction: 'send' | 'recv'): Promise<TransportOptions> {
+    const peer = this.#peer(peerId);
+    const transport = await this.#router.createWebRtcTransport({
+      webRtcServer: this.#slot.webRtcServer,
+      enableUdp: true,
+      enableTcp: true,
+      preferUdp: true,
+      initialAvailableOutgoingBitrate: INITIAL_OUTGOING_BITRATE,
+      appData: { peerId, direction },
+    });
+    if (this.#closed || !this.#peers.has(peerId)) {
+      // The peer left (or the room closed) while the worker was answering.
+      transport.close();
+      throw new AppError('NOT_JOINED', 'left the room', 409);
+    }
+    peer.transports.set(transport.id, transport);
+    transport.on('dtlsstatechange', (state) => {
+      if (state === 'failed' || state === 'closed') this.#log.warn({ peerId, transportId: transport.id, state }, 'dtls');
+    });
+    transport.observer.on('close', () => peer.transports.delete(transport.id));
+    return {
+      id: transport.id,
+      iceParameters: transport.iceParameters,
+      iceCandidates: transport.iceCandidates,
+      dtlsParameters: transport.dtlsParameters,
+    };
+  }
+
+  async connectTransport(peerId: PeerId, transportId: string, dtls: DtlsParameters): Promise<void> {
+    await this.#peer(peerId).transport(transportId).connect({ dtlsParameters: dtls });
+  }
+
+  async restartIce(peerId: PeerId, transportId: string): Promise<TransportOptions['iceParameters']> {
+    return this.#peer(peerId).transport(transportId).restartIce();
+  }
+
+  async produce(peerId: PeerId, params: ProduceParams): Promise<string> {
+    const peer = this.#peer(peerId);
+    const transport = peer.transport(params.transportId);
+    let producer: types.Producer;
+    try {
+      producer = await transport.produce({
+        kind: params.kind,
+        rtpParameters: params.rtpParameters,
+        paused: params.paused,
+        appData: { peerId, source: params.source },
+      });
+    } catch (error) {
+      throw mediaError('produce', error);
+    }
+    peer.producers.set(producer.id, producer);
+    producer.observer.on('close', () => peer.producers.delete(producer.id));
+    if (producer.kind === 'audio') {
+      await this.#speaker.addProducer({ producerId: producer.id }).catch((error: unknown) => {
+        this.#log.warn({ err: error }, 'active speaker observer refused a producer');
+      });
+    }
+    return producer.id;
+  }
+
+  async setProducerPaused(peerId: PeerId, producerId: string, paused: boolean): Promise<void> {
+    const producer = this.#peer(peerId).producer(producerId);
+    if (paused) await producer.pause();
+    else await producer.resume();
+  }
+
+  closeProducer(peerId: PeerId, producerId: string): void {
+    this.#peer(peerId).producer(producerId).close();
+  }
+
+  async consume(peerId: PeerId, params: ConsumeParams): Promise<ConsumerOptions> {
+    const peer = this.#peer(peerId);
+    const transport = peer.transport(params.transportId);
+    const producer = this.#findProducer(params.producerId);
+    const owner = PeerIdSchema.parse(producer.appData['peerId']);
+    if (owner === peerId) throw new AppError('INVALID_PAYLOAD', 'cannot consume your own producer', 400);
+    if (!this.#router.canConsume({ producerId: producer.id, rtpCapabilities: params.rtpCapabilities })) {
+      throw new AppError('MEDIA_ERROR', 'your browser cannot decode this stream', 422);
+    }
+    let consumer: types.Consumer;
+    try {
+      // Paused until the client has set up its side and asks to resume, so the
+      // first packets (and the keyframe request) aren't lost.
+      consumer = await transport.consume({
+        producerId: producer.id,
+        rtpCapabilities: params.rtpCapabilities,
+        paused: true,
+        appData: { peerId },
+      });
+    } catch (error) {
+      throw mediaError('consume', error);
+    }
+    peer.consumers.set(consumer.id, consumer);
+    consumer.observer.on('close', () => peer.consumers.delete(consumer.id));
+    consumer.on('producerclose', () => {
+      consumer.close();
+      this.#listener.consumerClosed(peerId, consumer.id);
+    });
+    return {
+      consumerId: consumer.id,
+      producerId: producer.id,
+      peerId: owner,
+      kind: consumer.kind,
+      rtpParameters: consumer.rtpParameters,
+      source: MediaSourceSchema.parse(producer.appData['source']),
+    };
+  }
+
+  async resumeConsumer(peerId: PeerId, consumerId: string): Promise<void> {
+    await this.#peer(peerId).consumer(consumerId).resume();
+  }
+
+  async setPreferredLayers(
+    peerId: PeerId,
+    consumerId: string,
+    spatialLayer: number,
+    temporalLayer: number | undefined,
+  ): Promise<void> {
+    const consumer = this.#peer(peerId).consumer(consumerId);
+    if (consumer.type !== 'simulcast' && consumer.type !== 'svc') return;
+    await consumer.setPreferredLayers({
+      spatialLayer,
+      ...(temporalLayer === undefined ? {} : { temporalLayer }),
+    });
+  }
+
+  closePeer(peerId: PeerId): void {
+    this.#peers.get(peerId)?.close();
+    this.#peers.delete(peerId);
+  }
+
+  /** Called by the backend when the worker died: the router is already gone. */
+  workerDied(): void {
+    if (this.#closed) return;
+    this.#markClosed();
+    this.#listener.failed();
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#markClosed();
+    this.#router.close();
+  }
+
+  #markClosed(): void {
+    this.#closed = true;
+    this.#slot.routers -= 1;
+    this.#peers.clear();
+    this.#onClosed(this);
+  }
+
+  #peer(peerId: PeerId): PeerMedia {
+    if (this.#closed) throw new AppError('ROOM_CLOSED', 'this room has closed; join again', 409);
+    let peer = this.#peers.get(peerId);
+    if (!peer) {
+      peer = new PeerMedia();
+      this.#peers.set(peerId, peer);
+    }
+    return peer;
+  }
+
+  #findProducer(producerId: string): types.Producer {
+    for (const peer of this.#peers.values()) {
+      const producer = peer.producers.get(producerId);
+      if (producer) return producer;
+    }
+    throw new NotFoundError('NOT_FOUND', 'no such producer in this room');
+  }
+}
+
+/** mediasoup's own messages describe the client's bad parameters; keep them, but as a client error. */
+function mediaError(operation: string, error: unknown): AppError {
+  const detail = error instanceof Error ? error.message : String(error);
+  return new AppError('MEDIA_ERROR', `${operation} refused: ${detail.slice(0, 200)}`, 422);
+}

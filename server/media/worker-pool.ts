@@ -1,0 +1,136 @@
+import * as mediasoup from 'mediasoup';
+import type { types } from 'mediasoup';
+import type { Logger } from 'pino';
+
+export interface WorkerPoolOptions {
+  count: number;
+  listenIp: string;
+  announcedAddress: string | undefined;
+  /** Worker i gets UDP and TCP port `portBase + i` for its WebRtcServer. */
+  portBase: number;
+  logLevel: types.WorkerLogLevel;
+  /** Delay before a dead worker is replaced, so a crash loop can't spin a core. */
+  respawnDelayMs: number;
+}
+
+/** One worker process and its WebRtcServer (two fixed ports operators can open). */
+export interface WorkerSlot {
+  index: number;
+  worker: types.Worker;
+  webRtcServer: types.WebRtcServer;
+  /** Routers currently on this worker: the load measure for placing new rooms. */
+  routers: number;
+}
+
+type DeathListener = (slot: WorkerSlot) => void;
+
+/**
+ * One mediasoup worker per slot. When a worker dies, the slot's listeners
+ * (the rooms on it) are told, and a replacement is started on the same
+ * ports; the process itself never exits because of it.
+ */
+export class WorkerPool {
+  readonly #options: WorkerPoolOptions;
+  readonly #log: Logger;
+  readonly #slots: (WorkerSlot | null)[];
+  readonly #deathListeners = new Set<DeathListener>();
+  #closed = false;
+
+  private constructor(options: WorkerPoolOptions, log: Logger) {
+    this.#options = options;
+    this.#log = log;
+    this.#slots = new Array<WorkerSlot | null>(options.count).fill(null);
+  }
+
+  static async create(options: WorkerPoolOptions, log: Logger): Promise<WorkerPool> {
+    const pool = new WorkerPool(options, log);
+    try {
+      for (let i = 0; i < options.count; i += 1) pool.#slots[i] = await pool.#spawn(i);
+    } catch (error) {
+      pool.close();
+      throw error;
+    }
+    return pool;
+  }
+
+  onWorkerDeath(listener: DeathListener): () => void {
+    this.#deathListeners.add(listener);
+    return () => this.#deathListeners.delete(listener);
+  }
+
+  /** The live slot with the fewest routers. */
+  leastLoaded(): WorkerSlot {
+    let best: WorkerSlot | null = null;
+    for (const slot of this.#slots) {
+      if (slot && !slot.worker.closed && (!best || slot.routers < best.routers)) best = slot;
+    }
+    if (!best) throw new Error('no media worker is alive');
+    return best;
+  }
+
+  get alive(): number {
+    return this.#slots.filter((s) => s && !s.worker.closed).length;
+  }
+
+  get total(): number {
+    return this.#options.count;
+  }
+
+  get pids(): number[] {
+    return this.#slots.flatMap((s) => (s && !s.worker.closed ? [s.worker.pid] : []));
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const slot of this.#slots) slot?.worker.close();
+  }
+
+  async #spawn(index: number): Promise<WorkerSlot> {
+    const { listenIp, announcedAddress, portBase, logLevel } = this.#options;
+    const worker = await mediasoup.createWorker({ logLevel, appData: { index } });
+    const port = portBase + index;
+    const listen = (protocol: 'udp' | 'tcp'): types.TransportListenInfo => ({
+      protocol,
+      ip: listenIp,
+      port,
+      ...(announcedAddress ? { announcedAddress } : {}),
+    });
+    let webRtcServer: types.WebRtcServer;
+    try {
+      webRtcServer = await worker.createWebRtcServer({ listenInfos: [listen('udp'), listen('tcp')] });
+    } catch (error) {
+      worker.close();
+      throw new Error(`media worker ${index}: cannot listen on ${listenIp}:${port} (udp+tcp): ${String(error)}`);
+    }
+    const slot: WorkerSlot = { index, worker, webRtcServer, routers: 0 };
+    worker.on('died', (error) => this.#handleDeath(slot, error));
+    this.#log.info({ worker: index, pid: worker.pid, port }, 'media worker started');
+    return slot;
+  }
+
+  #handleDeath(slot: WorkerSlot, error: Error): void {
+    this.#log.error({ worker: slot.index, pid: slot.worker.pid, err: error }, 'media worker died');
+    if (this.#slots[slot.index] === slot) this.#slots[slot.index] = null;
+    for (const listener of this.#deathListeners) listener(slot);
+    this.#respawnLater(slot.index, this.#options.respawnDelayMs);
+  }
+
+  #respawnLater(index: number, delayMs: number): void {
+    if (this.#closed) return;
+    setTimeout(() => {
+      if (this.#closed) return;
+      this.#spawn(index).then(
+        (fresh) => {
+          if (this.#closed) fresh.worker.close();
+          else this.#slots[index] = fresh;
+        },
+        (error: unknown) => {
+          // Keep trying, slower each time: the ports may still be held for a moment.
+          this.#log.error({ worker: index, err: error }, 'replacing a dead media worker failed');
+          this.#respawnLater(index, Math.min(delayMs * 2, 30_000));
+        },
+      );
+    }, delayMs).unref();
+  }
+}

@@ -1,0 +1,75 @@
+import jwt from 'jsonwebtoken';
+import { z } from 'zod';
+import { AuthError } from '../errors.js';
+
+/*
+ * Agent authentication: a bearer JWT signed by the operator's identity
+ * system (or `npm run token` in development). The algorithm is pinned so a
+ * token can't pick its own ("alg: none", or HS256 signed with a public key).
+ */
+
+export const AgentClaimsSchema = z.object({
+  sub: z.string().min(1).max(128),
+  name: z.string().min(1).max(128).optional(),
+  role: z.enum(['agent', 'admin']).default('agent'),
+  exp: z.number().int(),
+});
+
+export interface Agent {
+  id: string;
+  name: string;
+  role: 'agent' | 'admin';
+}
+
+export interface AgentAuthOptions {
+  secret: string;
+  issuer?: string;
+  audience?: string;
+}
+
+export class AgentAuth {
+  readonly #options: AgentAuthOptions;
+
+  constructor(options: AgentAuthOptions) {
+    this.#options = options;
+  }
+
+  /** Verify a raw token; throws AuthError (401) with a reason safe to show. */
+  verify(token: string): Agent {
+    let decoded: unknown;
+    try {
+      decoded = jwt.verify(token, this.#options.secret, {
+        algorithms: ['HS256'],
+        ...(this.#options.issuer ? { issuer: this.#options.issuer } : {}),
+        ...(this.#options.audience ? { audience: this.#options.audience } : {}),
+      });
+    } catch (error) {
+      if (error instanceof jwt.TokenExpiredError) throw new AuthError('token expired');
+      throw new AuthError('invalid token');
+    }
+    const claims = AgentClaimsSchema.safeParse(decoded);
+    if (!claims.success) throw new AuthError('token lacks required claims (sub, exp)');
+    return { id: claims.data.sub, name: claims.data.name ?? claims.data.sub, role: claims.data.role };
+  }
+
+  /** `Authorization: Bearer <jwt>` → Agent. */
+  verifyHeader(header: string | undefined): Agent {
+    const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+    if (!match?.[1]) throw new AuthError('missing bearer token');
+    return this.verify(match[1]);
+  }
+
+  /** For tests and `npm run token`: a token this instance accepts. */
+  mint(agent: { id: string; name?: string; role?: 'agent' | 'admin' }, ttlSeconds = 3600): string {
+    return jwt.sign(
+      { sub: agent.id, name: agent.name ?? agent.id, role: agent.role ?? 'agent' },
+      this.#options.secret,
+      {
+        algorithm: 'HS256',
+        expiresIn: ttlSeconds,
+        ...(this.#options.issuer ? { issuer: this.#options.issuer } : {}),
+        ...(this.#options.audience ? { audience: this.#options.audience } : {}),
+      },
+    );
+  }
+}

@@ -1,0 +1,12 @@
+/**
+ * The wire protocol, shared verbatim by the server and the browser client.
+ * LEAF module: imports zod only; no Node or DOM APIs.
+ */
+export * from './ack.js';
+export * from './errors.js';
+export * from './events.js';
+export * from './ids.js';
+export * from './messages.js';
+export * from './rest.js';
+export * from './rtp.js';
+export * from './version.js';

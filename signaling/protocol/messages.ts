@@ -1,0 +1,175 @@
+import { z } from 'zod';
+import { MediaIdSchema, RoomIdSchema, type PeerId } from './ids.js';
+import {
+  DtlsParametersSchema,
+  MediaKindSchema,
+  MediaSourceSchema,
+  RtpCapabilitiesSchema,
+  RtpParametersSchema,
+  type ConsumerOptions,
+  type MediaKind,
+  type MediaSource,
+  type RtpCapabilities,
+  type TransportOptions,
+} from './rtp.js';
+
+/*
+ * Client → server requests, each a pair: the schema of what the client sends
+ * and the type of what the ack carries back in `{ ok: true, data }`.
+ * Every schema is strict: unknown keys are a protocol error, not ignored.
+ */
+
+/** Longest socket message the server will parse, in UTF-16 code units of its JSON. */
+export const MAX_MESSAGE_CHARS = 32 * 1024;
+
+export const DisplayNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'display name is empty')
+  .max(64, 'display name is longer than 64 characters')
+  // Control characters would let a name break the UI or the logs.
+  .regex(/^[^\p{Cc}]+$/u, 'display name has control characters');
+
+export const JoinRequestSchema = z
+  .object({
+    roomId: RoomIdSchema,
+    displayName: DisplayNameSchema,
+    password: z.string().min(1).max(128).optional(),
+    token: z.string().min(1).max(4096).optional(),
+  })
+  .strict()
+  .refine((v) => v.password !== undefined || v.token !== undefined, {
+    message: 'a password or a token is required',
+    path: ['password'],
+  });
+export type JoinRequest = z.infer<typeof JoinRequestSchema>;
+
+export type Role = 'host' | 'guest';
+
+export interface PeerInfo {
+  peerId: PeerId;
+  displayName: string;
+  role: Role;
+  producers: ProducerInfo[];
+}
+
+export interface ProducerInfo {
+  producerId: string;
+  kind: MediaKind;
+  source: MediaSource;
+  paused: boolean;
+}
+
+export interface IceServer {
+  urls: string[];
+  username?: string;
+  credential?: string;
+}
+
+export interface JoinResult {
+  peerId: PeerId;
+  role: Role;
+  routerRtpCapabilities: RtpCapabilities;
+  peers: PeerInfo[];
+  iceServers: IceServer[];
+}
+
+export const EmptyRequestSchema = z.object({}).strict();
+
+export interface RouterCapabilitiesResult {
+  routerRtpCapabilities: RtpCapabilities;
+}
+
+export const CreateTransportRequestSchema = z
+  .object({ direction: z.enum(['send', 'recv']) })
+  .strict();
+export type CreateTransportRequest = z.infer<typeof CreateTransportRequestSchema>;
+export type CreateTransportResult = TransportOptions;
+
+export const ConnectTransportRequestSchema = z
+  .object({ transportId: MediaIdSchema, dtlsParameters: DtlsParametersSchema })
+  .strict();
+
+export const RestartIceRequestSchema = z.object({ transportId: MediaIdSchema }).strict();
+export interface RestartIceResult {
+  iceParameters: TransportOptions['iceParameters'];
+}
+
+export const ProduceRequestSchema = z
+  .object({
+    transportId: MediaIdSchema,
+    kind: MediaKindSchema,
+    rtpParameters: RtpParametersSchema,
+    source: MediaSourceSchema,
+    paused: z.boolean().optional(),
+  })
+  .strict()
+  .refine((v) => (v.kind === 'audio') === (v.source === 'mic'), {
+    message: 'audio comes from the mic source, video from camera or screen',
+    path: ['source'],
+  });
+export interface ProduceResult {
+  producerId: string;
+}
+
+export const ConsumeRequestSchema = z
+  .object({
+    transportId: MediaIdSchema,
+    producerId: MediaIdSchema,
+    rtpCapabilities: RtpCapabilitiesSchema,
+  })
+  .strict();
+export type ConsumeResult = ConsumerOptions;
+
+export const ConsumerRequestSchema = z.object({ consumerId: MediaIdSchema }).strict();
+export const ProducerRequestSchema = z.object({ producerId: MediaIdSchema }).strict();
+
+/** Receivers ask for the simulcast layer that fits their tile. */
+export const PreferredLayersRequestSchema = z
+  .object({
+    consumerId: MediaIdSchema,
+    spatialLayer: z.number().int().min(0).max(3),
+    temporalLayer: z.number().int().min(0).max(3).optional(),
+  })
+  .strict();
+
+/**
+ * The request table: event name → [request schema, result type]. The
+ * gateway registers exactly these; the client's typed `request()` uses the
+ * same names, so a typo is a compile error on both sides.
+ */
+export const REQUEST_SCHEMAS = {
+  join: JoinRequestSchema,
+  routerCapabilities: EmptyRequestSchema,
+  createTransport: CreateTransportRequestSchema,
+  connectTransport: ConnectTransportRequestSchema,
+  restartIce: RestartIceRequestSchema,
+  produce: ProduceRequestSchema,
+  pauseProducer: ProducerRequestSchema,
+  resumeProducer: ProducerRequestSchema,
+  closeProducer: ProducerRequestSchema,
+  consume: ConsumeRequestSchema,
+  resumeConsumer: ConsumerRequestSchema,
+  setPreferredLayers: PreferredLayersRequestSchema,
+  leave: EmptyRequestSchema,
+} as const;
+
+export type RequestName = keyof typeof REQUEST_SCHEMAS;
+
+export type RequestPayload<N extends RequestName> = z.input<(typeof REQUEST_SCHEMAS)[N]>;
+
+export interface RequestResults {
+  join: JoinResult;
+  routerCapabilities: RouterCapabilitiesResult;
+  createTransport: CreateTransportResult;
+  connectTransport: Record<string, never>;
+  restartIce: RestartIceResult;
+  produce: ProduceResult;
+  pauseProducer: Record<string, never>;
+  resumeProducer: Record<string, never>;
+  closeProducer: Record<string, never>;
+  consume: ConsumeResult;
+  resumeConsumer: Record<string, never>;
+  setPreferredLayers: Record<string, never>;
+  leave: Record<string, never>;
+}

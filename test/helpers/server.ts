@@ -1,0 +1,66 @@
+import { pino, type Logger } from 'pino';
+import { loadConfig, type Config } from '../../server/config.js';
+import { startGuichet, type Guichet } from '../../server/guichet.js';
+
+export interface TestServer {
+  guichet: Guichet;
+  baseUrl: string;
+  agentToken(agentId?: string): string;
+  createRoom(): Promise<{ roomId: string; password: string; joinUrl: string }>;
+  close(): Promise<void>;
+}
+
+let nextPortBase = 41000 + (process.pid % 200) * 20;
+
+/**
+ * The real server, in-process: real mediasoup workers, real Fastify and
+ * socket.io on 127.0.0.1 with an ephemeral HTTP port. Each server gets its
+ * own media ports so tests in one file never collide.
+ */
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const portBase = nextPortBase;
+  nextPortBase += 4;
+  const config: Config = loadConfig({
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    MEDIA_WORKERS: '1',
+    MEDIA_LISTEN_IP: '127.0.0.1',
+    MEDIA_PORT_BASE: String(portBase),
+    LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
+    ...env,
+  });
+  const log: Logger = pino({ level: config.logLevel });
+  const guichet = await startGuichet(config, log);
+  const baseUrl = guichet.url;
+  const agentToken = (agentId = 'agent-test'): string => guichet.agents.mint({ id: agentId, name: 'Agent Test' });
+
+  return {
+    guichet,
+    baseUrl,
+    agentToken,
+    async createRoom() {
+      const response = await fetch(`${baseUrl}/api/v1/rooms`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${agentToken()}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ title: 'test' }),
+      });
+      if (response.status !== 201) throw new Error(`createRoom: HTTP ${response.status}: ${await response.text()}`);
+      const body: unknown = await response.json();
+      if (
+        typeof body !== 'object' || body === null ||
+        typeof Reflect.get(body, 'roomId') !== 'string' ||
+        typeof Reflect.get(body, 'password') !== 'string' ||
+        typeof Reflect.get(body, 'joinUrl') !== 'string'
+      ) {
+        throw new Error(`createRoom: unexpected body ${JSON.stringify(body)}`);
+      }
+      return {
+        roomId: String(Reflect.get(body, 'roomId')),
+        password: String(Reflect.get(body, 'password')),
+        joinUrl: String(Reflect.get(body, 'joinUrl')),
+      };
+    },
+    close: () => guichet.close(),
+  };
+}

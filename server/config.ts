@@ -38,16 +38,32 @@ const EnvSchema = z
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
     if (env.AGENT_JWT_SECRET === DEV_AGENT_JWT_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['AGENT_JWT_SECRET'], message: 'set a real secret in production (openssl rand -base64 48)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AGENT_JWT_SECRET'],
+        message: 'set a real secret in production (openssl rand -base64 48)',
+      });
     }
     if (env.SECRET_KEY === DEV_SECRET_KEY) {
-      ctx.addIssue({ code: 'custom', path: ['SECRET_KEY'], message: 'set a real secret in production (openssl rand -base64 48)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SECRET_KEY'],
+        message: 'set a real secret in production (openssl rand -base64 48)',
+      });
     }
     if (!env.PUBLIC_URL) {
-      ctx.addIssue({ code: 'custom', path: ['PUBLIC_URL'], message: 'required in production: the https address citizens open' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PUBLIC_URL'],
+        message: 'required in production: the https address citizens open',
+      });
     }
     if ((env.MEDIA_LISTEN_IP === '0.0.0.0' || env.MEDIA_LISTEN_IP === '::') && !env.MEDIA_ANNOUNCED_ADDRESS) {
-      ctx.addIssue({ code: 'custom', path: ['MEDIA_ANNOUNCED_ADDRESS'], message: 'required when MEDIA_LISTEN_IP is a wildcard: the public IP browsers send media to' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MEDIA_ANNOUNCED_ADDRESS'],
+        message: 'required when MEDIA_LISTEN_IP is a wildcard: the public IP browsers send media to',
+      });
     }
   });
 
@@ -55,7 +71,8 @@ export interface Config {
   env: 'production' | 'development' | 'test';
   host: string;
   port: number;
-  publicUrl: string;
+  /** The address people open; unset in development: then the bound address is used. */
+  publicUrl: string | undefined;
   trustProxy: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   agentJwt: { secret: string; issuer?: string; audience?: string };
@@ -89,7 +106,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     env: e.NODE_ENV,
     host: e.HOST,
     port: e.PORT,
-    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     agentJwt: {

@@ -33,7 +33,9 @@ export interface Guichet {
 function defaultClientDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   // Compiled: dist/server → dist/client. From sources (tsx, vitest): server → dist/client.
-  return here.endsWith(`${sep}dist${sep}server`) ? join(here, '..', 'client') : join(here, '..', 'dist', 'client');
+  return here.endsWith(`${sep}dist${sep}server`)
+    ? join(here, '..', 'client')
+    : join(here, '..', 'dist', 'client');
 }
 
 /**
@@ -64,6 +66,8 @@ export async function startGuichet(config: Config, log: Logger): Promise<Guichet
     iceServersFor: () => [],
   });
 
+  // Known once listening; PUBLIC_URL overrides it (it is required in production).
+  let url = '';
   let http: FastifyInstance;
   try {
     http = await createHttpApp({
@@ -71,7 +75,7 @@ export async function startGuichet(config: Config, log: Logger): Promise<Guichet
       rooms,
       agents,
       media,
-      publicUrl: config.publicUrl,
+      publicUrl: () => config.publicUrl ?? url,
       clientDir: config.clientDir ?? defaultClientDir(),
       trustProxy: config.trustProxy,
     });
@@ -89,7 +93,7 @@ export async function startGuichet(config: Config, log: Logger): Promise<Guichet
   await http.listen({ host: config.host, port: config.port });
   const address = http.server.address();
   const boundPort = typeof address === 'object' && address ? address.port : config.port;
-  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${boundPort}`;
+  url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${boundPort}`;
   log.info({ url, workers: config.media.workers }, 'guichet listening');
 
   let closing: Promise<void> | null = null;

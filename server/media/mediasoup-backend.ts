@@ -1,5 +1,10 @@
 import type { Logger } from 'pino';
-import type { MediaBackend, MediaHealth, MediaRoom, MediaRoomListener } from '../../signaling/rooms/media-port.js';
+import type {
+  MediaBackend,
+  MediaHealth,
+  MediaRoom,
+  MediaRoomListener,
+} from '../../signaling/rooms/media-port.js';
 import type { RoomId } from '../../signaling/protocol/index.js';
 import { ROUTER_MEDIA_CODECS } from './codecs.js';
 import { MediasoupRoom } from './mediasoup-room.js';

@@ -96,7 +96,8 @@ export class MediasoupRoom implements MediaRoom {
     }
     peer.transports.set(transport.id, transport);
     transport.on('dtlsstatechange', (state) => {
-      if (state === 'failed' || state === 'closed') this.#log.warn({ peerId, transportId: transport.id, state }, 'dtls');
+      if (state === 'failed' || state === 'closed')
+        this.#log.warn({ peerId, transportId: transport.id, state }, 'dtls');
     });
     transport.observer.on('close', () => peer.transports.delete(transport.id));
     return {

@@ -101,7 +101,9 @@ export class WorkerPool {
       webRtcServer = await worker.createWebRtcServer({ listenInfos: [listen('udp'), listen('tcp')] });
     } catch (error) {
       worker.close();
-      throw new Error(`media worker ${index}: cannot listen on ${listenIp}:${port} (udp+tcp): ${String(error)}`);
+      throw new Error(
+        `media worker ${index}: cannot listen on ${listenIp}:${port} (udp+tcp): ${String(error)}`,
+      );
     }
     const slot: WorkerSlot = { index, worker, webRtcServer, routers: 0 };
     worker.on('died', (error) => this.#handleDeath(slot, error));

@@ -14,7 +14,7 @@ export interface HttpDeps {
   rooms: RoomService;
   agents: AgentAuth;
   media: MediaBackend;
-  publicUrl: string;
+  publicUrl: () => string;
   clientDir: string;
   /** Behind a reverse proxy, trust X-Forwarded-* for the client address. */
   trustProxy: boolean;

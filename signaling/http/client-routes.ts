@@ -13,7 +13,8 @@ export async function registerClientRoutes(app: FastifyInstance, clientDir: stri
     return;
   }
   await app.register(fastifyStatic, { root: clientDir, prefix: '/', index: false, wildcard: false });
-  const page = (_request: unknown, reply: { sendFile(name: string): unknown }) => reply.sendFile('index.html');
+  const page = (_request: unknown, reply: { sendFile(name: string): unknown }) =>
+    reply.sendFile('index.html');
   app.get('/', page);
   app.get('/r/:roomId', page);
 }

@@ -21,10 +21,17 @@ export function installErrorHandler(app: FastifyInstance): void {
       return reply.status(status).send({ error: { code, message: error.message } satisfies ErrorBody });
     }
     request.log.error({ err: error }, 'request failed');
-    return reply.status(500).send({ error: { code: 'INTERNAL', message: 'internal error' } satisfies ErrorBody });
+    return reply
+      .status(500)
+      .send({ error: { code: 'INTERNAL', message: 'internal error' } satisfies ErrorBody });
   });
 
   app.setNotFoundHandler((request, reply) => {
-    reply.status(404).send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0] ?? ''}` } satisfies ErrorBody });
+    reply.status(404).send({
+      error: {
+        code: 'NOT_FOUND',
+        message: `no route ${request.method} ${request.url.split('?')[0] ?? ''}`,
+      } satisfies ErrorBody,
+    });
   });
 }

@@ -7,7 +7,8 @@ import { parseOrThrow } from '../validation.js';
 export interface RoomsRoutesDeps {
   rooms: RoomService;
   agents: AgentAuth;
-  publicUrl: string;
+  /** Read per request: in development it is only known once the server listens. */
+  publicUrl: () => string;
 }
 
 /** Ad-hoc rooms created by an agent. Appointments (issue 3) build on the same store. */
@@ -19,7 +20,7 @@ export function registerRoomsRoutes(app: FastifyInstance, deps: RoomsRoutesDeps)
     const response: CreateRoomResponse = {
       roomId,
       password,
-      joinUrl: `${deps.publicUrl}/r/${roomId}`,
+      joinUrl: `${deps.publicUrl()}/r/${roomId}`,
     };
     return reply.status(201).send(response);
   });

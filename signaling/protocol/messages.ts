@@ -80,9 +80,7 @@ export interface RouterCapabilitiesResult {
   routerRtpCapabilities: RtpCapabilities;
 }
 
-export const CreateTransportRequestSchema = z
-  .object({ direction: z.enum(['send', 'recv']) })
-  .strict();
+export const CreateTransportRequestSchema = z.object({ direction: z.enum(['send', 'recv']) }).strict();
 export type CreateTransportRequest = z.infer<typeof CreateTransportRequestSchema>;
 export type CreateTransportResult = TransportOptions;
 

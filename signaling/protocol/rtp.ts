@@ -93,9 +93,7 @@ export const RtpParametersSchema = z.object({
     .max(32)
     .optional(),
   encodings: z.array(RtpEncodingParametersSchema).max(4).optional(),
-  rtcp: z
-    .object({ cname: z.string().max(256).optional(), reducedSize: z.boolean().optional() })
-    .optional(),
+  rtcp: z.object({ cname: z.string().max(256).optional(), reducedSize: z.boolean().optional() }).optional(),
 });
 export type RtpParameters = z.infer<typeof RtpParametersSchema>;
 

@@ -11,13 +11,7 @@ export class Participant {
   readonly log: Logger;
   readonly producers = new Map<string, ProducerInfo>();
 
-  constructor(init: {
-    peerId: PeerId;
-    displayName: string;
-    role: Role;
-    channel: PeerChannel;
-    log: Logger;
-  }) {
+  constructor(init: { peerId: PeerId; displayName: string; role: Role; channel: PeerChannel; log: Logger }) {
     this.peerId = init.peerId;
     this.displayName = init.displayName;
     this.role = init.role;

@@ -140,21 +140,23 @@ export class RoomService {
     const existing = this.#live.get(roomId);
     if (existing && !existing.closed) return existing;
     const log = this.#deps.log.child({ roomId });
-    let room: Room | undefined;
+    // The media listener needs the Room, which needs the media: a late-bound reference.
+    const ref: { room?: Room } = {};
     const media = await this.#deps.media.openRoom(
       roomId,
       {
-        consumerClosed: (peerId, consumerId) => room?.notify(peerId, 'consumerClosed', { consumerId }),
-        activeSpeaker: (peerId) => room?.broadcast('activeSpeaker', { peerId }),
+        consumerClosed: (peerId, consumerId) => ref.room?.notify(peerId, 'consumerClosed', { consumerId }),
+        activeSpeaker: (peerId) => ref.room?.broadcast('activeSpeaker', { peerId }),
         failed: () => {
           log.warn('media failed; closing the room so its peers rejoin elsewhere');
-          if (room && this.#live.get(roomId) === room) this.#live.delete(roomId);
-          room?.close('media-failure');
+          if (ref.room && this.#live.get(roomId) === ref.room) this.#live.delete(roomId);
+          ref.room?.close('media-failure');
         },
       },
       log,
     );
-    room = new Room(roomId, media, log);
+    const room = new Room(roomId, media, log);
+    ref.room = room;
     this.#live.set(roomId, room);
     return room;
   }

@@ -70,17 +70,17 @@ export class Room {
     return this.#participants.has(peerId);
   }
 
-  createTransport(peerId: PeerId, direction: 'send' | 'recv'): Promise<TransportOptions> {
+  async createTransport(peerId: PeerId, direction: 'send' | 'recv'): Promise<TransportOptions> {
     this.#member(peerId);
     return this.#media.createTransport(peerId, direction);
   }
 
-  connectTransport(peerId: PeerId, transportId: string, dtls: DtlsParameters): Promise<void> {
+  async connectTransport(peerId: PeerId, transportId: string, dtls: DtlsParameters): Promise<void> {
     this.#member(peerId);
     return this.#media.connectTransport(peerId, transportId, dtls);
   }
 
-  restartIce(peerId: PeerId, transportId: string): Promise<TransportOptions['iceParameters']> {
+  async restartIce(peerId: PeerId, transportId: string): Promise<TransportOptions['iceParameters']> {
     this.#member(peerId);
     return this.#media.restartIce(peerId, transportId);
   }
@@ -108,17 +108,17 @@ export class Room {
     this.broadcast('producerClosed', { peerId, producerId }, peerId);
   }
 
-  consume(peerId: PeerId, params: ConsumeParams): Promise<ConsumerOptions> {
+  async consume(peerId: PeerId, params: ConsumeParams): Promise<ConsumerOptions> {
     this.#member(peerId);
     return this.#media.consume(peerId, params);
   }
 
-  resumeConsumer(peerId: PeerId, consumerId: string): Promise<void> {
+  async resumeConsumer(peerId: PeerId, consumerId: string): Promise<void> {
     this.#member(peerId);
     return this.#media.resumeConsumer(peerId, consumerId);
   }
 
-  setPreferredLayers(
+  async setPreferredLayers(
     peerId: PeerId,
     consumerId: string,
     spatialLayer: number,

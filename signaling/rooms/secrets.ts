@@ -21,9 +21,7 @@ function pick(alphabet: string, length: number): string {
 
 /** e.g. "K7M-4QX-9TP": 9 symbols from 31, about 44.6 bits. */
 export function generatePassword(): string {
-  return [pick(PASSWORD_ALPHABET, 3), pick(PASSWORD_ALPHABET, 3), pick(PASSWORD_ALPHABET, 3)].join(
-    '-',
-  );
+  return [pick(PASSWORD_ALPHABET, 3), pick(PASSWORD_ALPHABET, 3), pick(PASSWORD_ALPHABET, 3)].join('-');
 }
 
 /** e.g. "qm4t-x8rk-2hzp": 12 symbols from 32, 60 bits; unguessable, still readable. */

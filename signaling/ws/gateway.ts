@@ -19,7 +19,8 @@ export interface GatewayDeps {
 export function attachGateway({ io, rooms, log }: GatewayDeps): void {
   io.use((socket, next) => {
     const auth: unknown = socket.handshake.auth;
-    const version = typeof auth === 'object' && auth !== null ? Reflect.get(auth, 'protocolVersion') : undefined;
+    const version =
+      typeof auth === 'object' && auth !== null ? Reflect.get(auth, 'protocolVersion') : undefined;
     if (version === PROTOCOL_VERSION) return next();
     const error = Object.assign(new Error(`protocol version ${PROTOCOL_VERSION} required`), {
       data: { code: 'PROTOCOL_VERSION' satisfies ErrorCode, expected: PROTOCOL_VERSION },
@@ -47,7 +48,10 @@ class SocketSession {
   attach(): void {
     const on = <N extends RequestName>(name: N, handler: RequestHandler<N>): void => {
       const event: string = name;
-      this.#socket.on(event, wrapRequest(name, handler, () => this.#membership?.participant.log ?? this.#log));
+      this.#socket.on(
+        event,
+        wrapRequest(name, handler, () => this.#membership?.participant.log ?? this.#log),
+      );
     };
 
     on('join', async (request) => {
@@ -124,7 +128,9 @@ class SocketSession {
 
     this.#socket.on('disconnect', (reason) => {
       this.#log.debug({ reason }, 'socket disconnected');
-      void this.#leave().catch((error: unknown) => this.#log.error({ err: error }, 'leave on disconnect failed'));
+      void this.#leave().catch((error: unknown) =>
+        this.#log.error({ err: error }, 'leave on disconnect failed'),
+      );
     });
   }
 

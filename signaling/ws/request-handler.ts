@@ -38,7 +38,11 @@ export function wrapRequest<N extends RequestName>(
       if (error instanceof AppError) {
         reply({
           ok: false,
-          error: { code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) },
+          error: {
+            code: error.code,
+            message: error.message,
+            ...(error.fields ? { fields: error.fields } : {}),
+          },
         });
         return;
       }

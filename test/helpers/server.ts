@@ -33,7 +33,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   const log: Logger = pino({ level: config.logLevel });
   const guichet = await startGuichet(config, log);
   const baseUrl = guichet.url;
-  const agentToken = (agentId = 'agent-test'): string => guichet.agents.mint({ id: agentId, name: 'Agent Test' });
+  const agentToken = (agentId = 'agent-test'): string =>
+    guichet.agents.mint({ id: agentId, name: 'Agent Test' });
 
   return {
     guichet,
@@ -45,10 +46,12 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
         headers: { authorization: `Bearer ${agentToken()}`, 'content-type': 'application/json' },
         body: JSON.stringify({ title: 'test' }),
       });
-      if (response.status !== 201) throw new Error(`createRoom: HTTP ${response.status}: ${await response.text()}`);
+      if (response.status !== 201)
+        throw new Error(`createRoom: HTTP ${response.status}: ${await response.text()}`);
       const body: unknown = await response.json();
       if (
-        typeof body !== 'object' || body === null ||
+        typeof body !== 'object' ||
+        body === null ||
         typeof Reflect.get(body, 'roomId') !== 'string' ||
         typeof Reflect.get(body, 'password') !== 'string' ||
         typeof Reflect.get(body, 'joinUrl') !== 'string'

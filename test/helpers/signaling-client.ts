@@ -21,7 +21,10 @@ export class SignalingClient {
     });
   }
 
-  static async connect(baseUrl: string, protocolVersion: number = PROTOCOL_VERSION): Promise<SignalingClient> {
+  static async connect(
+    baseUrl: string,
+    protocolVersion: number = PROTOCOL_VERSION,
+  ): Promise<SignalingClient> {
     const socket = io(baseUrl, {
       path: '/socket.io',
       transports: ['websocket'],
@@ -43,7 +46,10 @@ export class SignalingClient {
 
   async request<N extends RequestName>(name: N, payload: RequestPayload<N>): Promise<RequestResults[N]> {
     const ack = (await this.raw(name, payload)) as Ack<RequestResults[N]>;
-    if (!ack.ok) throw Object.assign(new Error(`${name}: ${ack.error.code} ${ack.error.message}`), { code: ack.error.code });
+    if (!ack.ok)
+      throw Object.assign(new Error(`${name}: ${ack.error.code} ${ack.error.message}`), {
+        code: ack.error.code,
+      });
     return ack.data;
   }
 

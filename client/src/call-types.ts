@@ -1,0 +1,70 @@
+import type {
+  ErrorCode,
+  MediaKind,
+  MediaSource,
+  PeerId,
+  Role,
+  RoomClosedReason,
+  RoomId,
+} from '../../signaling/protocol/index.js';
+import { GuichetError } from './errors.js';
+
+/** What a call needs from the join form. */
+export interface JoinParams {
+  roomId: RoomId;
+  displayName: string;
+  password: string;
+}
+
+export interface RemotePeer {
+  peerId: PeerId;
+  displayName: string;
+  role: Role;
+}
+
+/** One remote track, ready to attach to a media element. */
+export interface RemoteMedia {
+  peerId: string;
+  consumerId: string;
+  kind: MediaKind;
+  source: MediaSource;
+  track: MediaStreamTrack;
+  paused: boolean;
+}
+
+/** Why a call stopped after it had started. */
+export type CallEnd =
+  | { kind: 'left' }
+  | { kind: 'roomClosed'; reason: RoomClosedReason }
+  | { kind: 'reconnect'; afterMs: number }
+  | { kind: 'kicked'; code: ErrorCode }
+  | { kind: 'disconnected' };
+
+/** The UI's side of a call. Calls arrive in server order, one at a time. */
+export interface CallListener {
+  onPeerJoined(peer: RemotePeer): void;
+  onPeerLeft(peerId: string): void;
+  onMediaAdded(media: RemoteMedia): void;
+  onMediaRemoved(peerId: string, consumerId: string): void;
+  onMediaPaused(peerId: string, consumerId: string, paused: boolean): void;
+  onActiveSpeaker(peerId: string | null): void;
+  /** Called at most once, and only for a call whose join() resolved. */
+  onEnded(end: CallEnd): void;
+  /** Something failed without ending the call (one consumer, one producer). */
+  onWarning(error: unknown): void;
+}
+
+/** A call that ends while still joining makes join() reject with this instead. */
+export function errorForEarlyEnd(end: CallEnd): GuichetError {
+  switch (end.kind) {
+    case 'kicked':
+      return new GuichetError(end.code, 'kicked while joining');
+    case 'roomClosed':
+      return new GuichetError('ROOM_CLOSED', `room closed while joining (${end.reason})`);
+    case 'reconnect':
+      return new GuichetError('SHUTTING_DOWN', 'server going down while joining');
+    case 'disconnected':
+    case 'left':
+      return new GuichetError('NETWORK', 'disconnected while joining');
+  }
+}

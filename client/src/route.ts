@@ -1,0 +1,48 @@
+import { RoomIdSchema, type RoomId } from '../../signaling/protocol/index.js';
+
+/*
+ * Where the page is. The server sends the same index.html for `/` and for
+ * `/r/<roomId>`; the password travels in the fragment (`#pwd=...`), which
+ * browsers never send to the server, so it stays out of access logs.
+ */
+export type Route =
+  { kind: 'home' } | { kind: 'room'; roomId: RoomId; password: string | undefined } | { kind: 'badRoom' };
+
+export function parseRoute(location: { pathname: string; hash: string }): Route {
+  const match = /^\/r\/([^/]+)\/?$/.exec(location.pathname);
+  if (!match?.[1]) return { kind: 'home' };
+  const roomId = RoomIdSchema.safeParse(safeDecode(match[1]));
+  if (!roomId.success) return { kind: 'badRoom' };
+  const password = new URLSearchParams(location.hash.replace(/^#/, '')).get('pwd');
+  return { kind: 'room', roomId: roomId.data, password: password || undefined };
+}
+
+export function roomPath(roomId: RoomId): string {
+  return `/r/${encodeURIComponent(roomId)}`;
+}
+
+/**
+ * What the home form accepts: a bare room code, or a whole invitation link
+ * pasted as is (its path and fragment are kept, its origin is ignored).
+ */
+export function parseRoomInput(input: string): { roomId: RoomId; hash: string } | undefined {
+  const text = input.trim();
+  const bare = RoomIdSchema.safeParse(text.toLowerCase());
+  if (bare.success) return { roomId: bare.data, hash: '' };
+  let url: URL;
+  try {
+    url = new URL(text, 'http://invalid.invalid');
+  } catch {
+    return undefined;
+  }
+  const route = parseRoute(url);
+  return route.kind === 'room' ? { roomId: route.roomId, hash: url.hash } : undefined;
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}

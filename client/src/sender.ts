@@ -1,0 +1,118 @@
+import type { Device, types } from 'mediasoup-client';
+import { MediaSourceSchema, RtpParametersSchema } from '../../signaling/protocol/index.js';
+import type { ProtocolClient } from './protocol-client.js';
+import {
+  CAMERA_CODEC_OPTIONS,
+  CAMERA_ENCODINGS,
+  MIC_CODEC_OPTIONS,
+  findOpus,
+  toError,
+} from './send-media.js';
+
+export type LocalSource = 'mic' | 'camera';
+
+export interface LocalTracks {
+  audio?: MediaStreamTrack | undefined;
+  video?: MediaStreamTrack | undefined;
+}
+
+/**
+ * The send half of a call: answers the send transport's 'produce' event with
+ * a `produce` request and keeps one producer per local source. Closing the
+ * transport (Call.close) closes the producers; the tracks stay the page's.
+ */
+export class Sender {
+  private readonly producers = new Map<LocalSource, types.Producer>();
+
+  constructor(
+    private readonly client: ProtocolClient,
+    private readonly device: Device,
+    private readonly transport: types.Transport,
+  ) {
+    transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
+      // Parsing narrows mediasoup-client's types to the protocol's, and
+      // catches locally what the server would refuse anyway.
+      const source = MediaSourceSchema.safeParse(appData['source']);
+      const parameters = RtpParametersSchema.safeParse(rtpParameters);
+      if (!source.success || !parameters.success) {
+        errback(new Error('local producer parameters do not fit the protocol'));
+        return;
+      }
+      this.client
+        .request('produce', {
+          transportId: transport.id,
+          kind,
+          rtpParameters: parameters.data,
+          source: source.data,
+        })
+        .then(
+          ({ producerId }) => callback({ id: producerId }),
+          (e: unknown) => errback(toError(e)),
+        );
+    });
+  }
+
+  /** Produces every available track. A failed source is reported, not thrown: the others still go. */
+  async start(
+    wanted: { tracks: LocalTracks; micOn: boolean; cameraOn: boolean },
+    onWarning: (error: unknown) => void,
+  ): Promise<void> {
+    const { audio, video } = wanted.tracks;
+    const jobs: Promise<void>[] = [];
+    if (audio && this.device.canProduce('audio')) {
+      const codec = findOpus(this.device.sendRtpCapabilities);
+      jobs.push(
+        this.produce('mic', wanted.micOn, {
+          track: audio,
+          ...(codec ? { codec } : {}),
+          codecOptions: MIC_CODEC_OPTIONS,
+        }),
+      );
+    }
+    if (video && this.device.canProduce('video')) {
+      jobs.push(
+        this.produce('camera', wanted.cameraOn, {
+          track: video,
+          encodings: CAMERA_ENCODINGS,
+          codecOptions: CAMERA_CODEC_OPTIONS,
+        }),
+      );
+    }
+    for (const outcome of await Promise.allSettled(jobs)) {
+      if (outcome.status === 'rejected') onWarning(outcome.reason);
+    }
+  }
+
+  private async produce(
+    source: LocalSource,
+    live: boolean,
+    options: types.ProducerOptions & { track: MediaStreamTrack },
+  ): Promise<void> {
+    // A track paused in an earlier call of this page is still disabled.
+    options.track.enabled = true;
+    // The page owns the tracks (preview, rejoin): producers must not stop them.
+    const producer = await this.transport.produce({
+      ...options,
+      stopTracks: false,
+      appData: { source },
+    });
+    this.producers.set(source, producer);
+    if (!live) await this.setSourceEnabled(source, false);
+  }
+
+  async setSourceEnabled(source: LocalSource, on: boolean): Promise<void> {
+    const producer = this.producers.get(source);
+    if (!producer || producer.closed) return;
+    if (on) {
+      producer.resume();
+      await this.client.request('resumeProducer', { producerId: producer.id });
+    } else {
+      producer.pause();
+      await this.client.request('pauseProducer', { producerId: producer.id });
+    }
+  }
+
+  canSend(source: LocalSource): boolean {
+    return this.producers.has(source);
+  }
+}

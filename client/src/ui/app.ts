@@ -1,0 +1,202 @@
+import { Device } from 'mediasoup-client';
+import type { RoomId } from '../../../signaling/protocol/index.js';
+import { Call } from '../call.js';
+import { errorForEarlyEnd, type CallEnd, type JoinParams } from '../call-types.js';
+import { errorMessageKey } from '../errors.js';
+import type { MessageKey } from '../i18n/i18n.js';
+import { acquireLocalMedia, stopLocalMedia, type LocalMedia } from '../local-media.js';
+import { ProtocolClient } from '../protocol-client.js';
+import { NO_RECV_STATS, type RecvStats } from '../recv-stats.js';
+import { roomPath, type Route } from '../route.js';
+import type { LocalSource } from '../sender.js';
+import { CallView } from './call-view.js';
+import { byId, clearText, readSetting, setText, writeSetting } from './dom.js';
+import { HomeForm, JoinForm, type JoinFields } from './forms.js';
+
+type ViewName = 'home' | 'join' | 'call' | 'ended';
+const NAME_SETTING = 'guichet.displayName';
+
+/**
+ * The page's state machine: home → join → call → ended (→ join again).
+ * It owns the local media and at most one Call at a time.
+ */
+export class App {
+  private readonly alert = byId('alert', HTMLElement);
+  private readonly home: HomeForm;
+  private readonly join: JoinForm;
+  private readonly callView: CallView;
+  private call: Call | undefined;
+  private media: Promise<LocalMedia> | undefined;
+  private roomId: RoomId | undefined;
+  private lastFields: JoinFields | undefined;
+  private wanted: Record<LocalSource, boolean> = { mic: true, camera: true };
+  private joining = false;
+  private rejoinTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor() {
+    const problem = (key: MessageKey, field?: HTMLInputElement): void => {
+      this.showAlert(key);
+      field?.setAttribute('aria-invalid', 'true');
+      field?.focus();
+    };
+    this.home = new HomeForm((room) => window.location.assign(roomPath(room.roomId) + room.hash), problem);
+    this.join = new JoinForm((fields) => void this.startCall(fields), problem);
+    this.callView = new CallView({
+      onToggle: (source, on) => this.toggle(source, on),
+      onLeave: () => void this.call?.leave(),
+      onEnded: (end) => this.ended(end),
+    });
+    byId('rejoin', HTMLButtonElement).addEventListener('click', () => this.rejoin());
+    for (const input of document.querySelectorAll('input')) {
+      input.addEventListener('input', () => input.removeAttribute('aria-invalid'));
+    }
+  }
+
+  start(route: Route): void {
+    if (route.kind !== 'room') {
+      this.show('home');
+      if (route.kind === 'badRoom') this.showAlert('home.invalidRoom');
+      return;
+    }
+    this.roomId = route.roomId;
+    this.join.fill({ displayName: readSetting(NAME_SETTING) ?? '', password: route.password ?? '' });
+    this.show('join');
+    this.firstEmptyFieldFocus();
+    this.ensureMedia();
+  }
+
+  /** For the e2e hook in main.ts. */
+  getRecvStats(): Promise<RecvStats> {
+    return this.call?.getRecvStats() ?? Promise.resolve({ ...NO_RECV_STATS });
+  }
+
+  private ensureMedia(): Promise<LocalMedia> {
+    if (!this.media) {
+      this.join.showPreviewStarting();
+      const media = acquireLocalMedia();
+      media.then(
+        (m) => this.join.showPreview(m),
+        () => undefined,
+      );
+      this.media = media;
+    }
+    return this.media;
+  }
+
+  private releaseMedia(): void {
+    const media = this.media;
+    this.media = undefined;
+    this.join.clearPreview();
+    void media?.then(stopLocalMedia);
+  }
+
+  private async startCall(fields: JoinFields): Promise<void> {
+    const roomId = this.roomId;
+    if (this.joining || !roomId) return;
+    this.joining = true;
+    this.join.setBusy(true);
+    this.clearAlert();
+    writeSetting(NAME_SETTING, fields.displayName);
+    try {
+      const media = await this.ensureMedia();
+      const params: JoinParams = { roomId, ...fields };
+      this.callView.reset();
+      this.call = await Call.join(params, {
+        connect: () => ProtocolClient.connect(),
+        createDevice: () => new Device(),
+        listener: this.callView,
+        tracks: { audio: media.audio, video: media.video },
+        micOn: this.wanted.mic,
+        cameraOn: this.wanted.camera,
+      });
+      this.lastFields = fields;
+      const state = (source: LocalSource): { available: boolean; on: boolean } => ({
+        available: this.call?.canSend(source) ?? false,
+        on: this.wanted[source],
+      });
+      this.callView.setLocal(media.stream, { mic: state('mic'), camera: state('camera') });
+      this.show('call');
+    } catch (error) {
+      console.warn('guichet: join failed', error);
+      this.callView.reset();
+      this.show('join');
+      this.showAlert(errorMessageKey(error));
+    } finally {
+      this.joining = false;
+      this.join.setBusy(false);
+    }
+  }
+
+  private toggle(source: LocalSource, on: boolean): void {
+    this.wanted[source] = on;
+    this.call?.setSourceEnabled(source, on).catch((error: unknown) => {
+      console.warn('guichet: toggle failed', error);
+    });
+  }
+
+  private ended(end: CallEnd): void {
+    this.call = undefined;
+    this.callView.reset();
+    const title = byId('ended-title', HTMLElement);
+    const message = byId('ended-message', HTMLElement);
+    clearText(message);
+    switch (end.kind) {
+      case 'left':
+        setText(title, 'ended.leftTitle');
+        setText(message, 'ended.left');
+        break;
+      case 'roomClosed':
+        setText(title, end.reason === 'ended' ? 'ended.endedTitle' : 'ended.closedTitle');
+        setText(message, `ended.closed.${end.reason}`);
+        break;
+      case 'reconnect':
+        // The server asked for it: come back on our own once it is ready.
+        setText(title, 'ended.closedTitle');
+        setText(message, 'call.reconnecting');
+        this.rejoinTimer = setTimeout(() => this.rejoin(), end.afterMs + Math.random() * 1000);
+        break;
+      case 'kicked':
+        this.releaseMedia();
+        this.show('join');
+        this.showAlert(errorMessageKey(errorForEarlyEnd(end)));
+        return;
+      case 'disconnected':
+        setText(title, 'ended.closedTitle');
+        setText(message, 'ended.disconnected');
+        break;
+    }
+    // The camera light goes off while nobody is watching (kept for a quick auto-rejoin).
+    if (end.kind !== 'reconnect') this.releaseMedia();
+    this.show('ended');
+  }
+
+  private rejoin(): void {
+    clearTimeout(this.rejoinTimer);
+    const fields = this.lastFields;
+    if (!fields) return this.show('join');
+    this.show('join');
+    void this.startCall(fields);
+  }
+
+  private show(view: ViewName): void {
+    for (const name of ['home', 'join', 'call', 'ended'] as const) {
+      byId(`view-${name}`, HTMLElement).hidden = name !== view;
+    }
+    if (view !== 'join' || !this.joining) {
+      // Screen readers start reading at the new screen's title.
+      byId(`${view}-title`, HTMLElement).focus({ preventScroll: true });
+    }
+  }
+
+  private firstEmptyFieldFocus(): void {
+    this.join.firstEmptyField()?.focus();
+  }
+
+  private showAlert(key: MessageKey): void {
+    setText(this.alert, key);
+  }
+
+  private clearAlert(): void {
+    clearText(this.alert);
+  }
+}

@@ -1,0 +1,134 @@
+import type { CallEnd, CallListener, RemoteMedia, RemotePeer } from '../call-types.js';
+import type { LocalSource } from '../sender.js';
+import { byId, clearText, play, setText } from './dom.js';
+import { RemoteTile } from './remote-tile.js';
+
+export interface CallViewActions {
+  onToggle(source: LocalSource, on: boolean): void;
+  onLeave(): void;
+  onEnded(end: CallEnd): void;
+}
+
+/**
+ * The in-call screen: the local preview, one tile per remote participant and
+ * the control bar. It is the Call's listener, so it only ever mirrors what
+ * the call reports.
+ */
+export class CallView implements CallListener {
+  private readonly tiles = new Map<string, RemoteTile>();
+  private readonly grid = byId('tiles', HTMLElement);
+  private readonly localVideo = byId('local-video', HTMLVideoElement);
+  private readonly waiting = byId('waiting', HTMLElement);
+  private readonly micButton = byId('mic-toggle', HTMLButtonElement);
+  private readonly cameraButton = byId('camera-toggle', HTMLButtonElement);
+  private readonly enableSound = byId('enable-sound', HTMLButtonElement);
+  private readonly status = byId('call-status', HTMLElement);
+
+  constructor(private readonly actions: CallViewActions) {
+    this.localVideo.muted = true;
+    this.micButton.addEventListener('click', () => this.toggle('mic', this.micButton));
+    this.cameraButton.addEventListener('click', () => this.toggle('camera', this.cameraButton));
+    byId('leave', HTMLButtonElement).addEventListener('click', () => actions.onLeave());
+    this.enableSound.addEventListener('click', () => {
+      this.enableSound.hidden = true;
+      for (const tile of this.tiles.values()) tile.replay();
+    });
+  }
+
+  /** Shows the local camera; buttons for sources we can't send are disabled. */
+  setLocal(stream: MediaStream, state: Record<LocalSource, { available: boolean; on: boolean }>): void {
+    this.localVideo.srcObject = stream.getVideoTracks().length > 0 ? stream : null;
+    if (this.localVideo.srcObject) play(this.localVideo, () => undefined);
+    this.setButton(this.micButton, state.mic.available, state.mic.on);
+    this.setButton(this.cameraButton, state.camera.available, state.camera.on);
+  }
+
+  /** Forgets every remote participant (before a join, after an end). */
+  reset(): void {
+    for (const tile of this.tiles.values()) tile.remove();
+    this.tiles.clear();
+    this.localVideo.srcObject = null;
+    this.enableSound.hidden = true;
+    clearText(this.status);
+    this.updateLayout();
+  }
+
+  onPeerJoined(peer: RemotePeer): void {
+    this.tileFor(peer.peerId).setName(peer.displayName);
+    this.announce('call.peerJoined', peer.peerId);
+  }
+
+  onPeerLeft(peerId: string): void {
+    const tile = this.tiles.get(peerId);
+    if (!tile) return;
+    this.announce('call.peerLeft', peerId);
+    tile.remove();
+    this.tiles.delete(peerId);
+    this.updateLayout();
+  }
+
+  onMediaAdded(media: RemoteMedia): void {
+    this.tileFor(media.peerId).attach(media);
+  }
+
+  onMediaRemoved(peerId: string, consumerId: string): void {
+    this.tiles.get(peerId)?.detach(consumerId);
+  }
+
+  onMediaPaused(peerId: string, consumerId: string, paused: boolean): void {
+    this.tiles.get(peerId)?.setPaused(consumerId, paused);
+  }
+
+  onActiveSpeaker(peerId: string | null): void {
+    for (const [id, tile] of this.tiles) tile.setSpeaking(id === peerId);
+  }
+
+  onEnded(end: CallEnd): void {
+    this.actions.onEnded(end);
+  }
+
+  onWarning(error: unknown): void {
+    // Partial failures (one consumer, one producer) are for the console: the
+    // call goes on, and the missing tile or badge already shows it.
+    console.warn('guichet:', error);
+  }
+
+  private tileFor(peerId: string): RemoteTile {
+    let tile = this.tiles.get(peerId);
+    if (!tile) {
+      tile = new RemoteTile(peerId, () => {
+        this.enableSound.hidden = false;
+      });
+      this.tiles.set(peerId, tile);
+      this.grid.append(tile.root);
+      this.updateLayout();
+    }
+    return tile;
+  }
+
+  private toggle(source: LocalSource, button: HTMLButtonElement): void {
+    const on = button.getAttribute('aria-pressed') !== 'true';
+    button.setAttribute('aria-pressed', String(on));
+    if (source === 'camera') this.localVideo.closest('.tile')?.setAttribute('data-video', on ? 'on' : 'off');
+    this.actions.onToggle(source, on);
+  }
+
+  private setButton(button: HTMLButtonElement, available: boolean, on: boolean): void {
+    button.disabled = !available;
+    button.setAttribute('aria-pressed', String(available && on));
+    if (button === this.cameraButton) {
+      this.localVideo.closest('.tile')?.setAttribute('data-video', available && on ? 'on' : 'off');
+    }
+  }
+
+  private announce(key: 'call.peerJoined' | 'call.peerLeft', peerId: string): void {
+    const tile = this.tiles.get(peerId);
+    if (tile) setText(this.status, key, { name: tile.label });
+  }
+
+  private updateLayout(): void {
+    this.waiting.hidden = this.tiles.size > 0;
+    // CSS sizes the grid from the count (one large tile, two side by side, ...).
+    this.grid.dataset['count'] = String(this.tiles.size);
+  }
+}

@@ -1,0 +1,100 @@
+import { DisplayNameSchema, type RoomId } from '../../../signaling/protocol/index.js';
+import type { LocalMedia } from '../local-media.js';
+import { parseRoomInput } from '../route.js';
+import type { MessageKey } from '../i18n/i18n.js';
+import { byId, play, setText } from './dom.js';
+
+/** Sends a form's problem to the page's alert and marks the field. */
+export type ShowProblem = (key: MessageKey, field?: HTMLInputElement) => void;
+
+/** `/`: asks for a room code or an invitation link. */
+export class HomeForm {
+  private readonly input = byId('room-input', HTMLInputElement);
+
+  constructor(onRoom: (room: { roomId: RoomId; hash: string }) => void, problem: ShowProblem) {
+    byId('home-form', HTMLFormElement).addEventListener('submit', (event) => {
+      event.preventDefault();
+      const room = parseRoomInput(this.input.value);
+      if (room) onRoom(room);
+      else problem('home.invalidRoom', this.input);
+    });
+  }
+}
+
+export interface JoinFields {
+  displayName: string;
+  password: string;
+}
+
+/** The pre-join page: camera preview, name and password. */
+export class JoinForm {
+  private readonly name = byId('display-name', HTMLInputElement);
+  private readonly password = byId('password', HTMLInputElement);
+  private readonly submit = byId('join-submit', HTMLButtonElement);
+  private readonly preview = byId('preview-video', HTMLVideoElement);
+  private readonly previewStatus = byId('preview-status', HTMLElement);
+
+  constructor(onJoin: (fields: JoinFields) => void, problem: ShowProblem) {
+    this.preview.muted = true;
+    byId('join-form', HTMLFormElement).addEventListener('submit', (event) => {
+      event.preventDefault();
+      if (this.submit.getAttribute('aria-busy') === 'true') return;
+      // Same rules as the server (DisplayNameSchema), so the usual mistakes
+      // are explained here instead of coming back as INVALID_PAYLOAD.
+      const name = DisplayNameSchema.safeParse(this.name.value);
+      if (this.name.value.trim() === '') return problem('join.nameRequired', this.name);
+      if (!name.success) return problem('join.nameInvalid', this.name);
+      if (this.password.value === '') return problem('join.passwordRequired', this.password);
+      onJoin({ displayName: name.data, password: this.password.value });
+    });
+  }
+
+  fill(fields: Partial<JoinFields>): void {
+    if (fields.displayName !== undefined) this.name.value = fields.displayName;
+    if (fields.password !== undefined) this.password.value = fields.password;
+  }
+
+  /** The first empty field, where the keyboard should start. */
+  firstEmptyField(): HTMLInputElement | undefined {
+    return [this.name, this.password].find((input) => input.value === '');
+  }
+
+  setBusy(busy: boolean): void {
+    this.submit.setAttribute('aria-busy', String(busy));
+    setText(this.submit, busy ? 'join.busy' : 'join.submit');
+  }
+
+  showPreviewStarting(): void {
+    setText(this.previewStatus, 'join.previewStarting');
+  }
+
+  showPreview(media: LocalMedia): void {
+    const tile = this.preview.closest('.tile');
+    const hasVideo = media.video !== undefined;
+    tile?.setAttribute('data-video', hasVideo ? 'on' : 'off');
+    this.preview.srcObject = hasVideo ? media.stream : null;
+    if (hasVideo) play(this.preview, () => undefined);
+    if (media.problem) setText(this.previewStatus, errorKeyOfMedia(media));
+    else setText(this.previewStatus, hasVideo ? 'join.previewReady' : 'join.previewAudioOnly');
+  }
+
+  clearPreview(): void {
+    this.preview.srcObject = null;
+    this.preview.closest('.tile')?.setAttribute('data-video', 'off');
+  }
+}
+
+function errorKeyOfMedia(media: LocalMedia): MessageKey {
+  switch (media.problem?.code) {
+    case 'MEDIA_DENIED':
+      return 'error.MEDIA_DENIED';
+    case 'MEDIA_NOT_FOUND':
+      return media.audio ? 'join.previewAudioOnly' : 'error.MEDIA_NOT_FOUND';
+    case 'MEDIA_IN_USE':
+      return 'error.MEDIA_IN_USE';
+    case 'MEDIA_UNSUPPORTED':
+      return 'error.MEDIA_UNSUPPORTED';
+    default:
+      return 'error.MEDIA_FAILED';
+  }
+}

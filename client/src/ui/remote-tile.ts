@@ -1,0 +1,111 @@
+import type { RemoteMedia } from '../call-types.js';
+import { t } from '../i18n/i18n.js';
+import { create, play, setText } from './dom.js';
+
+interface Attached {
+  element: HTMLMediaElement;
+  kind: RemoteMedia['kind'];
+}
+
+/**
+ * One remote participant: name, camera video, sound, and "muted" badges.
+ * Audio has its own element so the video element can stay muted, which is
+ * what lets browsers autoplay it.
+ */
+export class RemoteTile {
+  readonly root: HTMLElement;
+  private readonly video: HTMLVideoElement;
+  private readonly audio: HTMLAudioElement;
+  private readonly name: HTMLElement;
+  private readonly micOff: HTMLElement;
+  private readonly cameraOff: HTMLElement;
+  private readonly attached = new Map<string, Attached>();
+  private displayName = '';
+
+  constructor(
+    readonly peerId: string,
+    private readonly onAutoplayBlocked: () => void,
+  ) {
+    this.root = create('figure', { className: 'tile remote', attrs: { 'data-peer-id': peerId } });
+    this.root.dataset['video'] = 'off';
+    this.video = create('video', { attrs: { playsinline: '', autoplay: '' } });
+    this.video.muted = true;
+    this.audio = create('audio', { attrs: { autoplay: '' } });
+    const avatar = create('div', { className: 'avatar', attrs: { 'aria-hidden': 'true' } });
+    const caption = create('figcaption');
+    this.name = create('span', { className: 'name' });
+    this.micOff = create('span', { className: 'badge' });
+    this.cameraOff = create('span', { className: 'badge' });
+    setText(this.micOff, 'call.micOff');
+    setText(this.cameraOff, 'call.cameraOff');
+    this.micOff.hidden = true;
+    this.cameraOff.hidden = true;
+    caption.append(this.name, this.micOff, this.cameraOff);
+    this.root.append(this.video, avatar, this.audio, caption);
+    this.setName('');
+  }
+
+  setName(displayName: string): void {
+    this.displayName = displayName.trim();
+    if (this.displayName) {
+      delete this.name.dataset['i18n'];
+      this.name.textContent = this.displayName;
+    } else {
+      setText(this.name, 'call.participantFallback');
+    }
+    const avatar = this.root.querySelector('.avatar');
+    if (avatar) avatar.textContent = (this.displayName || t('call.participantFallback')).charAt(0);
+  }
+
+  get label(): string {
+    return this.displayName || t('call.participantFallback');
+  }
+
+  attach(media: RemoteMedia): void {
+    // Screen sharing is shown in place of the camera: one picture per tile.
+    const element = media.kind === 'audio' ? this.audio : this.video;
+    element.srcObject = new MediaStream([media.track]);
+    this.attached.set(media.consumerId, { element, kind: media.kind });
+    this.setPaused(media.consumerId, media.paused);
+    play(element, this.onAutoplayBlocked);
+  }
+
+  detach(consumerId: string): void {
+    const entry = this.attached.get(consumerId);
+    if (!entry) return;
+    this.attached.delete(consumerId);
+    // Another consumer may have taken the element since (camera → screen).
+    const stillUsed = [...this.attached.values()].some((a) => a.element === entry.element);
+    if (!stillUsed) {
+      entry.element.srcObject = null;
+      if (entry.kind === 'video') this.root.dataset['video'] = 'off';
+      (entry.kind === 'audio' ? this.micOff : this.cameraOff).hidden = true;
+    }
+  }
+
+  setPaused(consumerId: string, paused: boolean): void {
+    const entry = this.attached.get(consumerId);
+    if (!entry) return;
+    if (entry.kind === 'audio') {
+      this.micOff.hidden = !paused;
+    } else {
+      this.cameraOff.hidden = !paused;
+      this.root.dataset['video'] = paused ? 'off' : 'on';
+    }
+  }
+
+  setSpeaking(speaking: boolean): void {
+    this.root.classList.toggle('speaking', speaking);
+  }
+
+  /** Retries playback after a user gesture (autoplay was refused). */
+  replay(): void {
+    for (const { element } of this.attached.values()) play(element, this.onAutoplayBlocked);
+  }
+
+  remove(): void {
+    for (const { element } of this.attached.values()) element.srcObject = null;
+    this.attached.clear();
+    this.root.remove();
+  }
+}

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# One-time install on a Debian 12 machine: Debian packages, npm packages and
+# the mediasoup worker. Safe to run again (everything is cached).
+#
+# Where GitHub is reachable, mediasoup's own postinstall downloads a prebuilt
+# worker. On a closed network it can't, so the worker is built from the npm
+# package's sources against Debian's libraries (../shared/tools/mediasoup-worker,
+# or WORKER_BUILD_SCRIPT), or taken from MEDIASOUP_WORKER_BIN if you already
+# have one. Either way it is copied to mediasoup's default path, so
+# `npm start` needs no extra variable.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(chromium redis-server iproute2 util-linux)
+WORKER_BUILD_SCRIPT="${WORKER_BUILD_SCRIPT:-../shared/tools/mediasoup-worker/build-worker.sh}"
+WORKER_DEST=node_modules/mediasoup/worker/out/Release/mediasoup-worker
+
+log() { printf '\n== %s\n' "$*"; }
+
+if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null && [[ "${SKIP_APT:-0}" != 1 ]]; then
+	log "Debian packages: ${APT_PACKAGES[*]}"
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${APT_PACKAGES[@]}" >/dev/null
+fi
+
+if [[ -z "${MEDIASOUP_WORKER_BIN:-}" && -x "$WORKER_BUILD_SCRIPT" ]]; then
+	log "mediasoup worker: building offline with $WORKER_BUILD_SCRIPT (cached after the first time)"
+	install_deps=0
+	[[ "$(id -u)" == 0 ]] && install_deps=1
+	INSTALL_APT_DEPS=$install_deps "$WORKER_BUILD_SCRIPT" >/tmp/guichet-worker-build.log 2>&1 ||
+		{ tail -n 30 /tmp/guichet-worker-build.log; exit 1; }
+	MEDIASOUP_WORKER_BIN="$(tail -n 1 /tmp/guichet-worker-build.log)"
+fi
+
+if [[ -n "${MEDIASOUP_WORKER_BIN:-}" ]]; then
+	[[ -x "$MEDIASOUP_WORKER_BIN" ]] || { echo "MEDIASOUP_WORKER_BIN=$MEDIASOUP_WORKER_BIN is not an executable file" >&2; exit 1; }
+	# Set during `npm ci`, it makes mediasoup's postinstall skip its download.
+	export MEDIASOUP_WORKER_BIN
+fi
+
+log "npm ci"
+npm ci --no-audit --no-fund
+
+if [[ -n "${MEDIASOUP_WORKER_BIN:-}" ]]; then
+	mkdir -p "$(dirname "$WORKER_DEST")"
+	cp "$MEDIASOUP_WORKER_BIN" "$WORKER_DEST"
+	log "mediasoup worker installed at $WORKER_DEST (from $MEDIASOUP_WORKER_BIN)"
+elif [[ ! -x "$WORKER_DEST" ]]; then
+	echo "No mediasoup worker: set MEDIASOUP_WORKER_BIN to a worker built for this host (see deploy/README.md)" >&2
+	exit 1
+fi
+
+log "build"
+npm run build --silent
+log "ready: npm start (http://localhost:3000), npm test"

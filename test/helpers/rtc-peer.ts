@@ -1,0 +1,352 @@
+import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket } from 'werift';
+import { z } from 'zod';
+import {
+  DtlsParametersSchema,
+  MediaIdSchema,
+  RtpParametersSchema,
+  type DtlsParameters,
+  type RtpCapabilities,
+} from '../../signaling/protocol/index.js';
+import type { SignalingClient } from './signaling-client.js';
+
+/*
+ * A minimal "mediasoup-client for Node" on werift, for integration tests:
+ * one RTCPeerConnection per mediasoup WebRtcTransport, remote SDP built from
+ * the server's transport parameters, Opus-shaped RTP with a payload that
+ * says who sent it and in which order.
+ */
+
+export const OPUS_PAYLOAD_TYPE = 100;
+
+/** What a Node receiver can take: Opus only, no header extensions, no feedback. */
+export const OPUS_RECV_CAPABILITIES: RtpCapabilities = {
+  codecs: [
+    { kind: 'audio', mimeType: 'audio/opus', preferredPayloadType: OPUS_PAYLOAD_TYPE, clockRate: 48000, channels: 2 },
+  ],
+  headerExtensions: [],
+};
+
+/** One packet every 20 ms, like a real Opus encoder. */
+const PACKET_INTERVAL_MS = 20;
+const SAMPLES_PER_PACKET = 960;
+
+// The server's createTransport answer, checked at runtime rather than trusted.
+const ServerTransportSchema = z.object({
+  id: MediaIdSchema,
+  iceParameters: z.object({ usernameFragment: z.string().min(1), password: z.string().min(1) }),
+  iceCandidates: z
+    .array(
+      z.object({
+        foundation: z.string().min(1),
+        priority: z.number().int().nonnegative(),
+        address: z.string().min(1),
+        protocol: z.enum(['udp', 'tcp']),
+        port: z.number().int().min(1).max(65535),
+        type: z.enum(['host', 'srflx', 'prflx', 'relay']),
+      }),
+    )
+    .min(1),
+  dtlsParameters: DtlsParametersSchema,
+});
+type ServerTransport = z.infer<typeof ServerTransportSchema>;
+
+/*
+ * Test payload: an Opus TOC byte (so mediasoup's Opus parser sees a normal
+ * 20 ms frame), a magic, the sender's tag, a counter, then filler derived
+ * from both. A receiver can prove a packet is exactly what one sender wrote.
+ */
+const MAGIC = Buffer.from('GUICHET!', 'ascii');
+const PAYLOAD_BYTES = 1 + MAGIC.length + 4 + 4 + 40;
+const OPUS_TOC = 0xfc; // config 31 (CELT FB 20 ms), stereo, one frame
+
+export function testPayload(tag: number, counter: number): Buffer {
+  const payload = Buffer.alloc(PAYLOAD_BYTES);
+  payload[0] = OPUS_TOC;
+  MAGIC.copy(payload, 1);
+  payload.writeUInt32BE(tag >>> 0, 1 + MAGIC.length);
+  payload.writeUInt32BE(counter >>> 0, 5 + MAGIC.length);
+  for (let i = 9 + MAGIC.length; i < PAYLOAD_BYTES; i += 1) payload[i] = (tag + counter * 7 + i) & 0xff;
+  return payload;
+}
+
+/** The tag and counter of a test payload, or null when the bytes aren't exactly one. */
+export function decodeTestPayload(payload: Buffer): { tag: number; counter: number } | null {
+  if (payload.length !== PAYLOAD_BYTES || !payload.subarray(1, 1 + MAGIC.length).equals(MAGIC)) return null;
+  const tag = payload.readUInt32BE(1 + MAGIC.length);
+  const counter = payload.readUInt32BE(5 + MAGIC.length);
+  return payload.equals(testPayload(tag, counter)) ? { tag, counter } : null;
+}
+
+function loopbackPeerConnection(): RTCPeerConnection {
+  return new RTCPeerConnection({
+    // werift defaults to a public STUN server; this machine may only talk to itself.
+    iceServers: [],
+    // No host candidates from real interfaces: gather and bind 127.0.0.1 only.
+    iceUseIpv4: false,
+    iceUseIpv6: false,
+    iceAdditionalHostAddresses: ['127.0.0.1'],
+    iceInterfaceAddresses: { udp4: '127.0.0.1' },
+    codecs: {
+      audio: [
+        new RTCRtpCodecParameters({
+          mimeType: 'audio/opus',
+          clockRate: 48000,
+          channels: 2,
+          payloadType: OPUS_PAYLOAD_TYPE,
+        }),
+      ],
+      video: [],
+    },
+  });
+}
+
+function match(sdp: string, pattern: RegExp, what: string): RegExpMatchArray {
+  const found = sdp.match(pattern);
+  if (!found) throw new Error(`local SDP has no ${what}:\n${sdp}`);
+  return found;
+}
+
+/** What we need from werift's own description: it is the only source of our mid, ssrc and fingerprint. */
+function parseLocalSdp(sdp: string): {
+  mid: string;
+  payloadType: number;
+  setup: string;
+  dtls: DtlsParameters;
+  ssrc: { ssrc: number; cname: string } | null;
+} {
+  const fingerprint = match(sdp, /^a=fingerprint:(\S+) ([0-9A-Fa-f:]+)\r?$/m, 'fingerprint');
+  const ssrc = sdp.match(/^a=ssrc:(\d+) cname:(\S+)\r?$/m);
+  return {
+    mid: match(sdp, /^a=mid:(\S+)\r?$/m, 'mid')[1] ?? '',
+    payloadType: Number(match(sdp, /^a=rtpmap:(\d+) opus\/48000\/2\r?$/im, 'Opus rtpmap')[1]),
+    setup: match(sdp, /^a=setup:(\w+)\r?$/m, 'setup')[1] ?? '',
+    // We are always the DTLS client: mediasoup's transports then act as server.
+    dtls: DtlsParametersSchema.parse({
+      role: 'client',
+      fingerprints: [{ algorithm: fingerprint[1]?.toLowerCase(), value: fingerprint[2] }],
+    }),
+    ssrc: ssrc ? { ssrc: Number(ssrc[1]), cname: ssrc[2] ?? '' } : null,
+  };
+}
+
+/** The mediasoup side of one m=audio section, as mediasoup-client's RemoteSdp would write it. */
+function remoteSdp(
+  transport: ServerTransport,
+  media: {
+    mid: string;
+    payloadType: number;
+    direction: 'sendonly' | 'recvonly';
+    setup: 'actpass' | 'passive';
+    fmtp?: string;
+    ssrc?: { ssrc: number; cname: string };
+  },
+): string {
+  const fingerprint =
+    transport.dtlsParameters.fingerprints.find((f) => f.algorithm === 'sha-256') ??
+    transport.dtlsParameters.fingerprints[0];
+  if (!fingerprint) throw new Error('server transport has no DTLS fingerprint');
+  // werift speaks ICE over UDP only.
+  const candidates = transport.iceCandidates.filter((c) => c.protocol === 'udp');
+  if (candidates.length === 0) throw new Error('server transport has no UDP candidate');
+  const lines = [
+    'v=0',
+    `o=mediasoup ${Date.now()} 1 IN IP4 127.0.0.1`,
+    's=-',
+    't=0 0',
+    'a=ice-lite',
+    `a=group:BUNDLE ${media.mid}`,
+    'a=msid-semantic:WMS *',
+    `m=audio 7 UDP/TLS/RTP/SAVPF ${media.payloadType}`,
+    'c=IN IP4 127.0.0.1',
+    `a=mid:${media.mid}`,
+    `a=${media.direction}`,
+    `a=ice-ufrag:${transport.iceParameters.usernameFragment}`,
+    `a=ice-pwd:${transport.iceParameters.password}`,
+    `a=fingerprint:${fingerprint.algorithm} ${fingerprint.value}`,
+    `a=setup:${media.setup}`,
+    ...candidates.map((c) => `a=candidate:${c.foundation} 1 udp ${c.priority} ${c.address} ${c.port} typ ${c.type}`),
+    'a=end-of-candidates',
+    'a=rtcp-mux',
+    `a=rtpmap:${media.payloadType} opus/48000/2`,
+    ...(media.fmtp ? [`a=fmtp:${media.payloadType} ${media.fmtp}`] : []),
+    ...(media.ssrc
+      ? [`a=msid:guichet-${media.ssrc.ssrc} track-${media.ssrc.ssrc}`, `a=ssrc:${media.ssrc.ssrc} cname:${media.ssrc.cname}`]
+      : []),
+  ];
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+async function createServerTransport(client: SignalingClient, direction: 'send' | 'recv'): Promise<ServerTransport> {
+  return ServerTransportSchema.parse(await client.request('createTransport', { direction }));
+}
+
+/** Produces one Opus-shaped audio track through a send transport and keeps writing packets. */
+export class AudioSender {
+  readonly producerId: string;
+  readonly tag: number;
+  readonly #pc: RTCPeerConnection;
+  readonly #track: MediaStreamTrack;
+  readonly #timer: NodeJS.Timeout;
+  #written = 0;
+  #closed = false;
+
+  private constructor(pc: RTCPeerConnection, track: MediaStreamTrack, producerId: string, tag: number) {
+    this.#pc = pc;
+    this.#track = track;
+    this.producerId = producerId;
+    this.tag = tag;
+    this.#timer = setInterval(() => this.#writeNext(), PACKET_INTERVAL_MS);
+  }
+
+  /** `tag` goes into every payload, so a receiver can tell whose packets it got. */
+  static async start(client: SignalingClient, tag: number): Promise<AudioSender> {
+    const transport = await createServerTransport(client, 'send');
+    const pc = loopbackPeerConnection();
+    try {
+      const track = new MediaStreamTrack({ kind: 'audio' });
+      pc.addTransceiver(track, { direction: 'sendonly' });
+      await pc.setLocalDescription(await pc.createOffer());
+      const local = parseLocalSdp(pc.localDescription?.sdp ?? '');
+      if (!local.ssrc) throw new Error('werift offered no a=ssrc line');
+      // Connect before the answer starts ICE/DTLS, as mediasoup-client does on its first produce.
+      await client.request('connectTransport', { transportId: transport.id, dtlsParameters: local.dtls });
+      const { producerId } = await client.request('produce', {
+        transportId: transport.id,
+        kind: 'audio',
+        source: 'mic',
+        rtpParameters: {
+          mid: local.mid,
+          codecs: [{ mimeType: 'audio/opus', payloadType: local.payloadType, clockRate: 48000, channels: 2 }],
+          encodings: [{ ssrc: local.ssrc.ssrc }],
+          rtcp: { cname: local.ssrc.cname, reducedSize: true },
+        },
+      });
+      const answer = remoteSdp(transport, {
+        mid: local.mid,
+        payloadType: local.payloadType,
+        direction: 'recvonly',
+        setup: 'passive',
+      });
+      await pc.setRemoteDescription({ type: 'answer', sdp: answer });
+      return new AudioSender(pc, track, MediaIdSchema.parse(producerId), tag);
+    } catch (error) {
+      await pc.close();
+      throw error;
+    }
+  }
+
+  /** Packets handed to werift so far (it drops those written before DTLS is up). */
+  get written(): number {
+    return this.#written;
+  }
+
+  get connectionState(): string {
+    return this.#pc.connectionState;
+  }
+
+  #writeNext(): void {
+    const counter = this.#written;
+    this.#written += 1;
+    // werift rewrites ssrc and payload type, and offsets sequence number and timestamp.
+    const header = new RtpHeader({
+      payloadType: OPUS_PAYLOAD_TYPE,
+      sequenceNumber: counter & 0xffff,
+      timestamp: (counter * SAMPLES_PER_PACKET) >>> 0,
+      marker: counter === 0,
+    });
+    this.#track.writeRtp(new RtpPacket(header, testPayload(this.tag, counter)));
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#timer);
+    this.#track.stop();
+    await this.#pc.close();
+  }
+}
+
+/** Consumes one audio producer through its own recv transport and records every packet. */
+export class AudioReceiver {
+  readonly consumerId: string;
+  readonly producerId: string;
+  /** Decoded payloads in arrival order. */
+  readonly packets: { tag: number; counter: number }[] = [];
+  /** Packets whose payload was not a test payload at all. */
+  foreign = 0;
+  readonly #pc: RTCPeerConnection;
+  #closed = false;
+
+  private constructor(pc: RTCPeerConnection, consumerId: string, producerId: string) {
+    this.#pc = pc;
+    this.consumerId = consumerId;
+    this.producerId = producerId;
+  }
+
+  static async start(client: SignalingClient, producerId: string): Promise<AudioReceiver> {
+    const transport = await createServerTransport(client, 'recv');
+    const consumer = await client.request('consume', {
+      transportId: transport.id,
+      producerId,
+      rtpCapabilities: OPUS_RECV_CAPABILITIES,
+    });
+    const rtp = RtpParametersSchema.parse(consumer.rtpParameters);
+    const codec = rtp.codecs[0];
+    const ssrc = rtp.encodings?.[0]?.ssrc;
+    if (!codec || codec.mimeType.toLowerCase() !== 'audio/opus' || rtp.mid === undefined || ssrc === undefined) {
+      throw new Error(`unexpected consumer rtpParameters ${JSON.stringify(rtp)}`);
+    }
+    const fmtp = Object.entries(codec.parameters ?? {})
+      .filter((entry): entry is [string, string | number] => ['string', 'number'].includes(typeof entry[1]))
+      .map(([key, value]) => `${key}=${value}`)
+      .join(';');
+
+    const pc = loopbackPeerConnection();
+    const receiver = new AudioReceiver(pc, MediaIdSchema.parse(consumer.consumerId), producerId);
+    try {
+      pc.onTrack.subscribe((track) => {
+        track.onReceiveRtp.subscribe((packet) => receiver.#record(packet.payload));
+      });
+      const offer = remoteSdp(transport, {
+        mid: rtp.mid,
+        payloadType: codec.payloadType,
+        direction: 'sendonly',
+        setup: 'actpass',
+        ...(fmtp ? { fmtp } : {}),
+        ssrc: { ssrc, cname: rtp.rtcp?.cname ?? 'mediasoup' },
+      });
+      await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+      const answer = await pc.createAnswer();
+      const local = parseLocalSdp(answer.sdp);
+      if (local.setup !== 'active') throw new Error(`werift answered a=setup:${local.setup}, expected active`);
+      await client.request('connectTransport', { transportId: transport.id, dtlsParameters: local.dtls });
+      await pc.setLocalDescription(answer);
+      // The server creates consumers paused so no packet is lost before this side is ready.
+      await client.request('resumeConsumer', { consumerId: receiver.consumerId });
+      return receiver;
+    } catch (error) {
+      await receiver.close();
+      throw error;
+    }
+  }
+
+  get received(): number {
+    return this.packets.length + this.foreign;
+  }
+
+  get connectionState(): string {
+    return this.#pc.connectionState;
+  }
+
+  #record(payload: Buffer): void {
+    const decoded = decodeTestPayload(payload);
+    if (decoded) this.packets.push(decoded);
+    else this.foreign += 1;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#pc.close();
+  }
+}

@@ -10,6 +10,7 @@ import * as esbuild from 'esbuild';
 import { cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -30,10 +31,7 @@ const zodNamespaceImport = {
     build.onLoad({ filter: /[\\/]signaling[\\/]protocol[\\/][^\\/]+\.ts$/ }, async (args) => {
       const source = await readFile(args.path, 'utf8');
       return {
-        contents: source.replace(
-          /import\s*\{\s*z\s*\}\s*from\s*(['"])zod\1/g,
-          "import * as z from 'zod'",
-        ),
+        contents: source.replace(/import\s*\{\s*z\s*\}\s*from\s*(['"])zod\1/g, "import * as z from 'zod'"),
         loader: 'ts',
       };
     });

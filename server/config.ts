@@ -1,72 +1,16 @@
-import { cpus } from 'node:os';
-import { z } from 'zod';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { AccessPolicy } from '../signaling/appointments/access-window.js';
+import type { AgentAuthOptions } from '../signaling/auth/agent-auth.js';
+import { EnvSchema } from './config-schema.js';
+
+export { DEV_AGENT_JWT_SECRET, DEV_SECRET_KEY } from './config-schema.js';
 
 /**
  * Every setting, read once from the environment and validated. A mistake
  * stops the server at start with one line per bad variable, instead of a
  * confusing failure at the first call.
  */
-
-/** Development defaults that must never run in production. */
-export const DEV_AGENT_JWT_SECRET = 'dev-only-agent-secret-change-me-0000000000';
-export const DEV_SECRET_KEY = 'dev-only-secret-key-change-me-00000000000000';
-
-const port = z.coerce.number().int().min(0).max(65535);
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
-
-const EnvSchema = z
-  .object({
-    NODE_ENV: z.enum(['production', 'development', 'test']).default('development'),
-    HOST: z.string().min(1).default('0.0.0.0'),
-    PORT: port.default(3000),
-    PUBLIC_URL: z.url().optional(),
-    TRUST_PROXY: bool.default(false),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    AGENT_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_AGENT_JWT_SECRET),
-    AGENT_JWT_ISSUER: z.string().min(1).optional(),
-    AGENT_JWT_AUDIENCE: z.string().min(1).optional(),
-    SECRET_KEY: z.string().min(32, 'must be at least 32 characters').default(DEV_SECRET_KEY),
-    MEDIA_WORKERS: z.coerce.number().int().min(1).max(64).default(cpus().length),
-    MEDIA_LISTEN_IP: z.ipv4().or(z.ipv6()).default('127.0.0.1'),
-    MEDIA_ANNOUNCED_ADDRESS: z.string().min(1).optional(),
-    MEDIA_PORT_BASE: port.default(40000),
-    MEDIA_WORKER_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
-    CLIENT_DIR: z.string().min(1).optional(),
-  })
-  .superRefine((env, ctx) => {
-    if (env.NODE_ENV !== 'production') return;
-    if (env.AGENT_JWT_SECRET === DEV_AGENT_JWT_SECRET) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['AGENT_JWT_SECRET'],
-        message: 'set a real secret in production (openssl rand -base64 48)',
-      });
-    }
-    if (env.SECRET_KEY === DEV_SECRET_KEY) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SECRET_KEY'],
-        message: 'set a real secret in production (openssl rand -base64 48)',
-      });
-    }
-    if (!env.PUBLIC_URL) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['PUBLIC_URL'],
-        message: 'required in production: the https address citizens open',
-      });
-    }
-    if ((env.MEDIA_LISTEN_IP === '0.0.0.0' || env.MEDIA_LISTEN_IP === '::') && !env.MEDIA_ANNOUNCED_ADDRESS) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['MEDIA_ANNOUNCED_ADDRESS'],
-        message: 'required when MEDIA_LISTEN_IP is a wildcard: the public IP browsers send media to',
-      });
-    }
-  });
-
 export interface Config {
   env: 'production' | 'development' | 'test';
   host: string;
@@ -75,8 +19,21 @@ export interface Config {
   publicUrl: string | undefined;
   trustProxy: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  agentJwt: { secret: string; issuer?: string; audience?: string };
+  serviceName: string;
+  agentJwt: AgentAuthOptions;
   secretKey: string;
+  store: { dataDir: string; redisUrl: string | undefined; redisKeyPrefix: string };
+  notify: {
+    smtpUrl: string | undefined;
+    smtpFrom: string;
+    smsGatewayUrl: string | undefined;
+    smsGatewayToken: string | undefined;
+    dialInNumber: string | null;
+    reminderLeadMinutes: number;
+    schedulerIntervalMs: number;
+  };
+  access: AccessPolicy;
+  retentionDays: number;
   media: {
     workers: number;
     listenIp: string;
@@ -94,6 +51,16 @@ export class ConfigError extends Error {
   }
 }
 
+function readKeyFile(path: string): string {
+  try {
+    return readFileSync(resolve(path), 'utf8');
+  } catch (error) {
+    throw new ConfigError([
+      `AGENT_JWT_PUBLIC_KEY_FILE: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    ]);
+  }
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // Empty strings (as docker-compose writes unset variables) count as unset.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
@@ -102,6 +69,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const e = parsed.data;
+  const jwtKey =
+    e.AGENT_JWT_ALGORITHM === 'HS256' || !e.AGENT_JWT_PUBLIC_KEY_FILE
+      ? e.AGENT_JWT_SECRET
+      : readKeyFile(e.AGENT_JWT_PUBLIC_KEY_FILE);
   return {
     env: e.NODE_ENV,
     host: e.HOST,
@@ -109,12 +80,26 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
+    serviceName: e.SERVICE_NAME,
     agentJwt: {
-      secret: e.AGENT_JWT_SECRET,
+      algorithm: e.AGENT_JWT_ALGORITHM,
+      key: jwtKey,
       ...(e.AGENT_JWT_ISSUER ? { issuer: e.AGENT_JWT_ISSUER } : {}),
       ...(e.AGENT_JWT_AUDIENCE ? { audience: e.AGENT_JWT_AUDIENCE } : {}),
     },
     secretKey: e.SECRET_KEY,
+    store: { dataDir: e.DATA_DIR, redisUrl: e.REDIS_URL, redisKeyPrefix: e.REDIS_KEY_PREFIX },
+    notify: {
+      smtpUrl: e.SMTP_URL,
+      smtpFrom: e.SMTP_FROM,
+      smsGatewayUrl: e.SMS_GATEWAY_URL,
+      smsGatewayToken: e.SMS_GATEWAY_TOKEN,
+      dialInNumber: e.DIAL_IN_NUMBER ?? null,
+      reminderLeadMinutes: e.REMINDER_LEAD_MINUTES,
+      schedulerIntervalMs: e.SCHEDULER_INTERVAL_MS,
+    },
+    access: { opensMinutesBefore: e.ACCESS_OPENS_MINUTES_BEFORE, graceMinutesAfter: e.ACCESS_GRACE_MINUTES },
+    retentionDays: e.RETENTION_DAYS,
     media: {
       workers: e.MEDIA_WORKERS,
       listenIp: e.MEDIA_LISTEN_IP,

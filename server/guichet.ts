@@ -1,26 +1,42 @@
 import type { FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { Server as SocketServer } from 'socket.io';
+import { AppointmentService } from '../signaling/appointments/appointment-service.js';
+import { AppointmentJoinPolicy } from '../signaling/appointments/join-policy.js';
+import { AppointmentLinks } from '../signaling/appointments/links.js';
+import { eraseExpiredPersonalData } from '../signaling/appointments/retention.js';
+import { roomPageResolver } from '../signaling/appointments/room-page.js';
+import { NotificationScheduler } from '../signaling/appointments/scheduler.js';
+import { SecretBox } from '../signaling/appointments/sealed-secret.js';
 import { AgentAuth } from '../signaling/auth/agent-auth.js';
+import { JoinTokens } from '../signaling/auth/join-token.js';
 import { createHttpApp } from '../signaling/http/app.js';
 import { RoomService } from '../signaling/rooms/room-service.js';
 import { PasswordHasher } from '../signaling/rooms/secrets.js';
-import { MemoryRoomStore } from '../signaling/store/memory-room-store.js';
+import { createStore } from '../signaling/store/create-store.js';
+import type { Store } from '../signaling/store/store.js';
 import { attachGateway } from '../signaling/ws/gateway.js';
 import type { GatewayServer } from '../signaling/ws/socket-types.js';
 import type { Config } from './config.js';
 import { MediasoupBackend } from './media/mediasoup-backend.js';
+import { createNotificationSenders, messageComposer } from './notifications.js';
 
 /** socket.io drops a connection above this; the gateway's own, smaller cap answers INVALID_PAYLOAD below it. */
 const SOCKET_MAX_BUFFER = 256 * 1024;
+const RETENTION_INTERVAL_MS = 60 * 60_000;
 
 export interface Guichet {
   config: Config;
   http: FastifyInstance;
   io: GatewayServer;
+  store: Store;
   rooms: RoomService;
+  appointments: AppointmentService;
+  scheduler: NotificationScheduler;
   media: MediasoupBackend;
   agents: AgentAuth;
   /** Address actually bound (port 0 in tests resolves here). */
@@ -28,6 +44,13 @@ export interface Guichet {
   /** Refuse joins, tell clients to reconnect, wait for rooms to empty (up to drainMs), then close. */
   shutdown(drainMs: number): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface GuichetOptions {
+  /** The clock for appointments and reminders; tests inject their own. */
+  clock?: () => number;
+  /** Start the reminder loop (default true); tests may drive `scheduler.tick()` themselves. */
+  runScheduler?: boolean;
 }
 
 function defaultClientDir(): string {
@@ -43,81 +66,156 @@ function defaultClientDir(): string {
  * Used by main.ts and by the integration and e2e tests, so they run the
  * very same wiring as production.
  */
-export async function startGuichet(config: Config, log: Logger): Promise<Guichet> {
+export async function startGuichet(
+  config: Config,
+  log: Logger,
+  options: GuichetOptions = {},
+): Promise<Guichet> {
+  const clock = options.clock ?? Date.now;
   const agents = new AgentAuth(config.agentJwt);
-  const store = new MemoryRoomStore();
-  const media = await MediasoupBackend.create(
-    {
-      count: config.media.workers,
-      listenIp: config.media.listenIp,
-      announcedAddress: config.media.announcedAddress,
-      portBase: config.media.portBase,
-      logLevel: config.media.workerLogLevel,
-      respawnDelayMs: 500,
-    },
-    log,
-  );
-  const rooms = new RoomService({
-    store,
-    media,
-    passwords: new PasswordHasher(config.secretKey),
-    agents,
-    log: log.child({ component: 'rooms' }),
-    iceServersFor: () => [],
-  });
-
+  const passwords = new PasswordHasher(config.secretKey);
+  const secrets = new SecretBox(config.secretKey);
+  const joinTokens = new JoinTokens(config.secretKey);
   // Known once listening; PUBLIC_URL overrides it (it is required in production).
   let url = '';
-  let http: FastifyInstance;
+  const publicUrl = (): string => config.publicUrl ?? url;
+  const links = new AppointmentLinks(joinTokens, config.access, publicUrl);
+
+  const store = await createStore(
+    {
+      dataDir: config.store.dataDir,
+      redisUrl: config.store.redisUrl,
+      redisKeyPrefix: config.store.redisKeyPrefix,
+    },
+    log.child({ component: 'store' }),
+  );
+  const cleanup: (() => Promise<void>)[] = [() => store.close()];
+  const undo = async (): Promise<void> => {
+    for (const step of cleanup.reverse()) await step().catch(() => undefined);
+  };
+
   try {
-    http = await createHttpApp({
+    const media = await MediasoupBackend.create(
+      {
+        count: config.media.workers,
+        listenIp: config.media.listenIp,
+        announcedAddress: config.media.announcedAddress,
+        portBase: config.media.portBase,
+        logLevel: config.media.workerLogLevel,
+        respawnDelayMs: 500,
+      },
+      log,
+    );
+    cleanup.push(() => media.close());
+
+    const rooms = new RoomService({
+      store,
+      media,
+      passwords,
+      policy: new AppointmentJoinPolicy({
+        store,
+        agents,
+        joinTokens,
+        passwords,
+        access: config.access,
+        clock,
+      }),
+      log: log.child({ component: 'rooms' }),
+      iceServersFor: () => [],
+    });
+    const appointments = new AppointmentService({
+      store,
+      passwords,
+      secrets,
+      links,
+      access: config.access,
+      reminderLeadMinutes: config.notify.reminderLeadMinutes,
+      dialInNumber: config.notify.dialInNumber,
+      clock,
+      log: log.child({ component: 'appointments' }),
+    });
+    const senders = createNotificationSenders(config, store, log);
+    cleanup.push(() => senders.close());
+    const scheduler = new NotificationScheduler({
+      store,
+      senders: senders.byChannel,
+      compose: messageComposer(config, links, secrets),
+      clock,
+      log: log.child({ component: 'scheduler' }),
+      owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+      intervalMs: config.notify.schedulerIntervalMs,
+    });
+    cleanup.push(() => scheduler.stop());
+
+    const http = await createHttpApp({
       log,
       rooms,
+      appointments,
+      store,
       agents,
       media,
-      publicUrl: () => config.publicUrl ?? url,
+      publicUrl,
       clientDir: config.clientDir ?? defaultClientDir(),
+      resolveRoomPage: roomPageResolver({
+        store,
+        tokens: joinTokens,
+        access: config.access,
+        clock,
+        serviceName: config.serviceName,
+      }),
       trustProxy: config.trustProxy,
     });
+    cleanup.push(() => http.close());
+    const io: GatewayServer = new SocketServer(http.server, {
+      path: '/socket.io',
+      serveClient: false,
+      maxHttpBufferSize: SOCKET_MAX_BUFFER,
+    });
+    attachGateway({ io, rooms, log: log.child({ component: 'ws' }) });
+
+    await http.listen({ host: config.host, port: config.port });
+    const address = http.server.address();
+    const boundPort = typeof address === 'object' && address ? address.port : config.port;
+    url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${boundPort}`;
+    log.info({ url, workers: config.media.workers }, 'guichet listening');
+
+    if (options.runScheduler !== false) scheduler.start();
+    const retentionLog = log.child({ component: 'retention' });
+    const runRetention = (): void => {
+      eraseExpiredPersonalData(store, config.retentionDays, clock()).then(
+        (erased) => erased > 0 && retentionLog.info({ erased }, 'personal data erased'),
+        (error: unknown) => retentionLog.error({ err: error }, 'retention pass failed'),
+      );
+    };
+    runRetention();
+    const retentionTimer = setInterval(runRetention, RETENTION_INTERVAL_MS).unref();
+
+    let closing: Promise<void> | null = null;
+    const close = (): Promise<void> => {
+      closing ??= (async () => {
+        clearInterval(retentionTimer);
+        await scheduler.stop();
+        rooms.closeAll('server-shutdown');
+        io.disconnectSockets(true);
+        await new Promise<void>((resolve) => io.close(() => resolve()));
+        await undo();
+      })();
+      return closing;
+    };
+
+    const shutdown = async (drainMs: number): Promise<void> => {
+      rooms.stopAccepting();
+      io.emit('reconnect', { afterMs: 1000 });
+      const deadline = Date.now() + drainMs;
+      while (rooms.participants > 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      await close();
+    };
+
+    return { config, http, io, store, rooms, appointments, scheduler, media, agents, url, shutdown, close };
   } catch (error) {
-    await media.close();
+    await undo();
     throw error;
   }
-  const io: GatewayServer = new SocketServer(http.server, {
-    path: '/socket.io',
-    serveClient: false,
-    maxHttpBufferSize: SOCKET_MAX_BUFFER,
-  });
-  attachGateway({ io, rooms, log: log.child({ component: 'ws' }) });
-
-  await http.listen({ host: config.host, port: config.port });
-  const address = http.server.address();
-  const boundPort = typeof address === 'object' && address ? address.port : config.port;
-  url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${boundPort}`;
-  log.info({ url, workers: config.media.workers }, 'guichet listening');
-
-  let closing: Promise<void> | null = null;
-  const close = (): Promise<void> => {
-    closing ??= (async () => {
-      rooms.closeAll('server-shutdown');
-      io.disconnectSockets(true);
-      await new Promise<void>((resolve) => io.close(() => resolve()));
-      await http.close().catch(() => undefined);
-      await media.close();
-      await store.close();
-    })();
-    return closing;
-  };
-
-  const shutdown = async (drainMs: number): Promise<void> => {
-    rooms.stopAccepting();
-    io.emit('reconnect', { afterMs: 1000 });
-    const deadline = Date.now() + drainMs;
-    while (rooms.participants > 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    await close();
-  };
-
-  return { config, http, io, rooms, media, agents, url, shutdown, close };
 }

@@ -10,7 +10,7 @@ import { errorForEarlyEnd, type CallEnd, type CallListener, type JoinParams } fr
 import { GuichetError } from './errors.js';
 import type { ProtocolClient } from './protocol-client.js';
 import { NO_RECV_STATS, summarizeRecvStats, type RecvStats } from './recv-stats.js';
-import { toError, toTransportOptions } from './send-media.js';
+import { toTransportOptions, wireTransport } from './transport.js';
 import { Sender, type LocalSource, type LocalTracks } from './sender.js';
 
 export interface CallDeps {
@@ -18,7 +18,8 @@ export interface CallDeps {
   connect: () => Promise<ProtocolClient>;
   createDevice: () => Device;
   listener: CallListener;
-  tracks: LocalTracks;
+  /** Local capture, possibly still starting: receiving doesn't wait for it. */
+  tracks: Promise<LocalTracks>;
   /** Whether each source starts live; a rejoin keeps what the user had chosen. */
   micOn: boolean;
   cameraOn: boolean;
@@ -43,6 +44,7 @@ export class Call {
   private readonly device: Device;
   private sendTransport: types.Transport | undefined;
   private sender: Sender | undefined;
+  private sending: Promise<void> = Promise.resolve();
   private recvTransport: types.Transport | undefined;
   private recvCapabilities: RtpCapabilities | undefined;
   private readonly consumers = new Map<string, ConsumerEntry>();
@@ -86,59 +88,51 @@ export class Call {
       displayName: params.displayName,
       password: params.password,
     });
-    await this.device.load({ routerRtpCapabilities: joined.routerRtpCapabilities });
+    // The server builds the transport while the browser inspects its codecs.
+    const [recvOptions] = await Promise.all([
+      this.client.request('createTransport', { direction: 'recv' }),
+      this.device.load({ routerRtpCapabilities: joined.routerRtpCapabilities }),
+    ]);
     // Parsed rather than passed through: it narrows mediasoup-client's type to
     // the protocol's, and fails here, clearly, if the two ever disagree.
     this.recvCapabilities = RtpCapabilitiesSchema.parse(this.device.recvRtpCapabilities);
-    await this.createTransports(joined);
     if (this.closed) throw new GuichetError('NETWORK', 'call closed while joining');
-    const receiving = this.addInitialPeers(joined.peers).finally(() => this.openQueue());
-    const sending = this.sender?.start(this.deps, (e) => this.deps.listener.onWarning(e));
-    await Promise.all([receiving, sending]);
+    this.recvTransport = this.device.createRecvTransport(toTransportOptions(recvOptions, joined.iceServers));
+    this.wireTransport(this.recvTransport);
+    // Sending waits for the camera (over a second in a fresh profile);
+    // receiving must not: the citizen sees and hears the agent meanwhile.
+    this.sending = this.startSending(joined).catch((error: unknown) => {
+      if (!this.closed) this.deps.listener.onWarning(error);
+    });
+    await this.addInitialPeers(joined.peers).finally(() => this.openQueue());
     this.started = true;
     if (this.earlyEnd) throw errorForEarlyEnd(this.earlyEnd);
   }
 
-  private async createTransports(joined: JoinResult): Promise<void> {
-    const { audio, video } = this.deps.tracks;
+  private async startSending(joined: JoinResult): Promise<void> {
+    const tracks = await this.deps.tracks;
     const wantsToSend =
-      (audio !== undefined && this.device.canProduce('audio')) ||
-      (video !== undefined && this.device.canProduce('video'));
-    const [recvOptions, sendOptions] = await Promise.all([
-      this.client.request('createTransport', { direction: 'recv' }),
-      wantsToSend ? this.client.request('createTransport', { direction: 'send' }) : undefined,
-    ]);
-    this.recvTransport = this.device.createRecvTransport(toTransportOptions(recvOptions, joined.iceServers));
-    this.watchTransport(this.recvTransport);
-    if (sendOptions) {
-      this.sendTransport = this.device.createSendTransport(
-        toTransportOptions(sendOptions, joined.iceServers),
-      );
-      this.watchTransport(this.sendTransport);
-      this.sender = new Sender(this.client, this.device, this.sendTransport);
-    }
+      (tracks.audio !== undefined && this.device.canProduce('audio')) ||
+      (tracks.video !== undefined && this.device.canProduce('video'));
+    if (!wantsToSend || this.closed) return;
+    const sendOptions = await this.client.request('createTransport', { direction: 'send' });
+    if (this.closed) return;
+    this.sendTransport = this.device.createSendTransport(toTransportOptions(sendOptions, joined.iceServers));
+    this.wireTransport(this.sendTransport);
+    this.sender = new Sender(this.client, this.device, this.sendTransport);
+    await this.sender.start({ tracks, micOn: this.deps.micOn, cameraOn: this.deps.cameraOn }, (error) => {
+      if (!this.closed) this.deps.listener.onWarning(error);
+    });
   }
 
-  private watchTransport(transport: types.Transport): void {
-    transport.on('connect', ({ dtlsParameters }, callback, errback) => {
-      this.client.request('connectTransport', { transportId: transport.id, dtlsParameters }).then(
-        () => callback(),
-        (error: unknown) => errback(toError(error)),
-      );
-    });
-    let restarting = false;
-    transport.on('connectionstatechange', (state) => {
-      // ICE can recover from a network change with fresh credentials; the
-      // DTLS session and every producer and consumer survive the restart.
-      if (state !== 'failed' || restarting || this.closed) return;
-      restarting = true;
-      this.client
-        .request('restartIce', { transportId: transport.id })
-        .then(({ iceParameters }) => transport.restartIce({ iceParameters }))
-        .catch((error: unknown) => this.deps.listener.onWarning(error))
-        .finally(() => {
-          restarting = false;
-        });
+  /** Settles once local tracks are produced (or found missing); never rejects. */
+  get sendingReady(): Promise<void> {
+    return this.sending;
+  }
+
+  private wireTransport(transport: types.Transport): void {
+    wireTransport(transport, this.client, (error) => {
+      if (!this.closed) this.deps.listener.onWarning(error);
     });
   }
 
@@ -152,13 +146,15 @@ export class Call {
   }
 
   private async addInitialPeers(peers: PeerInfo[]): Promise<void> {
-    for (const peer of peers) await this.addPeer(peer);
+    await Promise.all(peers.map((peer) => this.addPeer(peer)));
   }
 
   private async addPeer(peer: PeerInfo): Promise<void> {
     const { peerId, displayName, role } = peer;
     this.deps.listener.onPeerJoined({ peerId, displayName, role });
-    for (const producer of peer.producers) await this.tryConsume(peerId, producer);
+    // Concurrent on purpose: mediasoup-client folds consumers created together
+    // into one SDP renegotiation, which is most of the time to first frame.
+    await Promise.all(peer.producers.map((producer) => this.tryConsume(peerId, producer)));
   }
 
   private async tryConsume(peerId: string, producer: ProducerInfo): Promise<void> {
@@ -196,6 +192,12 @@ export class Call {
     });
     // Consumers start paused server-side so no packet is lost before this point.
     await this.client.request('resumeConsumer', { consumerId: consumer.id });
+  }
+
+  /** Caps what one consumer receives to what its tile can show. */
+  async setPreferredLayers(consumerId: string, spatialLayer: number): Promise<void> {
+    if (this.closed || !this.consumers.has(consumerId)) return;
+    await this.client.request('setPreferredLayers', { consumerId, spatialLayer });
   }
 
   private removeConsumer(consumerId: string): void {

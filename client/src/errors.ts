@@ -34,6 +34,8 @@ const EXPLAINED: Partial<Record<ErrorCode | ClientErrorCode, MessageKey>> = {
   ROOM_CLOSED: 'error.ROOM_CLOSED',
   SHUTTING_DOWN: 'error.SHUTTING_DOWN',
   PROTOCOL_VERSION: 'error.PROTOCOL_VERSION',
+  NOT_OPEN_YET: 'error.NOT_OPEN_YET',
+  ACCESS_CLOSED: 'error.ACCESS_CLOSED',
   TIMEOUT: 'error.TIMEOUT',
   NETWORK: 'error.NETWORK',
   MEDIA_DENIED: 'error.MEDIA_DENIED',

@@ -1,4 +1,4 @@
-import { io, type Socket } from 'socket.io-client';
+import { io } from 'socket.io-client';
 import {
   PROTOCOL_VERSION,
   type RequestName,
@@ -15,14 +15,18 @@ import { AckSchema, ConnectErrorDataSchema, EVENT_SCHEMAS, RESULT_SCHEMAS } from
  * no media: call.ts drives it, and a test can drive it with a fake socket.
  */
 
-// Everything from the server is `unknown` until a schema in wire.ts says otherwise.
-interface ListenEvents {
-  [event: string]: (payload: unknown) => void;
+/**
+ * The part of a socket.io client socket this class uses. Everything from the
+ * server arrives as `unknown` until a schema in wire.ts says otherwise; tests
+ * pass a fake that implements just this.
+ */
+export interface SignalingSocket {
+  on(event: string, listener: (payload: unknown) => void): unknown;
+  off(event: string, listener: (payload: unknown) => void): unknown;
+  emit(event: string, payload: unknown, ack: (answer: unknown) => void): unknown;
+  removeAllListeners(): unknown;
+  disconnect(): unknown;
 }
-interface EmitEvents {
-  [event: string]: (payload: unknown, ack: (answer: unknown) => void) => void;
-}
-export type GuichetSocket = Socket<ListenEvents, EmitEvents>;
 
 export const REQUEST_TIMEOUT_MS = 10_000;
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -32,10 +36,10 @@ export interface ConnectOptions {
   url?: string;
   timeoutMs?: number;
   /** Tests inject a fake; production uses socket.io-client. */
-  createSocket?: (url: string | undefined, timeoutMs: number) => GuichetSocket;
+  createSocket?: (url: string | undefined, timeoutMs: number) => SignalingSocket;
 }
 
-function defaultSocket(url: string | undefined, timeoutMs: number): GuichetSocket {
+function defaultSocket(url: string | undefined, timeoutMs: number): SignalingSocket {
   const options = {
     path: '/socket.io',
     auth: { protocolVersion: PROTOCOL_VERSION },
@@ -44,6 +48,10 @@ function defaultSocket(url: string | undefined, timeoutMs: number): GuichetSocke
     // rejoins explicitly instead (see ui/app.ts).
     reconnection: false,
     timeout: timeoutMs,
+    // WebSocket straight away saves the long-polling handshake and upgrade;
+    // long-polling stays as the fallback for networks that block WebSocket.
+    transports: ['websocket', 'polling'],
+    tryAllTransports: true,
   };
   return url === undefined ? io(options) : io(url, options);
 }
@@ -55,7 +63,7 @@ export class ProtocolClient {
   private readonly pending = new Set<(error: Error) => void>();
   private readonly disconnectHandlers = new Set<DisconnectHandler>();
 
-  private constructor(private readonly socket: GuichetSocket) {
+  private constructor(private readonly socket: SignalingSocket) {
     socket.on('disconnect', (reason: unknown) => {
       if (this.closed) return;
       this.closed = true;
@@ -138,11 +146,9 @@ export class ProtocolClient {
       if (parsed.success) handler(parsed.data);
       else console.warn(`guichet: dropped malformed ${event} event`, parsed.error.issues);
     };
-    // Widened to string: no server event is named like socket.io's reserved ones.
-    const name: string = event;
-    this.socket.on(name, listener);
+    this.socket.on(event, listener);
     return () => {
-      this.socket.off(name, listener);
+      this.socket.off(event, listener);
     };
   }
 

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// Namespace import: the only form esbuild can tree-shake (see scripts/build-client.mjs).
+import * as z from 'zod';
 
 /** What the receive side of a call has actually decoded and played. */
 export interface RecvStats {
@@ -31,8 +32,13 @@ const StatSchema = z.object({
 });
 type Stat = z.infer<typeof StatSchema>;
 
+/** An RTCStatsReport, as far as this file reads it. */
+export interface StatsReportLike {
+  forEach(callback: (value: unknown) => void): void;
+}
+
 /** Sums inbound RTP over all consumers and finds the path ICE selected. */
-export function summarizeRecvStats(report: RTCStatsReport): RecvStats {
+export function summarizeRecvStats(report: StatsReportLike): RecvStats {
   const stats = new Map<string, Stat>();
   report.forEach((value: unknown) => {
     const parsed = StatSchema.safeParse(value);

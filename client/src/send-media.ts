@@ -11,6 +11,18 @@ export const CAMERA_ENCODINGS: types.RtpEncodingParameters[] = [
   { scaleResolutionDownBy: 1, maxBitrate: 1_500_000 },
 ];
 
+/**
+ * The simulcast layer worth receiving for a video shown this wide: the
+ * layers are a quarter, half and all of a 1280-pixel-wide picture. Pixel
+ * ratios above 2 add cost without a visible gain.
+ */
+export function spatialLayerForWidth(cssWidth: number, pixelRatio: number): 0 | 1 | 2 {
+  const pixels = cssWidth * Math.min(Math.max(pixelRatio, 1), 2);
+  if (pixels <= 320) return 0;
+  if (pixels <= 640) return 1;
+  return 2;
+}
+
 // Without a start bitrate the first seconds go out at the browser's minimum.
 export const CAMERA_CODEC_OPTIONS: types.ProducerCodecOptions = { videoGoogleStartBitrate: 1000 };
 
@@ -20,29 +32,4 @@ export const MIC_CODEC_OPTIONS: types.ProducerCodecOptions = { opusFec: true, op
 /** The router's opus codec: the mic is always sent as opus, never another audio codec. */
 export function findOpus(capabilities: types.RtpCapabilities): types.RtpCodecCapability | undefined {
   return capabilities.codecs?.find((codec) => codec.mimeType.toLowerCase() === 'audio/opus');
-}
-
-/** mediasoup-client needs `ip`; the server may only fill `address`. */
-export function toTransportOptions(
-  options: {
-    id: string;
-    iceParameters: types.IceParameters;
-    iceCandidates: (Omit<types.IceCandidate, 'ip'> & { ip?: string })[];
-    dtlsParameters: types.DtlsParameters;
-    sctpParameters?: types.SctpParameters;
-  },
-  iceServers: RTCIceServer[],
-): types.TransportOptions {
-  return {
-    id: options.id,
-    iceParameters: options.iceParameters,
-    iceCandidates: options.iceCandidates.map((c) => ({ ...c, ip: c.ip ?? c.address })),
-    dtlsParameters: options.dtlsParameters,
-    ...(options.sctpParameters ? { sctpParameters: options.sctpParameters } : {}),
-    iceServers,
-  };
-}
-
-export function toError(value: unknown): Error {
-  return value instanceof Error ? value : new Error(String(value));
 }

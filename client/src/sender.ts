@@ -1,13 +1,8 @@
 import type { Device, types } from 'mediasoup-client';
 import { MediaSourceSchema, RtpParametersSchema } from '../../signaling/protocol/index.js';
 import type { ProtocolClient } from './protocol-client.js';
-import {
-  CAMERA_CODEC_OPTIONS,
-  CAMERA_ENCODINGS,
-  MIC_CODEC_OPTIONS,
-  findOpus,
-  toError,
-} from './send-media.js';
+import { CAMERA_CODEC_OPTIONS, CAMERA_ENCODINGS, MIC_CODEC_OPTIONS, findOpus } from './send-media.js';
+import { toError } from './transport.js';
 
 export type LocalSource = 'mic' | 'camera';
 

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// Namespace import: the only form esbuild can tree-shake (see scripts/build-client.mjs).
+import * as z from 'zod';
 import {
   DtlsParametersSchema,
   ERROR_CODES,

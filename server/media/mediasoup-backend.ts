@@ -8,6 +8,7 @@ import type {
 import type { RoomId } from '../../signaling/protocol/index.js';
 import { ROUTER_MEDIA_CODECS } from './codecs.js';
 import { MediasoupRoom } from './mediasoup-room.js';
+import { resolveWorkerBinary } from './worker-binary.js';
 import { WorkerPool, type WorkerPoolOptions } from './worker-pool.js';
 
 /**
@@ -17,9 +18,11 @@ import { WorkerPool, type WorkerPoolOptions } from './worker-pool.js';
 export class MediasoupBackend implements MediaBackend {
   readonly #pool: WorkerPool;
   readonly #rooms = new Set<MediasoupRoom>();
+  readonly #workerBin: string;
 
-  private constructor(pool: WorkerPool) {
+  private constructor(pool: WorkerPool, workerBin: string) {
     this.#pool = pool;
+    this.#workerBin = workerBin;
     pool.onWorkerDeath((slot) => {
       for (const room of [...this.#rooms]) {
         if (room.runsOn(slot)) room.workerDied();
@@ -28,7 +31,11 @@ export class MediasoupBackend implements MediaBackend {
   }
 
   static async create(options: WorkerPoolOptions, log: Logger): Promise<MediasoupBackend> {
-    return new MediasoupBackend(await WorkerPool.create(options, log.child({ component: 'media' })));
+    const workerBin = resolveWorkerBinary();
+    return new MediasoupBackend(
+      await WorkerPool.create(options, log.child({ component: 'media' })),
+      workerBin,
+    );
   }
 
   async openRoom(roomId: RoomId, listener: MediaRoomListener, log: Logger): Promise<MediaRoom> {
@@ -45,7 +52,7 @@ export class MediasoupBackend implements MediaBackend {
     return {
       workersAlive: this.#pool.alive,
       workersTotal: this.#pool.total,
-      workerBin: process.env['MEDIASOUP_WORKER_BIN'] ?? null,
+      workerBin: this.#workerBin,
     };
   }
 

@@ -1,6 +1,7 @@
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import type { Logger } from 'pino';
+import { AppError } from '../../signaling/errors.js';
 
 export interface WorkerPoolOptions {
   count: number;
@@ -64,7 +65,8 @@ export class WorkerPool {
     for (const slot of this.#slots) {
       if (slot && !slot.worker.closed && (!best || slot.routers < best.routers)) best = slot;
     }
-    if (!best) throw new Error('no media worker is alive');
+    // A client error, not a crash: the replacement is starting, and a retry in a second works.
+    if (!best) throw new AppError('MEDIA_ERROR', 'media server restarting; try again in a moment', 503);
     return best;
   }
 

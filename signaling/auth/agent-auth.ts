@@ -22,7 +22,10 @@ export interface Agent {
 }
 
 export interface AgentAuthOptions {
-  secret: string;
+  /** HS256 with a shared secret, or RS256/ES256 with the identity provider's public key (PEM). */
+  algorithm: 'HS256' | 'RS256' | 'ES256';
+  /** The HS256 secret, or the PEM public key for RS256/ES256. */
+  key: string;
   issuer?: string;
   audience?: string;
 }
@@ -38,8 +41,8 @@ export class AgentAuth {
   verify(token: string): Agent {
     let decoded: unknown;
     try {
-      decoded = jwt.verify(token, this.#options.secret, {
-        algorithms: ['HS256'],
+      decoded = jwt.verify(token, this.#options.key, {
+        algorithms: [this.#options.algorithm],
         ...(this.#options.issuer ? { issuer: this.#options.issuer } : {}),
         ...(this.#options.audience ? { audience: this.#options.audience } : {}),
       });
@@ -59,11 +62,13 @@ export class AgentAuth {
     return this.verify(match[1]);
   }
 
-  /** For tests and `npm run token`: a token this instance accepts. */
+  /** For tests and `npm run token`: a token this instance accepts (HS256 only: we never hold a private key). */
   mint(agent: { id: string; name?: string; role?: 'agent' | 'admin' }, ttlSeconds = 3600): string {
+    if (this.#options.algorithm !== 'HS256')
+      throw new Error('tokens can only be minted with an HS256 secret');
     return jwt.sign(
       { sub: agent.id, name: agent.name ?? agent.id, role: agent.role ?? 'agent' },
-      this.#options.secret,
+      this.#options.key,
       {
         algorithm: 'HS256',
         expiresIn: ttlSeconds,

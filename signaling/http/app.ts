@@ -1,10 +1,14 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import type { AppointmentService } from '../appointments/appointment-service.js';
 import type { AgentAuth } from '../auth/agent-auth.js';
 import type { MediaBackend } from '../rooms/media-port.js';
 import type { RoomService } from '../rooms/room-service.js';
-import { registerClientRoutes } from './client-routes.js';
+import type { Store } from '../store/store.js';
+import { registerAppointmentsRoutes } from './appointments-routes.js';
+import { registerClientRoutes, type ResolveRoomPage } from './client-routes.js';
+import { registerDocsRoutes } from './docs-routes.js';
 import { installErrorHandler } from './error-handler.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { registerRoomsRoutes } from './rooms-routes.js';
@@ -12,10 +16,14 @@ import { registerRoomsRoutes } from './rooms-routes.js';
 export interface HttpDeps {
   log: Logger;
   rooms: RoomService;
+  appointments: AppointmentService;
+  store: Store;
   agents: AgentAuth;
   media: MediaBackend;
+  /** Read per request: in development it is only known once the server listens. */
   publicUrl: () => string;
   clientDir: string;
+  resolveRoomPage: ResolveRoomPage;
   /** Behind a reverse proxy, trust X-Forwarded-* for the client address. */
   trustProxy: boolean;
 }
@@ -35,6 +43,12 @@ export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   installErrorHandler(app);
   registerHealthRoutes(app, deps.media, Date.now());
   registerRoomsRoutes(app, { rooms: deps.rooms, agents: deps.agents, publicUrl: deps.publicUrl });
-  await registerClientRoutes(app, deps.clientDir);
+  registerAppointmentsRoutes(app, {
+    appointments: deps.appointments,
+    agents: deps.agents,
+    store: deps.store,
+  });
+  registerDocsRoutes(app, deps.publicUrl);
+  await registerClientRoutes(app, deps.clientDir, deps.resolveRoomPage);
   return app;
 }

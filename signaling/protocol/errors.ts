@@ -16,6 +16,8 @@ export const ERROR_CODES = [
   'ROOM_CLOSED',
   'MEDIA_ERROR',
   'SHUTTING_DOWN',
+  'NOT_OPEN_YET',
+  'ACCESS_CLOSED',
   'INTERNAL',
 ] as const;
 

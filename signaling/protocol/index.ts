@@ -10,3 +10,4 @@ export * from './messages.js';
 export * from './rest.js';
 export * from './rtp.js';
 export * from './version.js';
+export * from './appointments.js';

@@ -1,13 +1,12 @@
 import type { Logger } from 'pino';
-import type { AgentAuth } from '../auth/agent-auth.js';
 import { AppError, NotFoundError } from '../errors.js';
+import type { JoinPolicy } from './join-policy.js';
 import {
   PeerIdSchema,
   type IceServer,
   type JoinRequest,
   type JoinResult,
   type PeerId,
-  type Role,
   type RoomClosedReason,
   type RoomId,
 } from '../protocol/index.js';
@@ -23,7 +22,7 @@ export interface RoomServiceDeps {
   store: RoomStore;
   media: MediaBackend;
   passwords: PasswordHasher;
-  agents: AgentAuth;
+  policy: JoinPolicy;
   log: Logger;
   /** ICE servers handed to each joining peer (TURN credentials are per peer). */
   iceServersFor(peerId: PeerId): IceServer[];
@@ -67,7 +66,7 @@ export class RoomService {
     if (!this.#accepting) throw new AppError('SHUTTING_DOWN', 'this server is restarting; try again', 503);
     const record = await this.#deps.store.getRoom(request.roomId);
     if (!record) throw new NotFoundError('ROOM_NOT_FOUND', 'no room with this id');
-    const role = this.#authorise(request, record.passwordDigest);
+    const { role } = await this.#deps.policy.authorise(request, record);
 
     return this.#queue.run(request.roomId, async () => {
       const room = await this.#liveRoom(request.roomId);
@@ -123,17 +122,6 @@ export class RoomService {
   closeAll(reason: RoomClosedReason): void {
     for (const room of this.#live.values()) room.close(reason);
     this.#live.clear();
-  }
-
-  #authorise(request: JoinRequest, passwordDigest: string): Role {
-    if (request.token !== undefined) {
-      this.#deps.agents.verify(request.token);
-      return 'host';
-    }
-    if (request.password !== undefined && this.#deps.passwords.matches(request.password, passwordDigest)) {
-      return 'guest';
-    }
-    throw new AppError('WRONG_PASSWORD', 'wrong password for this room', 401);
   }
 
   async #liveRoom(roomId: RoomId): Promise<Room> {

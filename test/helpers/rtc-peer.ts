@@ -17,12 +17,11 @@ import type { SignalingClient } from './signaling-client.js';
  */
 
 export const OPUS_PAYLOAD_TYPE = 100;
+const OPUS = { mimeType: 'audio/opus', clockRate: 48000, channels: 2 } as const;
 
 /** What a Node receiver can take: Opus only, no header extensions, no feedback. */
 export const OPUS_RECV_CAPABILITIES: RtpCapabilities = {
-  codecs: [
-    { kind: 'audio', mimeType: 'audio/opus', preferredPayloadType: OPUS_PAYLOAD_TYPE, clockRate: 48000, channels: 2 },
-  ],
+  codecs: [{ kind: 'audio', preferredPayloadType: OPUS_PAYLOAD_TYPE, ...OPUS }],
   headerExtensions: [],
 };
 
@@ -86,18 +85,26 @@ function loopbackPeerConnection(): RTCPeerConnection {
     iceUseIpv6: false,
     iceAdditionalHostAddresses: ['127.0.0.1'],
     iceInterfaceAddresses: { udp4: '127.0.0.1' },
-    codecs: {
-      audio: [
-        new RTCRtpCodecParameters({
-          mimeType: 'audio/opus',
-          clockRate: 48000,
-          channels: 2,
-          payloadType: OPUS_PAYLOAD_TYPE,
-        }),
-      ],
-      video: [],
-    },
+    codecs: { audio: [new RTCRtpCodecParameters({ ...OPUS, payloadType: OPUS_PAYLOAD_TYPE })], video: [] },
   });
+}
+
+/**
+ * werift falls back to stun.l.google.com when no STUN server is configured
+ * (iceServers: [] included), and waits up to 5 s for it while gathering.
+ * Take it away from every ICE connection before gathering starts: no packet
+ * (nor DNS query) may leave this machine, and setLocalDescription gets fast.
+ */
+function forbidStun(pc: RTCPeerConnection): void {
+  for (const transport of pc.iceTransports) transport.connection.stunServer = undefined;
+}
+
+/** Throws when werift gathered anything but a 127.0.0.1 host candidate. */
+function assertLoopbackOnly(sdp: string): void {
+  const candidates = sdp.split(/\r?\n/).filter((line) => line.startsWith('a=candidate:'));
+  const stray = candidates.filter((line) => !/ udp \d+ 127\.0\.0\.1 \d+ typ host/.test(line));
+  if (candidates.length === 0 || stray.length > 0)
+    throw new Error(`werift gathered non-loopback candidates:\n${sdp}`);
 }
 
 function match(sdp: string, pattern: RegExp, what: string): RegExpMatchArray {
@@ -107,91 +114,96 @@ function match(sdp: string, pattern: RegExp, what: string): RegExpMatchArray {
 }
 
 /** What we need from werift's own description: it is the only source of our mid, ssrc and fingerprint. */
-function parseLocalSdp(sdp: string): {
-  mid: string;
-  payloadType: number;
-  setup: string;
-  dtls: DtlsParameters;
-  ssrc: { ssrc: number; cname: string } | null;
-} {
+function parseLocalSdp(sdp: string) {
   const fingerprint = match(sdp, /^a=fingerprint:(\S+) ([0-9A-Fa-f:]+)\r?$/m, 'fingerprint');
   const ssrc = sdp.match(/^a=ssrc:(\d+) cname:(\S+)\r?$/m);
+  const dtls: DtlsParameters = DtlsParametersSchema.parse({
+    role: 'client', // mediasoup's transport then acts as DTLS server
+    fingerprints: [{ algorithm: fingerprint[1]?.toLowerCase(), value: fingerprint[2] }],
+  });
   return {
+    dtls,
     mid: match(sdp, /^a=mid:(\S+)\r?$/m, 'mid')[1] ?? '',
     payloadType: Number(match(sdp, /^a=rtpmap:(\d+) opus\/48000\/2\r?$/im, 'Opus rtpmap')[1]),
     setup: match(sdp, /^a=setup:(\w+)\r?$/m, 'setup')[1] ?? '',
-    // We are always the DTLS client: mediasoup's transports then act as server.
-    dtls: DtlsParametersSchema.parse({
-      role: 'client',
-      fingerprints: [{ algorithm: fingerprint[1]?.toLowerCase(), value: fingerprint[2] }],
-    }),
     ssrc: ssrc ? { ssrc: Number(ssrc[1]), cname: ssrc[2] ?? '' } : null,
   };
 }
 
+interface RemoteMedia {
+  mid: string;
+  payloadType: number;
+  direction: 'sendonly' | 'recvonly';
+  setup: 'actpass' | 'passive';
+  fmtp?: string;
+  ssrc?: { ssrc: number; cname: string };
+}
+
 /** The mediasoup side of one m=audio section, as mediasoup-client's RemoteSdp would write it. */
-function remoteSdp(
-  transport: ServerTransport,
-  media: {
-    mid: string;
-    payloadType: number;
-    direction: 'sendonly' | 'recvonly';
-    setup: 'actpass' | 'passive';
-    fmtp?: string;
-    ssrc?: { ssrc: number; cname: string };
-  },
-): string {
+function remoteSdp(transport: ServerTransport, media: RemoteMedia): string {
   const fingerprint =
     transport.dtlsParameters.fingerprints.find((f) => f.algorithm === 'sha-256') ??
     transport.dtlsParameters.fingerprints[0];
   if (!fingerprint) throw new Error('server transport has no DTLS fingerprint');
-  // werift speaks ICE over UDP only.
-  const candidates = transport.iceCandidates.filter((c) => c.protocol === 'udp');
+  // werift speaks ICE over UDP only; mediasoup's WebRtcServer only has host candidates.
+  const candidates = transport.iceCandidates.filter((c) => c.protocol === 'udp' && c.type === 'host');
   if (candidates.length === 0) throw new Error('server transport has no UDP candidate');
+  const { mid, payloadType: pt, fmtp, ssrc } = media;
+  const { usernameFragment, password } = transport.iceParameters;
   const lines = [
-    'v=0',
-    `o=mediasoup ${Date.now()} 1 IN IP4 127.0.0.1`,
-    's=-',
-    't=0 0',
-    'a=ice-lite',
-    `a=group:BUNDLE ${media.mid}`,
-    'a=msid-semantic:WMS *',
-    `m=audio 7 UDP/TLS/RTP/SAVPF ${media.payloadType}`,
-    'c=IN IP4 127.0.0.1',
-    `a=mid:${media.mid}`,
-    `a=${media.direction}`,
-    `a=ice-ufrag:${transport.iceParameters.usernameFragment}`,
-    `a=ice-pwd:${transport.iceParameters.password}`,
-    `a=fingerprint:${fingerprint.algorithm} ${fingerprint.value}`,
-    `a=setup:${media.setup}`,
-    ...candidates.map((c) => `a=candidate:${c.foundation} 1 udp ${c.priority} ${c.address} ${c.port} typ ${c.type}`),
-    'a=end-of-candidates',
-    'a=rtcp-mux',
-    `a=rtpmap:${media.payloadType} opus/48000/2`,
-    ...(media.fmtp ? [`a=fmtp:${media.payloadType} ${media.fmtp}`] : []),
-    ...(media.ssrc
-      ? [`a=msid:guichet-${media.ssrc.ssrc} track-${media.ssrc.ssrc}`, `a=ssrc:${media.ssrc.ssrc} cname:${media.ssrc.cname}`]
-      : []),
+    ...['v=0', `o=mediasoup ${Date.now()} 1 IN IP4 127.0.0.1`, 's=-', 't=0 0', 'a=ice-lite'],
+    ...[`a=group:BUNDLE ${mid}`, `m=audio 7 UDP/TLS/RTP/SAVPF ${pt}`, 'c=IN IP4 127.0.0.1', `a=mid:${mid}`],
+    ...[`a=${media.direction}`, `a=ice-ufrag:${usernameFragment}`, `a=ice-pwd:${password}`],
+    ...[`a=fingerprint:${fingerprint.algorithm} ${fingerprint.value}`, `a=setup:${media.setup}`],
+    ...candidates.map(
+      (c) => `a=candidate:${c.foundation} 1 udp ${c.priority} ${c.address} ${c.port} typ host`,
+    ),
+    ...['a=end-of-candidates', 'a=rtcp-mux', `a=rtpmap:${pt} opus/48000/2`],
+    ...(fmtp ? [`a=fmtp:${pt} ${fmtp}`] : []),
+    ...(ssrc ? [`a=ssrc:${ssrc.ssrc} cname:${ssrc.cname}`] : []),
   ];
   return `${lines.join('\r\n')}\r\n`;
 }
 
-async function createServerTransport(client: SignalingClient, direction: 'send' | 'recv'): Promise<ServerTransport> {
+async function createServerTransport(client: SignalingClient, direction: 'send' | 'recv') {
   return ServerTransportSchema.parse(await client.request('createTransport', { direction }));
 }
 
+/** One werift RTCPeerConnection standing for one mediasoup WebRtcTransport. */
+abstract class Endpoint {
+  protected readonly pc: RTCPeerConnection;
+  #closed = false;
+
+  protected constructor(pc: RTCPeerConnection) {
+    this.pc = pc;
+  }
+
+  /** For failure messages: where the connection got stuck. */
+  get connectionState(): string {
+    return this.pc.connectionState;
+  }
+
+  /** Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.beforeClose();
+    await this.pc.close();
+  }
+
+  protected beforeClose(): void {}
+}
+
 /** Produces one Opus-shaped audio track through a send transport and keeps writing packets. */
-export class AudioSender {
+export class AudioSender extends Endpoint {
   readonly producerId: string;
   readonly tag: number;
-  readonly #pc: RTCPeerConnection;
   readonly #track: MediaStreamTrack;
   readonly #timer: NodeJS.Timeout;
   #written = 0;
-  #closed = false;
 
   private constructor(pc: RTCPeerConnection, track: MediaStreamTrack, producerId: string, tag: number) {
-    this.#pc = pc;
+    super(pc);
     this.#track = track;
     this.producerId = producerId;
     this.tag = tag;
@@ -205,8 +217,12 @@ export class AudioSender {
     try {
       const track = new MediaStreamTrack({ kind: 'audio' });
       pc.addTransceiver(track, { direction: 'sendonly' });
-      await pc.setLocalDescription(await pc.createOffer());
-      const local = parseLocalSdp(pc.localDescription?.sdp ?? '');
+      const offer = await pc.createOffer();
+      forbidStun(pc);
+      await pc.setLocalDescription(offer);
+      const localSdp = pc.localDescription?.sdp ?? '';
+      assertLoopbackOnly(localSdp);
+      const local = parseLocalSdp(localSdp);
       if (!local.ssrc) throw new Error('werift offered no a=ssrc line');
       // Connect before the answer starts ICE/DTLS, as mediasoup-client does on its first produce.
       await client.request('connectTransport', { transportId: transport.id, dtlsParameters: local.dtls });
@@ -216,17 +232,13 @@ export class AudioSender {
         source: 'mic',
         rtpParameters: {
           mid: local.mid,
-          codecs: [{ mimeType: 'audio/opus', payloadType: local.payloadType, clockRate: 48000, channels: 2 }],
+          codecs: [{ ...OPUS, payloadType: local.payloadType }],
           encodings: [{ ssrc: local.ssrc.ssrc }],
           rtcp: { cname: local.ssrc.cname, reducedSize: true },
         },
       });
-      const answer = remoteSdp(transport, {
-        mid: local.mid,
-        payloadType: local.payloadType,
-        direction: 'recvonly',
-        setup: 'passive',
-      });
+      const { mid, payloadType } = local;
+      const answer = remoteSdp(transport, { mid, payloadType, direction: 'recvonly', setup: 'passive' });
       await pc.setRemoteDescription({ type: 'answer', sdp: answer });
       return new AudioSender(pc, track, MediaIdSchema.parse(producerId), tag);
     } catch (error) {
@@ -238,10 +250,6 @@ export class AudioSender {
   /** Packets handed to werift so far (it drops those written before DTLS is up). */
   get written(): number {
     return this.#written;
-  }
-
-  get connectionState(): string {
-    return this.#pc.connectionState;
   }
 
   #writeNext(): void {
@@ -257,28 +265,23 @@ export class AudioSender {
     this.#track.writeRtp(new RtpPacket(header, testPayload(this.tag, counter)));
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
+  protected override beforeClose(): void {
     clearInterval(this.#timer);
     this.#track.stop();
-    await this.#pc.close();
   }
 }
 
 /** Consumes one audio producer through its own recv transport and records every packet. */
-export class AudioReceiver {
+export class AudioReceiver extends Endpoint {
   readonly consumerId: string;
   readonly producerId: string;
   /** Decoded payloads in arrival order. */
   readonly packets: { tag: number; counter: number }[] = [];
   /** Packets whose payload was not a test payload at all. */
   foreign = 0;
-  readonly #pc: RTCPeerConnection;
-  #closed = false;
 
   private constructor(pc: RTCPeerConnection, consumerId: string, producerId: string) {
-    this.#pc = pc;
+    super(pc);
     this.consumerId = consumerId;
     this.producerId = producerId;
   }
@@ -293,7 +296,7 @@ export class AudioReceiver {
     const rtp = RtpParametersSchema.parse(consumer.rtpParameters);
     const codec = rtp.codecs[0];
     const ssrc = rtp.encodings?.[0]?.ssrc;
-    if (!codec || codec.mimeType.toLowerCase() !== 'audio/opus' || rtp.mid === undefined || ssrc === undefined) {
+    if (codec?.mimeType.toLowerCase() !== OPUS.mimeType || rtp.mid === undefined || ssrc === undefined) {
       throw new Error(`unexpected consumer rtpParameters ${JSON.stringify(rtp)}`);
     }
     const fmtp = Object.entries(codec.parameters ?? {})
@@ -318,9 +321,12 @@ export class AudioReceiver {
       await pc.setRemoteDescription({ type: 'offer', sdp: offer });
       const answer = await pc.createAnswer();
       const local = parseLocalSdp(answer.sdp);
-      if (local.setup !== 'active') throw new Error(`werift answered a=setup:${local.setup}, expected active`);
+      if (local.setup !== 'active')
+        throw new Error(`werift answered a=setup:${local.setup}, expected active`);
       await client.request('connectTransport', { transportId: transport.id, dtlsParameters: local.dtls });
+      forbidStun(pc);
       await pc.setLocalDescription(answer);
+      assertLoopbackOnly(pc.localDescription?.sdp ?? '');
       // The server creates consumers paused so no packet is lost before this side is ready.
       await client.request('resumeConsumer', { consumerId: receiver.consumerId });
       return receiver;
@@ -330,23 +336,9 @@ export class AudioReceiver {
     }
   }
 
-  get received(): number {
-    return this.packets.length + this.foreign;
-  }
-
-  get connectionState(): string {
-    return this.#pc.connectionState;
-  }
-
   #record(payload: Buffer): void {
     const decoded = decodeTestPayload(payload);
     if (decoded) this.packets.push(decoded);
     else this.foreign += 1;
-  }
-
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    await this.#pc.close();
   }
 }

@@ -1,6 +1,9 @@
 import { pino, type Logger } from 'pino';
 import { loadConfig, type Config } from '../../server/config.js';
-import { startGuichet, type Guichet } from '../../server/guichet.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startGuichet, type Guichet, type GuichetOptions } from '../../server/guichet.js';
 
 export interface TestServer {
   guichet: Guichet;
@@ -17,8 +20,13 @@ let nextPortBase = 41000 + (process.pid % 200) * 20;
  * socket.io on 127.0.0.1 with an ephemeral HTTP port. Each server gets its
  * own media ports so tests in one file never collide.
  */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: GuichetOptions = {},
+): Promise<TestServer> {
   const portBase = nextPortBase;
+  // Each server its own embedded store, unless the test points it at Redis or a DATA_DIR.
+  const dataDir = mkdtempSync(join(tmpdir(), 'guichet-test-'));
   nextPortBase += 4;
   const config: Config = loadConfig({
     NODE_ENV: 'test',
@@ -28,10 +36,11 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     MEDIA_LISTEN_IP: '127.0.0.1',
     MEDIA_PORT_BASE: String(portBase),
     LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
+    DATA_DIR: dataDir,
     ...env,
   });
   const log: Logger = pino({ level: config.logLevel });
-  const guichet = await startGuichet(config, log);
+  const guichet = await startGuichet(config, log, options);
   const baseUrl = guichet.url;
   const agentToken = (agentId = 'agent-test'): string =>
     guichet.agents.mint({ id: agentId, name: 'Agent Test' });
@@ -64,6 +73,9 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
         joinUrl: String(Reflect.get(body, 'joinUrl')),
       };
     },
-    close: () => guichet.close(),
+    async close() {
+      await guichet.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }

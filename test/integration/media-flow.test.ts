@@ -63,7 +63,7 @@ describe('media flow (real mediasoup worker, werift peers)', () => {
     await vi.waitFor(() => {
       expect(
         receiver.packets.length,
-        `received ${receiver.received}; send ${sender.connectionState}, recv ${receiver.connectionState}`,
+        `received ${receiver.packets.length + receiver.foreign}; send ${sender.connectionState}, recv ${receiver.connectionState}`,
       ).toBeGreaterThanOrEqual(WANTED_PACKETS);
     }, MEDIA_DEADLINE);
 
@@ -86,5 +86,5 @@ describe('media flow (real mediasoup worker, werift peers)', () => {
       () => expect(alice.received('peerLeft')).toEqual([{ peerId: joinedB.peerId }]),
       EVENT_DEADLINE,
     );
-  });
+  }, 45_000); // the sum of the step deadlines above, so a slow step fails with its own message
 });

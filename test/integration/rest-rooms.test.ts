@@ -10,7 +10,7 @@ describe('REST: rooms and health (real HTTP, real worker)', () => {
     server = await startTestServer();
   });
   afterAll(async () => {
-    await server.close();
+    await server?.close();
   });
 
   const post = (headers: Record<string, string>, body: string) =>

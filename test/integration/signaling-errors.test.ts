@@ -22,7 +22,7 @@ describe('signaling: bad input gets a clear error and the connection stays up', 
     for (const client of clients.splice(0)) client.close();
   });
   afterAll(async () => {
-    await server.close();
+    await server?.close();
   });
 
   it('refuses a client speaking another protocol version', async () => {

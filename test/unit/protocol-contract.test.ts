@@ -69,6 +69,8 @@ describe('protocol contract', () => {
       'ROOM_CLOSED',
       'MEDIA_ERROR',
       'SHUTTING_DOWN',
+      'NOT_OPEN_YET',
+      'ACCESS_CLOSED',
       'INTERNAL',
     ]);
   });

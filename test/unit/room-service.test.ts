@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { AgentAuth } from '../../signaling/auth/agent-auth.js';
 import { AppError } from '../../signaling/errors.js';
 import { RoomIdSchema, type JoinRequest, type RoomId } from '../../signaling/protocol/index.js';
+import { AdHocJoinPolicy } from '../../signaling/rooms/ad-hoc-join-policy.js';
 import { RoomService } from '../../signaling/rooms/room-service.js';
 import { PasswordHasher } from '../../signaling/rooms/secrets.js';
 import { MemoryRoomStore } from '../../signaling/store/memory-room-store.js';
@@ -36,12 +37,12 @@ describe('RoomService', () => {
 
   beforeEach(async () => {
     media = new FakeMediaBackend();
-    agents = new AgentAuth({ secret: SECRET });
+    agents = new AgentAuth({ algorithm: 'HS256', key: SECRET });
     rooms = new RoomService({
       store: new MemoryRoomStore(),
       media,
       passwords: new PasswordHasher(SECRET),
-      agents,
+      policy: new AdHocJoinPolicy(agents, new PasswordHasher(SECRET)),
       log: pino({ level: 'silent' }),
       iceServersFor: () => [{ urls: ['turn:turn.example.org:3478'], username: 'u', credential: 'c' }],
     });

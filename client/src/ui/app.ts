@@ -43,6 +43,11 @@ export class App {
     this.join = new JoinForm((fields) => void this.startCall(fields), problem);
     this.callView = new CallView({
       onToggle: (source, on) => this.toggle(source, on),
+      onPreferredLayer: (consumerId, layer) => {
+        this.call?.setPreferredLayers(consumerId, layer).catch((error: unknown) => {
+          console.warn('guichet: setPreferredLayers failed', error);
+        });
+      },
       onLeave: () => void this.call?.leave(),
       onEnded: (end) => this.ended(end),
     });
@@ -98,24 +103,30 @@ export class App {
     this.clearAlert();
     writeSetting(NAME_SETTING, fields.displayName);
     try {
-      const media = await this.ensureMedia();
+      const media = this.ensureMedia();
       const params: JoinParams = { roomId, ...fields };
       this.callView.reset();
-      this.call = await Call.join(params, {
+      const call = await Call.join(params, {
         connect: () => ProtocolClient.connect(),
         createDevice: () => new Device(),
         listener: this.callView,
-        tracks: { audio: media.audio, video: media.video },
+        tracks: media.then(({ audio, video }) => ({ audio, video })),
         micOn: this.wanted.mic,
         cameraOn: this.wanted.camera,
       });
+      this.call = call;
       this.lastFields = fields;
+      // Controls stay disabled until the camera and mic are actually sent.
       const state = (source: LocalSource): { available: boolean; on: boolean } => ({
-        available: this.call?.canSend(source) ?? false,
+        available: call.canSend(source),
         on: this.wanted[source],
       });
-      this.callView.setLocal(media.stream, { mic: state('mic'), camera: state('camera') });
+      this.callView.setLocal(undefined, { mic: state('mic'), camera: state('camera') });
       this.show('call');
+      void Promise.all([media, call.sendingReady]).then(([local]) => {
+        if (this.call !== call || call.isClosed) return;
+        this.callView.setLocal(local.stream, { mic: state('mic'), camera: state('camera') });
+      });
     } catch (error) {
       console.warn('guichet: join failed', error);
       this.callView.reset();

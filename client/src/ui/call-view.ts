@@ -5,6 +5,7 @@ import { RemoteTile } from './remote-tile.js';
 
 export interface CallViewActions {
   onToggle(source: LocalSource, on: boolean): void;
+  onPreferredLayer(consumerId: string, spatialLayer: number): void;
   onLeave(): void;
   onEnded(end: CallEnd): void;
 }
@@ -36,8 +37,11 @@ export class CallView implements CallListener {
   }
 
   /** Shows the local camera; buttons for sources we can't send are disabled. */
-  setLocal(stream: MediaStream, state: Record<LocalSource, { available: boolean; on: boolean }>): void {
-    this.localVideo.srcObject = stream.getVideoTracks().length > 0 ? stream : null;
+  setLocal(
+    stream: MediaStream | undefined,
+    state: Record<LocalSource, { available: boolean; on: boolean }>,
+  ): void {
+    this.localVideo.srcObject = stream && stream.getVideoTracks().length > 0 ? stream : null;
     if (this.localVideo.srcObject) play(this.localVideo, () => undefined);
     this.setButton(this.micButton, state.mic.available, state.mic.on);
     this.setButton(this.cameraButton, state.camera.available, state.camera.on);
@@ -96,9 +100,13 @@ export class CallView implements CallListener {
   private tileFor(peerId: string): RemoteTile {
     let tile = this.tiles.get(peerId);
     if (!tile) {
-      tile = new RemoteTile(peerId, () => {
-        this.enableSound.hidden = false;
-      });
+      tile = new RemoteTile(
+        peerId,
+        () => {
+          this.enableSound.hidden = false;
+        },
+        (consumerId, layer) => this.actions.onPreferredLayer(consumerId, layer),
+      );
       this.tiles.set(peerId, tile);
       this.grid.append(tile.root);
       this.updateLayout();

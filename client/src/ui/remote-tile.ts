@@ -1,5 +1,6 @@
 import type { RemoteMedia } from '../call-types.js';
 import { t } from '../i18n/i18n.js';
+import { spatialLayerForWidth } from '../send-media.js';
 import { create, play, setText } from './dom.js';
 
 interface Attached {
@@ -22,9 +23,14 @@ export class RemoteTile {
   private readonly attached = new Map<string, Attached>();
   private displayName = '';
 
+  private videoConsumerId: string | undefined;
+  private layer: number | undefined;
+  private readonly resizes: ResizeObserver | undefined;
+
   constructor(
     readonly peerId: string,
     private readonly onAutoplayBlocked: () => void,
+    private readonly onPreferredLayer: (consumerId: string, spatialLayer: number) => void,
   ) {
     this.root = create('figure', { className: 'tile remote', attrs: { 'data-peer-id': peerId } });
     this.root.dataset['video'] = 'off';
@@ -43,6 +49,21 @@ export class RemoteTile {
     caption.append(this.name, this.micOff, this.cameraOff);
     this.root.append(this.video, avatar, this.audio, caption);
     this.setName('');
+    // Older browsers without ResizeObserver just get the SFU's default layer.
+    this.resizes =
+      typeof ResizeObserver === 'function' ? new ResizeObserver(() => this.updateLayer()) : undefined;
+    this.resizes?.observe(this.video);
+  }
+
+  /** Asks for the simulcast layer that fits the tile, whenever that changes. */
+  private updateLayer(): void {
+    const width = this.video.clientWidth;
+    // Zero while the call screen is still hidden: nothing to decide yet.
+    if (!this.videoConsumerId || width === 0) return;
+    const layer = spatialLayerForWidth(width, window.devicePixelRatio);
+    if (layer === this.layer) return;
+    this.layer = layer;
+    this.onPreferredLayer(this.videoConsumerId, layer);
   }
 
   setName(displayName: string): void {
@@ -66,6 +87,11 @@ export class RemoteTile {
     const element = media.kind === 'audio' ? this.audio : this.video;
     element.srcObject = new MediaStream([media.track]);
     this.attached.set(media.consumerId, { element, kind: media.kind });
+    if (media.kind === 'video') {
+      this.videoConsumerId = media.consumerId;
+      this.layer = undefined;
+      this.updateLayer();
+    }
     this.setPaused(media.consumerId, media.paused);
     play(element, this.onAutoplayBlocked);
   }
@@ -74,6 +100,7 @@ export class RemoteTile {
     const entry = this.attached.get(consumerId);
     if (!entry) return;
     this.attached.delete(consumerId);
+    if (consumerId === this.videoConsumerId) this.videoConsumerId = undefined;
     // Another consumer may have taken the element since (camera → screen).
     const stillUsed = [...this.attached.values()].some((a) => a.element === entry.element);
     if (!stillUsed) {
@@ -104,6 +131,7 @@ export class RemoteTile {
   }
 
   remove(): void {
+    this.resizes?.disconnect();
     for (const { element } of this.attached.values()) element.srcObject = null;
     this.attached.clear();
     this.root.remove();

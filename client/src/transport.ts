@@ -1,0 +1,61 @@
+import type { types } from 'mediasoup-client';
+import type { ProtocolClient } from './protocol-client.js';
+
+/*
+ * What every WebRTC transport of a call needs, send or receive: options in
+ * mediasoup-client's shape, DTLS connection through the server, and ICE
+ * restarts when the path breaks.
+ */
+
+/** mediasoup-client needs `ip`; the server may only fill `address`. */
+export function toTransportOptions(
+  options: {
+    id: string;
+    iceParameters: types.IceParameters;
+    iceCandidates: (Omit<types.IceCandidate, 'ip'> & { ip?: string })[];
+    dtlsParameters: types.DtlsParameters;
+    sctpParameters?: types.SctpParameters;
+  },
+  iceServers: RTCIceServer[],
+): types.TransportOptions {
+  return {
+    id: options.id,
+    iceParameters: options.iceParameters,
+    iceCandidates: options.iceCandidates.map((c) => ({ ...c, ip: c.ip ?? c.address })),
+    dtlsParameters: options.dtlsParameters,
+    ...(options.sctpParameters ? { sctpParameters: options.sctpParameters } : {}),
+    iceServers,
+  };
+}
+
+export function toError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
+}
+
+/** Answers the transport's 'connect' through the server and restarts ICE when it fails. */
+export function wireTransport(
+  transport: types.Transport,
+  client: ProtocolClient,
+  onWarning: (error: unknown) => void,
+): void {
+  transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+    client.request('connectTransport', { transportId: transport.id, dtlsParameters }).then(
+      () => callback(),
+      (error: unknown) => errback(toError(error)),
+    );
+  });
+  let restarting = false;
+  transport.on('connectionstatechange', (state) => {
+    // ICE can recover from a network change with fresh credentials; the
+    // DTLS session and every producer and consumer survive the restart.
+    if (state !== 'failed' || restarting || transport.closed || client.isClosed) return;
+    restarting = true;
+    client
+      .request('restartIce', { transportId: transport.id })
+      .then(({ iceParameters }) => transport.restartIce({ iceParameters }))
+      .catch((error: unknown) => onWarning(error))
+      .finally(() => {
+        restarting = false;
+      });
+  });
+}

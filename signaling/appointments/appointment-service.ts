@@ -1,0 +1,250 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Agent } from '../auth/agent-auth.js';
+import { AppError, NotFoundError, ValidationError } from '../errors.js';
+import type { AppointmentView, CreateAppointmentBody, PatchAppointmentBody } from '../protocol/index.js';
+import { generatePassword, generateRoomId, type PasswordHasher } from '../rooms/secrets.js';
+import type { AppointmentFilter, AppointmentRecord, Store } from '../store/store.js';
+import { citizenWindow, type AccessPolicy } from './access-window.js';
+import { appointmentView } from './appointment-view.js';
+import type { AppointmentLinks } from './links.js';
+import { planCancellation, planNotices } from './notification-plan.js';
+import type { SecretBox } from './sealed-secret.js';
+
+export interface AppointmentServiceDeps {
+  store: Store;
+  passwords: PasswordHasher;
+  secrets: SecretBox;
+  links: AppointmentLinks;
+  access: AccessPolicy;
+  reminderLeadMinutes: number;
+  dialInNumber: string | null;
+  clock: () => number;
+  log: Logger;
+}
+
+/** How far ahead a booking may be: a year covers any appointment calendar. */
+const MAX_AHEAD_MS = 366 * 24 * 60 * 60_000;
+/** A booking a little in the past (clock skew, a slow form) is still accepted. */
+const PAST_TOLERANCE_MS = 60_000;
+const PIN_ATTEMPTS = 20;
+
+/**
+ * Booking, rescheduling and cancelling appointments, for agents. Every
+ * change records the messages it owes as jobs (sent by the scheduler) and an
+ * audit event.
+ */
+export class AppointmentService {
+  readonly #deps: AppointmentServiceDeps;
+
+  constructor(deps: AppointmentServiceDeps) {
+    this.#deps = deps;
+  }
+
+  async book(agent: Agent, body: CreateAppointmentBody): Promise<AppointmentView> {
+    const { store, clock } = this.#deps;
+    const now = clock();
+    const startsAt = this.#checkStart(body.startsAt, now);
+    const id = randomUUID();
+    const roomId = generateRoomId();
+    const password = generatePassword();
+    const record: AppointmentRecord = {
+      id,
+      roomId,
+      agentId: agent.id,
+      agentName: agent.name,
+      startsAt,
+      durationMinutes: body.durationMinutes,
+      timeZone: body.timeZone,
+      locale: body.locale,
+      citizen: {
+        displayName: body.citizen.displayName,
+        email: body.citizen.email ?? null,
+        phone: body.citizen.phone ?? null,
+      },
+      channels: body.channels,
+      note: body.note ?? null,
+      status: 'scheduled',
+      pin: '',
+      passwordSealed: this.#deps.secrets.seal(password),
+      createdAt: now,
+      updatedAt: now,
+      personalDataErasedAt: null,
+      version: 1,
+    };
+    record.pin = await this.#claimPin(record);
+    await store.createRoom({
+      id: roomId,
+      passwordDigest: this.#deps.passwords.digest(password),
+      title: null,
+      createdBy: agent.id,
+      createdAt: new Date(now).toISOString(),
+    });
+    await store.insertAppointment(record);
+    for (const job of planNotices(record, 'invitation', this.#deps.reminderLeadMinutes, now)) {
+      await store.createJob(job);
+    }
+    await store.appendAudit({
+      appointmentId: id,
+      at: now,
+      type: 'booked',
+      actor: 'agent',
+      detail: { agentId: agent.id },
+    });
+    this.#deps.log.info({ appointmentId: id, roomId, agentId: agent.id }, 'appointment booked');
+    return this.#view(record);
+  }
+
+  async get(agent: Agent, id: string): Promise<AppointmentView> {
+    return this.#view(await this.#owned(agent, id));
+  }
+
+  async list(agent: Agent, filter: Omit<AppointmentFilter, 'agentId'>): Promise<AppointmentView[]> {
+    const records = await this.#deps.store.listAppointments({
+      ...filter,
+      ...(agent.role === 'admin' ? {} : { agentId: agent.id }),
+    });
+    return Promise.all(records.map((record) => this.#view(record)));
+  }
+
+  async patch(agent: Agent, id: string, body: PatchAppointmentBody): Promise<AppointmentView> {
+    const { store, clock } = this.#deps;
+    const current = await this.#owned(agent, id);
+    if (current.status === 'cancelled')
+      throw new AppError('ACCESS_CLOSED', 'this appointment was cancelled', 409);
+    const now = clock();
+    const next: AppointmentRecord = {
+      ...current,
+      citizen: { ...current.citizen },
+      version: current.version + 1,
+      updatedAt: now,
+    };
+    if (body.startsAt !== undefined) next.startsAt = this.#checkStart(body.startsAt, now);
+    if (body.durationMinutes !== undefined) next.durationMinutes = body.durationMinutes;
+    if (body.timeZone !== undefined) next.timeZone = body.timeZone;
+    if (body.locale !== undefined) next.locale = body.locale;
+    if (body.note !== undefined) next.note = body.note;
+    if (body.channels !== undefined) next.channels = body.channels;
+    if (body.citizen?.displayName !== undefined) next.citizen.displayName = body.citizen.displayName;
+    if (body.citizen?.email !== undefined) next.citizen.email = body.citizen.email;
+    if (body.citizen?.phone !== undefined) next.citizen.phone = body.citizen.phone;
+    this.#checkChannels(next);
+
+    const rescheduled =
+      next.startsAt !== current.startsAt || next.durationMinutes !== current.durationMinutes;
+    if (rescheduled) {
+      // The PIN must stay reserved until the new end of the access window.
+      await store.claimPin(next.pin, next.id, citizenWindow(next, this.#deps.access).closesAt);
+    }
+    if (!(await store.updateAppointment(next, current.version))) {
+      throw new AppError(
+        'VALIDATION_FAILED',
+        'the appointment changed meanwhile; read it again and retry',
+        409,
+      );
+    }
+    if (rescheduled) {
+      await store.skipPendingJobs(id, 'rescheduled', ['reminder', 'invitation']);
+      for (const job of planNotices(next, 'rescheduled', this.#deps.reminderLeadMinutes, now)) {
+        await store.createJob(job);
+      }
+    }
+    await store.appendAudit({
+      appointmentId: id,
+      at: now,
+      type: rescheduled ? 'rescheduled' : 'updated',
+      actor: 'agent',
+      detail: { agentId: agent.id },
+    });
+    return this.#view(next);
+  }
+
+  async cancel(agent: Agent, id: string): Promise<AppointmentView> {
+    const { store, clock } = this.#deps;
+    const current = await this.#owned(agent, id);
+    if (current.status === 'cancelled') return this.#view(current);
+    const now = clock();
+    const next: AppointmentRecord = {
+      ...current,
+      status: 'cancelled',
+      version: current.version + 1,
+      updatedAt: now,
+    };
+    if (!(await store.updateAppointment(next, current.version))) {
+      throw new AppError(
+        'VALIDATION_FAILED',
+        'the appointment changed meanwhile; read it again and retry',
+        409,
+      );
+    }
+    await store.skipPendingJobs(id, 'cancelled');
+    if (now < current.startsAt) {
+      for (const job of planCancellation(next, now)) await store.createJob(job);
+    }
+    await store.releasePin(current.pin, id);
+    await store.appendAudit({
+      appointmentId: id,
+      at: now,
+      type: 'cancelled',
+      actor: 'agent',
+      detail: { agentId: agent.id },
+    });
+    return this.#view(next);
+  }
+
+  /** The record, if this agent may see it; 404 otherwise, so another agent's appointment stays invisible. */
+  async #owned(agent: Agent, id: string): Promise<AppointmentRecord> {
+    const record = await this.#deps.store.getAppointment(id);
+    if (!record || (agent.role !== 'admin' && record.agentId !== agent.id)) {
+      throw new NotFoundError('NOT_FOUND', 'no such appointment');
+    }
+    return record;
+  }
+
+  async #view(record: AppointmentRecord): Promise<AppointmentView> {
+    const jobs = await this.#deps.store.jobsForAppointment(record.id);
+    return appointmentView(record, jobs, {
+      access: this.#deps.access,
+      dialInNumber: this.#deps.dialInNumber,
+      password: this.#deps.secrets.open(record.passwordSealed),
+      links: { agent: this.#deps.links.agent(record), citizen: this.#deps.links.citizen(record) },
+    });
+  }
+
+  #checkStart(startsAt: string, now: number): number {
+    const ms = Date.parse(startsAt);
+    if (ms < now - PAST_TOLERANCE_MS) {
+      throw new ValidationError('VALIDATION_FAILED', 'startsAt is in the past', [
+        { path: 'startsAt', message: 'must be in the future' },
+      ]);
+    }
+    if (ms > now + MAX_AHEAD_MS) {
+      throw new ValidationError('VALIDATION_FAILED', 'startsAt is more than a year ahead', [
+        { path: 'startsAt', message: 'must be within a year' },
+      ]);
+    }
+    return ms;
+  }
+
+  #checkChannels(record: AppointmentRecord): void {
+    const fields = [];
+    if (record.channels.includes('email') && !record.citizen.email) {
+      fields.push({ path: 'citizen.email', message: 'required for the email channel' });
+    }
+    if (record.channels.includes('sms') && !record.citizen.phone) {
+      fields.push({ path: 'citizen.phone', message: 'required for the sms channel' });
+    }
+    if (fields.length > 0)
+      throw new ValidationError('VALIDATION_FAILED', 'a channel lacks its contact', fields);
+  }
+
+  /** A random 6-digit PIN no live appointment holds, reserved until the access window closes. */
+  async #claimPin(record: AppointmentRecord): Promise<string> {
+    const until = citizenWindow(record, this.#deps.access).closesAt;
+    for (let attempt = 0; attempt < PIN_ATTEMPTS; attempt += 1) {
+      const pin = String(randomInt(100_000, 1_000_000));
+      if (await this.#deps.store.claimPin(pin, record.id, until)) return pin;
+    }
+    throw new Error(`no free dial-in PIN after ${PIN_ATTEMPTS} attempts`);
+  }
+}

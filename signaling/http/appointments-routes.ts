@@ -1,0 +1,101 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { AppointmentService } from '../appointments/appointment-service.js';
+import type { AgentAuth } from '../auth/agent-auth.js';
+import { NotFoundError } from '../errors.js';
+import {
+  AppointmentIdParamsSchema,
+  CreateAppointmentBodySchema,
+  ListAppointmentsQuerySchema,
+  PatchAppointmentBodySchema,
+} from '../protocol/index.js';
+import type { Store } from '../store/store.js';
+import { parseOrThrow } from '../validation.js';
+
+export interface AppointmentsRoutesDeps {
+  appointments: AppointmentService;
+  agents: AgentAuth;
+  store: Store;
+}
+
+const OutboxQuerySchema = z
+  .object({
+    appointmentId: z.string().uuid().optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  })
+  .strict();
+
+/** The agents' REST API for appointments. Every route needs an agent bearer token. */
+export function registerAppointmentsRoutes(app: FastifyInstance, deps: AppointmentsRoutesDeps): void {
+  const { appointments, agents, store } = deps;
+
+  app.post('/api/v1/appointments', async (request, reply) => {
+    const agent = agents.verifyHeader(request.headers.authorization);
+    const body = parseOrThrow(CreateAppointmentBodySchema, request.body ?? {}, 'VALIDATION_FAILED');
+    return reply.status(201).send(await appointments.book(agent, body));
+  });
+
+  app.get('/api/v1/appointments', async (request) => {
+    const agent = agents.verifyHeader(request.headers.authorization);
+    const query = parseOrThrow(ListAppointmentsQuerySchema, request.query, 'VALIDATION_FAILED');
+    const items = await appointments.list(agent, {
+      limit: query.limit,
+      ...(query.from ? { from: Date.parse(query.from) } : {}),
+      ...(query.to ? { to: Date.parse(query.to) } : {}),
+      ...(query.status ? { status: query.status } : {}),
+    });
+    return { items };
+  });
+
+  app.get('/api/v1/appointments/:id', async (request) => {
+    const agent = agents.verifyHeader(request.headers.authorization);
+    return appointments.get(agent, idOf(request.params));
+  });
+
+  app.patch('/api/v1/appointments/:id', async (request) => {
+    const agent = agents.verifyHeader(request.headers.authorization);
+    const id = idOf(request.params);
+    const body = parseOrThrow(PatchAppointmentBodySchema, request.body ?? {}, 'VALIDATION_FAILED');
+    return appointments.patch(agent, id, body);
+  });
+
+  app.delete('/api/v1/appointments/:id', async (request) => {
+    const agent = agents.verifyHeader(request.headers.authorization);
+    return appointments.cancel(agent, idOf(request.params));
+  });
+
+  app.get('/api/v1/appointments/:id/audit', async (request) => {
+    const agent = agents.verifyHeader(request.headers.authorization);
+    const view = await appointments.get(agent, idOf(request.params));
+    const events = await store.listAudit(view.id);
+    return {
+      events: events.map((e) => ({
+        at: new Date(e.at).toISOString(),
+        type: e.type,
+        actor: e.actor,
+        detail: e.detail,
+      })),
+    };
+  });
+
+  /** Messages kept instead of sent when no SMTP/SMS is configured: nothing is silently lost. */
+  app.get('/api/v1/outbox', async (request) => {
+    const agent = agents.verifyHeader(request.headers.authorization);
+    const query = parseOrThrow(OutboxQuerySchema, request.query, 'VALIDATION_FAILED');
+    const messages = await store.listOutbox({
+      limit: query.limit,
+      ...(agent.role === 'admin' ? {} : { agentId: agent.id }),
+      ...(query.appointmentId ? { appointmentId: query.appointmentId } : {}),
+    });
+    return {
+      messages: messages.map((m) => ({ ...m, createdAt: new Date(m.createdAt).toISOString() })),
+    };
+  });
+}
+
+/** A malformed id is simply not found: 404, like another agent's appointment. */
+function idOf(params: unknown): string {
+  const parsed = AppointmentIdParamsSchema.safeParse(params);
+  if (!parsed.success) throw new NotFoundError('NOT_FOUND', 'no such appointment');
+  return parsed.data.id;
+}

@@ -1,0 +1,109 @@
+import type { Locale } from '../store/store.js';
+
+/*
+ * The page a one-click link shows outside the access window: plain HTML in
+ * the appointment's language and time zone, no script (the strict CSP
+ * allows none inline), refreshing itself until the room opens.
+ */
+
+export type WaitingState = 'early' | 'closed' | 'cancelled' | 'invalid';
+
+export interface WaitingPageInput {
+  state: WaitingState;
+  locale: Locale;
+  timeZone: string;
+  startsAt: number;
+  opensAt: number;
+  now: number;
+  serviceName: string;
+}
+
+const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** "14 h 30" in French, "2:30 PM" in English, in the given zone. */
+export function formatTime(instant: number, locale: Locale, timeZone: string): string {
+  if (locale === 'en') {
+    return new Intl.DateTimeFormat('en-GB', { timeZone, hour: 'numeric', minute: '2-digit', hour12: true })
+      .format(instant)
+      .toUpperCase();
+  }
+  const parts = new Intl.DateTimeFormat('fr-FR', {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(instant);
+  const hour = Number(parts.find((p) => p.type === 'hour')?.value ?? '0');
+  const minute = parts.find((p) => p.type === 'minute')?.value ?? '00';
+  return `${hour} h ${minute}`;
+}
+
+export function formatDate(instant: number, locale: Locale, timeZone: string): string {
+  return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'fr-FR', {
+    timeZone,
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  }).format(instant);
+}
+
+const TEXT = {
+  fr: {
+    title: 'Votre rendez-vous vidéo',
+    early: (date: string, start: string, opens: string) =>
+      `Votre rendez-vous est prévu le ${date}. Il commence à ${start} ; cette page s’ouvrira à ${opens}.`,
+    earlyHint: 'Vous pouvez laisser cette page ouverte : elle se mettra à jour toute seule.',
+    closed:
+      'Ce rendez-vous est terminé. Si vous pensez que c’est une erreur, contactez le service qui vous a invité.',
+    cancelled: 'Ce rendez-vous a été annulé. Le service qui vous a invité peut vous en proposer un autre.',
+    invalid: 'Ce lien n’est pas valide. Vérifiez que vous l’avez copié en entier, ou demandez-en un nouveau.',
+  },
+  en: {
+    title: 'Your video appointment',
+    early: (date: string, start: string, opens: string) =>
+      `Your appointment is on ${date}. It starts at ${start}; this page will open at ${opens}.`,
+    earlyHint: 'You can leave this page open: it will update by itself.',
+    closed: 'This appointment is over. If you think this is a mistake, contact the service that invited you.',
+    cancelled: 'This appointment was cancelled. The service that invited you can offer you another one.',
+    invalid: 'This link is not valid. Check that you copied all of it, or ask for a new one.',
+  },
+} as const;
+
+/** Seconds until the page should reload: at the opening, but at least every minute (clock changes, reschedules). */
+export function refreshSeconds(input: Pick<WaitingPageInput, 'state' | 'opensAt' | 'now'>): number | null {
+  if (input.state !== 'early') return null;
+  return Math.max(5, Math.min(60, Math.ceil((input.opensAt - input.now) / 1000)));
+}
+
+export function renderWaitingPage(input: WaitingPageInput): string {
+  const t = TEXT[input.locale];
+  const body =
+    input.state === 'early'
+      ? `<p>${escapeHtml(
+          t.early(
+            formatDate(input.startsAt, input.locale, input.timeZone),
+            formatTime(input.startsAt, input.locale, input.timeZone),
+            formatTime(input.opensAt, input.locale, input.timeZone),
+          ),
+        )}</p><p>${escapeHtml(t.earlyHint)}</p>`
+      : `<p>${escapeHtml(t[input.state])}</p>`;
+  const refresh = refreshSeconds(input);
+  return `<!doctype html>
+<html lang="${input.locale}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+${refresh === null ? '' : `<meta http-equiv="refresh" content="${refresh}">`}
+<title>${escapeHtml(t.title)} – ${escapeHtml(input.serviceName)}</title>
+<link rel="stylesheet" href="/styles.css">
+</head>
+<body>
+<main class="waiting" role="main">
+<h1>${escapeHtml(t.title)}</h1>
+<div role="status">${body}</div>
+</main>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,18 @@
+import type { JoinRequest, Role } from '../protocol/index.js';
+import type { RoomRecord } from '../store/room-store.js';
+
+export interface JoinGrant {
+  role: Role;
+  /** Set when the room belongs to an appointment (for its audit trail). */
+  appointmentId: string | null;
+}
+
+/**
+ * Who may enter a room, as what. The rules depend on appointments (access
+ * windows, owners), which the rooms domain doesn't know: the composition
+ * root injects signaling/appointments/join-policy.
+ */
+export interface JoinPolicy {
+  /** Resolves with the grant, or throws an AppError saying why not. */
+  authorise(request: JoinRequest, room: RoomRecord): Promise<JoinGrant>;
+}

@@ -1,0 +1,164 @@
+import type { RoomId } from '../protocol/index.js';
+import type { RoomStore } from './room-store.js';
+
+/*
+ * Everything the control plane persists, as one interface with two
+ * implementations: the embedded one (SQLite under DATA_DIR, the default) and
+ * Redis (REDIS_URL, for several nodes). test/integration/store-contract runs
+ * the same suite against both. Times are epoch milliseconds; records are
+ * plain data, copied in and out (mutating a returned object changes nothing).
+ */
+
+export type Locale = 'fr' | 'en';
+export type Channel = 'email' | 'sms';
+export type AppointmentStatus = 'scheduled' | 'cancelled';
+
+export interface CitizenRecord {
+  displayName: string;
+  /** Erased (null) RETENTION_DAYS after the appointment ends. */
+  email: string | null;
+  phone: string | null;
+}
+
+export interface AppointmentRecord {
+  id: string;
+  roomId: RoomId;
+  agentId: string;
+  agentName: string;
+  startsAt: number;
+  durationMinutes: number;
+  timeZone: string;
+  locale: Locale;
+  citizen: CitizenRecord;
+  channels: Channel[];
+  note: string | null;
+  status: AppointmentStatus;
+  /** 6-digit dial-in PIN, unique among appointments that are not over. */
+  pin: string;
+  /** Room password, encrypted with SECRET_KEY (AES-256-GCM), so reminders can repeat it. */
+  passwordSealed: string;
+  createdAt: number;
+  updatedAt: number;
+  /** When the citizen's contact details were erased (retention), else null. */
+  personalDataErasedAt: number | null;
+  /** Bumped on every update; updateAppointment checks it (optimistic concurrency). */
+  version: number;
+}
+
+export interface AppointmentFilter {
+  /** Only this agent's appointments (absent: all, for admins). */
+  agentId?: string;
+  /** startsAt >= from */
+  from?: number;
+  /** startsAt < to */
+  to?: number;
+  status?: AppointmentStatus;
+  limit: number;
+}
+
+export type NotificationKind = 'invitation' | 'reminder' | 'rescheduled' | 'cancelled';
+export type NotificationStatus = 'pending' | 'sent' | 'failed' | 'skipped';
+
+/**
+ * One message to send, once. Its id is deterministic
+ * (`${appointmentId}:${kind}:${channel}:${generation}`), so creating it twice
+ * (two nodes, a restart) is harmless: the second create is a no-op.
+ */
+export interface NotificationJob {
+  id: string;
+  appointmentId: string;
+  kind: NotificationKind;
+  channel: Channel;
+  /** Bumped by each reschedule, so a new reminder is a new job. */
+  generation: number;
+  status: NotificationStatus;
+  /** When it should go out (a reminder: startsAt - lead). */
+  dueAt: number;
+  /** When the next attempt may run (dueAt, then backoff after failures). */
+  nextAttemptAt: number;
+  attempts: number;
+  lastError: string | null;
+  sentAt: number | null;
+  /** Who holds the job right now, until when: a node that dies mid-send loses it at leaseUntil. */
+  leaseOwner: string | null;
+  leaseUntil: number;
+  createdAt: number;
+}
+
+export type JobOutcome =
+  | { status: 'sent'; sentAt: number }
+  | { status: 'pending'; nextAttemptAt: number; lastError: string }
+  | { status: 'failed'; lastError: string }
+  | { status: 'skipped'; lastError: string };
+
+export interface AuditEvent {
+  appointmentId: string;
+  at: number;
+  /** e.g. 'booked', 'rescheduled', 'cancelled', 'joined', 'left', 'admitted', 'refused', 'identity-verified', 'ended' */
+  type: string;
+  /** Role of whoever acted: 'agent', 'citizen', 'guest', 'system'. */
+  actor: string;
+  /** Free details, never personal data (no email, no phone). */
+  detail: Record<string, string | number | boolean | null>;
+}
+
+/** A message kept instead of sent, when no SMTP/SMS is configured (the embedded default). */
+export interface OutboxMessage {
+  id: string;
+  appointmentId: string;
+  agentId: string;
+  channel: Channel;
+  to: string;
+  subject: string | null;
+  text: string;
+  createdAt: number;
+}
+
+export interface Store extends RoomStore {
+  // Appointments
+  /** Inserts; throws if the id exists. */
+  insertAppointment(record: AppointmentRecord): Promise<void>;
+  getAppointment(id: string): Promise<AppointmentRecord | null>;
+  getAppointmentByRoom(roomId: RoomId): Promise<AppointmentRecord | null>;
+  /** Replaces the record if its stored version is `expectedVersion`; returns false otherwise. The caller sets the new version. */
+  updateAppointment(record: AppointmentRecord, expectedVersion: number): Promise<boolean>;
+  /** Ordered by startsAt ascending. */
+  listAppointments(filter: AppointmentFilter): Promise<AppointmentRecord[]>;
+  /** Appointments whose end (startsAt + duration) is before `before` and whose personal data is not yet erased. */
+  listEndedWithPersonalData(before: number, limit: number): Promise<AppointmentRecord[]>;
+
+  // Dial-in PINs
+  /** Reserve a PIN for an appointment until `until`; false if another live appointment holds it. */
+  claimPin(pin: string, appointmentId: string, until: number): Promise<boolean>;
+  /** Release it, only if this appointment holds it. */
+  releasePin(pin: string, appointmentId: string): Promise<void>;
+  /** The appointment holding a PIN now (`now` < its until), if any. */
+  findPin(pin: string, now: number): Promise<string | null>;
+
+  // Notification jobs
+  /** Creates the job unless one with its id exists; returns whether it was created. */
+  createJob(job: NotificationJob): Promise<boolean>;
+  getJob(id: string): Promise<NotificationJob | null>;
+  jobsForAppointment(appointmentId: string): Promise<NotificationJob[]>;
+  /** Ids of pending jobs with nextAttemptAt <= now, soonest first. */
+  dueJobIds(now: number, limit: number): Promise<string[]>;
+  /**
+   * Atomically take a due job: only if it is pending, nextAttemptAt <= now and
+   * its lease has expired (leaseUntil <= now). Returns the job as claimed, or null.
+   */
+  claimJob(id: string, owner: string, now: number, leaseMs: number): Promise<NotificationJob | null>;
+  /** Record an attempt's outcome, only if `owner` still holds the lease; attempts += 1 for sent/pending/failed. */
+  finishJob(id: string, owner: string, outcome: JobOutcome): Promise<boolean>;
+  /** Mark every pending job of an appointment (optionally of given kinds) skipped, with a reason. */
+  skipPendingJobs(appointmentId: string, reason: string, kinds?: NotificationKind[]): Promise<number>;
+
+  // Audit trail (append-only, no personal data)
+  appendAudit(event: AuditEvent): Promise<void>;
+  listAudit(appointmentId: string): Promise<AuditEvent[]>;
+
+  // Outbox (embedded default without SMTP/SMS)
+  addOutbox(message: OutboxMessage): Promise<void>;
+  listOutbox(filter: { agentId?: string; appointmentId?: string; limit: number }): Promise<OutboxMessage[]>;
+  /** Erase the recipient addresses of outbox messages for an appointment (retention). */
+  eraseOutboxRecipients(appointmentId: string): Promise<void>;
+}

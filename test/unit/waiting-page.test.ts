@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { formatTime, refreshSeconds, renderWaitingPage } from '../../signaling/http/waiting-page.js';
+
+const startsAt = Date.parse('2026-12-03T13:30:00Z');
+const opensAt = Date.parse('2026-12-03T13:15:00Z');
+
+describe('waiting page', () => {
+  it('says when the appointment starts and when the page opens, in French, in Paris time', () => {
+    const html = renderWaitingPage({
+      state: 'early',
+      locale: 'fr',
+      timeZone: 'Europe/Paris',
+      startsAt,
+      opensAt,
+      now: Date.parse('2026-12-03T10:00:00Z'),
+      serviceName: 'CAF <Lyon>',
+    });
+    expect(html).toContain('<html lang="fr">');
+    expect(html).toContain('Il commence à 14 h 30 ; cette page s’ouvrira à 14 h 15.');
+    expect(html).toContain('jeudi 3 décembre 2026');
+    expect(html).toContain('<meta http-equiv="refresh" content="60">');
+    expect(html).toContain('CAF &#60;Lyon&#62;');
+    expect(html).not.toContain('<script');
+  });
+
+  it('speaks English and refreshes at the opening', () => {
+    const html = renderWaitingPage({
+      state: 'early',
+      locale: 'en',
+      timeZone: 'Europe/Paris',
+      startsAt,
+      opensAt,
+      now: opensAt - 20_000,
+      serviceName: 'Guichet',
+    });
+    expect(html).toContain('It starts at 2:30 PM; this page will open at 2:15 PM.');
+    expect(html).toContain('content="20"');
+  });
+
+  it('does not refresh a closed or cancelled page', () => {
+    expect(refreshSeconds({ state: 'closed', opensAt, now: 0 })).toBeNull();
+    const html = renderWaitingPage({
+      state: 'cancelled',
+      locale: 'fr',
+      timeZone: 'UTC',
+      startsAt,
+      opensAt,
+      now: 0,
+      serviceName: 'G',
+    });
+    expect(html).toContain('Ce rendez-vous a été annulé');
+    expect(html).not.toContain('http-equiv="refresh"');
+  });
+
+  it('formats French times with "h"', () => {
+    expect(formatTime(Date.parse('2026-07-01T07:05:00Z'), 'fr', 'Europe/Paris')).toBe('9 h 05');
+  });
+});

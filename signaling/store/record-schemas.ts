@@ -126,3 +126,10 @@ export function limitOf(limit: number): number {
     throw new Error(`store: limit must be a non-negative integer, got ${limit}`);
   return limit;
 }
+
+/** A PIN's `until`, checked for both stores: Redis's PXAT takes a positive integer only. */
+export function pinUntil(until: number): number {
+  if (!Number.isSafeInteger(until) || until <= 0)
+    throw new Error(`store: until must be epoch milliseconds, got ${until}`);
+  return until;
+}

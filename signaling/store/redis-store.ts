@@ -11,6 +11,7 @@ import {
   endsAt,
   limitOf,
   parseStored,
+  pinUntil,
 } from './record-schemas.js';
 import { jobFromHash, jobToHash } from './redis-codec.js';
 import type { LuaScript } from './redis-scripts.js';
@@ -149,7 +150,7 @@ export class RedisStore implements Store {
 
   async claimPin(pin: string, appointmentId: string, until: number): Promise<boolean> {
     // Liveness is Redis's clock (the key's PXAT expiry): one clock for every node.
-    return (await this.#script(CLAIM_PIN, [this.#key('pin', pin)], [appointmentId, until])) === 1;
+    return (await this.#script(CLAIM_PIN, [this.#key('pin', pin)], [appointmentId, pinUntil(until)])) === 1;
   }
 
   async releasePin(pin: string, appointmentId: string): Promise<void> {

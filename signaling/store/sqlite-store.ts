@@ -11,6 +11,7 @@ import {
   endsAt,
   limitOf,
   parseStored,
+  pinUntil,
 } from './record-schemas.js';
 import type { RoomRecord } from './room-store.js';
 import { migrate } from './sqlite-schema.js';
@@ -118,13 +119,19 @@ export class SqliteStore implements Store {
   async updateAppointment(record: AppointmentRecord, expectedVersion: number): Promise<boolean> {
     const appointment = AppointmentRecordSchema.parse(record);
     // The version check and the write are one statement: no other writer can slip between.
-    const result = this.#run(
-      `UPDATE appointments SET room_id = ?, agent_id = ?, starts_at = ?, ends_at = ?, status = ?, erased = ?,
-         version = ?, record = ?
-       WHERE id = ? AND version = ?`,
-      [...appointmentColumns(appointment).slice(1), appointment.id, expectedVersion],
-    );
-    return result.changes === 1;
+    const sql = `UPDATE appointments SET room_id = ?, agent_id = ?, starts_at = ?, ends_at = ?, status = ?,
+         erased = ?, version = ?, record = ?
+       WHERE id = ? AND version = ?`;
+    try {
+      const params = [...appointmentColumns(appointment).slice(1), appointment.id, expectedVersion];
+      return this.#run(sql, params).changes === 1;
+    } catch (error) {
+      // Moving it to a room that has its own appointment: the same message as Redis gives.
+      if (error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE') {
+        throw new Error(`room ${appointment.roomId} already has an appointment`, { cause: error });
+      }
+      throw error;
+    }
   }
 
   async listAppointments(filter: AppointmentFilter): Promise<AppointmentRecord[]> {
@@ -157,7 +164,7 @@ export class SqliteStore implements Store {
       `INSERT INTO pins (pin, appointment_id, until) VALUES (?, ?, ?)
        ON CONFLICT (pin) DO UPDATE SET appointment_id = excluded.appointment_id, until = excluded.until
        WHERE pins.appointment_id = excluded.appointment_id OR pins.until <= ?`,
-      [pin, appointmentId, until, Date.now()],
+      [pin, appointmentId, pinUntil(until), Date.now()],
     );
     return result.changes === 1;
   }

@@ -99,3 +99,41 @@ export async function expectMediaFlowing(page: Page): Promise<RecvStats> {
   expect(later.candidateRemoteAddress).toBe('127.0.0.1');
   return later;
 }
+
+/**
+ * Starts an in-page stopwatch: from the click on « Rejoindre » (capture
+ * phase, before the app sees it) to the first remote video frame presented
+ * on screen (requestVideoFrameCallback). Measured inside the page, so
+ * Playwright's own latency is not counted. Call before clicking; await after.
+ */
+export function startFirstFrameStopwatch(page: Page): Promise<number> {
+  return page.evaluate(
+    (deadlineMs) =>
+      new Promise<number>((resolve, reject) => {
+        let clickedAt: number | undefined;
+        document.getElementById('join-submit')?.addEventListener(
+          'click',
+          () => {
+            clickedAt = performance.now();
+          },
+          { capture: true, once: true },
+        );
+        const watched = new WeakSet<HTMLVideoElement>();
+        const watch = (): void => {
+          for (const video of document.querySelectorAll<HTMLVideoElement>('[data-peer-id] video')) {
+            if (watched.has(video)) continue;
+            watched.add(video);
+            video.requestVideoFrameCallback(() => {
+              observer.disconnect();
+              if (clickedAt === undefined) reject(new Error('a frame came before the click'));
+              else resolve(performance.now() - clickedAt);
+            });
+          }
+        };
+        const observer = new MutationObserver(watch);
+        observer.observe(document.body, { subtree: true, childList: true });
+        setTimeout(() => reject(new Error(`no remote frame within ${deadlineMs} ms`)), deadlineMs);
+      }),
+    MEDIA_DEADLINE_MS,
+  );
+}

@@ -3,7 +3,11 @@ import { AppointmentViewSchema, type AppointmentView } from '../../signaling/pro
 
 /** Small REST client for tests: every answer is parsed, never cast. */
 export function apiClient(baseUrl: string, token: string) {
-  const call = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> => {
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: unknown }> => {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
       headers: {
@@ -15,7 +19,12 @@ export function apiClient(baseUrl: string, token: string) {
     const text = await response.text();
     return { status: response.status, json: text ? JSON.parse(text) : null };
   };
-  const appointment = async (method: string, path: string, body?: unknown, expected = 200): Promise<AppointmentView> => {
+  const appointment = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    expected = 200,
+  ): Promise<AppointmentView> => {
     const { status, json } = await call(method, path, body);
     if (status !== expected) throw new Error(`${method} ${path}: HTTP ${status} ${JSON.stringify(json)}`);
     return AppointmentViewSchema.parse(json);

@@ -46,7 +46,10 @@ describe('appointments REST API (real HTTP, embedded store)', () => {
     const view = await alice.book(booking());
     expect(view.startsAt).toBe('2026-12-03T13:30:00.000Z');
     expect(view.endsAt).toBe('2026-12-03T14:00:00.000Z');
-    expect(view.access).toEqual({ citizenOpensAt: '2026-12-03T13:15:00.000Z', citizenClosesAt: '2026-12-03T14:30:00.000Z' });
+    expect(view.access).toEqual({
+      citizenOpensAt: '2026-12-03T13:15:00.000Z',
+      citizenClosesAt: '2026-12-03T14:30:00.000Z',
+    });
     expect(view.agent).toEqual({ id: 'alice', name: 'Alice Martin' });
     expect(view.timeZone).toBe('Europe/Paris');
     expect(view.locale).toBe('fr');
@@ -70,9 +73,25 @@ describe('appointments REST API (real HTTP, embedded store)', () => {
     ['a start without offset', { startsAt: '2026-12-03T14:30:00' }, ['startsAt']],
     ['an absurd duration', { durationMinutes: 10_000 }, ['durationMinutes']],
     ['a fractional duration', { durationMinutes: 12.5 }, ['durationMinutes']],
-    ['an invalid email and phone', { citizen: { displayName: 'M', email: 'nope', phone: '0612' } }, ['citizen.email', 'citizen.phone']],
-    ['a channel without its contact', { citizen: { displayName: 'M', email: 'm@example.org' }, channels: ['sms'] }, ['citizen.phone']],
-    ['fields too long', { note: 'n'.repeat(1001), citizen: { displayName: 'x'.repeat(65), email: 'm@example.org' }, channels: ['email'] }, ['note', 'citizen.displayName']],
+    [
+      'an invalid email and phone',
+      { citizen: { displayName: 'M', email: 'nope', phone: '0612' } },
+      ['citizen.email', 'citizen.phone'],
+    ],
+    [
+      'a channel without its contact',
+      { citizen: { displayName: 'M', email: 'm@example.org' }, channels: ['sms'] },
+      ['citizen.phone'],
+    ],
+    [
+      'fields too long',
+      {
+        note: 'n'.repeat(1001),
+        citizen: { displayName: 'x'.repeat(65), email: 'm@example.org' },
+        channels: ['email'],
+      },
+      ['note', 'citizen.displayName'],
+    ],
     ['an unknown time zone', { timeZone: 'Mars/Olympus' }, ['timeZone']],
     ['an unknown field', { colour: 'blue' }, ['colour']],
   ])('refuses %s with 400 and the fields', async (_label, overrides, fields) => {
@@ -88,7 +107,9 @@ describe('appointments REST API (real HTTP, embedded store)', () => {
     expect((await bob.call('GET', `/api/v1/appointments/${view.id}`)).status).toBe(404);
     expect((await bob.call('PATCH', `/api/v1/appointments/${view.id}`, { note: 'x' })).status).toBe(404);
     expect((await bob.call('DELETE', `/api/v1/appointments/${view.id}`)).status).toBe(404);
-    expect((await alice.call('GET', '/api/v1/appointments/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    expect(
+      (await alice.call('GET', '/api/v1/appointments/00000000-0000-4000-8000-000000000000')).status,
+    ).toBe(404);
     expect((await alice.call('GET', '/api/v1/appointments/not-a-uuid')).status).toBe(404);
     expect((await admin.get(view.id)).id).toBe(view.id);
     expect((await bob.list()).map((a) => a.id)).not.toContain(view.id);
@@ -100,12 +121,16 @@ describe('appointments REST API (real HTTP, embedded store)', () => {
     const range = await alice.list('?from=2026-12-09T00:00:00Z&to=2026-12-11T00:00:00Z');
     expect(range.map((a) => a.id)).toEqual([early.id, late.id]);
     await alice.cancel(early.id);
-    expect((await alice.list('?from=2026-12-09T00:00:00Z&status=cancelled')).map((a) => a.id)).toEqual([early.id]);
+    expect((await alice.list('?from=2026-12-09T00:00:00Z&status=cancelled')).map((a) => a.id)).toEqual([
+      early.id,
+    ]);
     expect((await alice.call('GET', '/api/v1/appointments?limit=0')).status).toBe(400);
   });
 
   it('re-arms the reminder and sends a notice on a reschedule', async () => {
-    const view = await alice.book(booking({ channels: ['email'], citizen: { displayName: 'M', email: 'm@example.org' } }));
+    const view = await alice.book(
+      booking({ channels: ['email'], citizen: { displayName: 'M', email: 'm@example.org' } }),
+    );
     const moved = await alice.patch(view.id, { startsAt: '2026-12-04T10:00:00+01:00' });
     expect(moved.startsAt).toBe('2026-12-04T09:00:00.000Z');
     expect(moved.links.citizen).not.toBe(view.links.citizen);
@@ -122,9 +147,17 @@ describe('appointments REST API (real HTTP, embedded store)', () => {
     clock.set('2026-12-03T13:20:00Z');
     const cancelled = await alice.cancel(view.id);
     expect(cancelled.status).toBe('cancelled');
-    expect(cancelled.notifications.filter((n) => n.kind === 'cancelled' && n.status === 'pending')).toHaveLength(2);
-    expect(cancelled.notifications.filter((n) => n.kind === 'reminder').map((n) => n.status)).toEqual(['skipped', 'skipped']);
-    expect(await join(view.roomId, { token: tokenOf(view.links.citizen) })).toMatchObject({ ok: false, error: { code: 'ACCESS_CLOSED' } });
+    expect(
+      cancelled.notifications.filter((n) => n.kind === 'cancelled' && n.status === 'pending'),
+    ).toHaveLength(2);
+    expect(cancelled.notifications.filter((n) => n.kind === 'reminder').map((n) => n.status)).toEqual([
+      'skipped',
+      'skipped',
+    ]);
+    expect(await join(view.roomId, { token: tokenOf(view.links.citizen) })).toMatchObject({
+      ok: false,
+      error: { code: 'ACCESS_CLOSED' },
+    });
     const page = await fetch(view.links.citizen);
     expect(page.status).toBe(410);
     expect(await page.text()).toContain('Ce rendez-vous a été annulé');
@@ -139,13 +172,22 @@ describe('appointments REST API (real HTTP, embedded store)', () => {
     expect(early.status).toBe(200);
     expect(await early.text()).toContain('Il commence à 14 h 30 ; cette page s’ouvrira à 14 h 15.');
     expect(await join(view.roomId, citizen)).toMatchObject({ ok: false, error: { code: 'NOT_OPEN_YET' } });
-    expect(await join(view.roomId, { password: view.password })).toMatchObject({ ok: false, error: { code: 'NOT_OPEN_YET' } });
+    expect(await join(view.roomId, { password: view.password })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_OPEN_YET' },
+    });
     // The agent may enter all day.
-    expect(await join(view.roomId, { token: tokenOf(view.links.agent) })).toMatchObject({ ok: true, data: { role: 'host' } });
+    expect(await join(view.roomId, { token: tokenOf(view.links.agent) })).toMatchObject({
+      ok: true,
+      data: { role: 'host' },
+    });
 
     clock.set('2026-12-03T13:15:00Z');
     expect(await join(view.roomId, citizen)).toMatchObject({ ok: true, data: { role: 'guest' } });
-    expect(await join(view.roomId, { password: view.password.toLowerCase() })).toMatchObject({ ok: true, data: { role: 'guest' } });
+    expect(await join(view.roomId, { password: view.password.toLowerCase() })).toMatchObject({
+      ok: true,
+      data: { role: 'guest' },
+    });
 
     clock.set('2026-12-03T14:30:00Z');
     expect(await join(view.roomId, citizen)).toMatchObject({ ok: false, error: { code: 'ACCESS_CLOSED' } });
@@ -158,12 +200,17 @@ describe('appointments REST API (real HTTP, embedded store)', () => {
     const one = await alice.book(booking());
     const two = await alice.book(booking());
     clock.set('2026-12-03T13:20:00Z');
-    expect(await join(two.roomId, { token: tokenOf(one.links.citizen) })).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } });
+    expect(await join(two.roomId, { token: tokenOf(one.links.citizen) })).toMatchObject({
+      ok: false,
+      error: { code: 'UNAUTHORIZED' },
+    });
     expect(await join(one.roomId, { token: server.guichet.agents.mint({ id: 'bob' }) })).toMatchObject({
       ok: false,
       error: { code: 'FORBIDDEN' },
     });
-    expect(await join(one.roomId, { token: server.guichet.agents.mint({ id: 'alice' }) })).toMatchObject({ ok: true });
+    expect(await join(one.roomId, { token: server.guichet.agents.mint({ id: 'alice' }) })).toMatchObject({
+      ok: true,
+    });
     const tampered = await fetch(`${server.baseUrl}/r/${one.roomId}?t=${tokenOf(one.links.citizen)}x`);
     expect(tampered.status).toBe(404);
   });
@@ -172,10 +219,15 @@ describe('appointments REST API (real HTTP, embedded store)', () => {
     const view = await alice.book(booking());
     expect(await server.guichet.scheduler.tick()).toBeGreaterThanOrEqual(2);
     const after = await alice.get(view.id);
-    expect(after.notifications.filter((n) => n.kind === 'invitation').map((n) => n.status)).toEqual(['sent', 'sent']);
+    expect(after.notifications.filter((n) => n.kind === 'invitation').map((n) => n.status)).toEqual([
+      'sent',
+      'sent',
+    ]);
     const { status, json } = await alice.call('GET', `/api/v1/outbox?appointmentId=${view.id}`);
     expect(status).toBe(200);
-    const messages = z.object({ messages: z.array(z.object({ channel: z.string(), to: z.string(), text: z.string() })) }).parse(json).messages;
+    const messages = z
+      .object({ messages: z.array(z.object({ channel: z.string(), to: z.string(), text: z.string() })) })
+      .parse(json).messages;
     expect(messages.map((m) => m.channel).sort()).toEqual(['email', 'sms']);
     expect(messages.find((m) => m.channel === 'email')?.text).toContain(view.links.citizen);
     expect((await bob.call('GET', `/api/v1/outbox?appointmentId=${view.id}`)).json).toEqual({ messages: [] });
@@ -186,16 +238,29 @@ describe('appointments REST API (real HTTP, embedded store)', () => {
     await alice.patch(view.id, { startsAt: '2026-12-05T10:00:00+01:00' });
     await alice.cancel(view.id);
     const { json } = await alice.call('GET', `/api/v1/appointments/${view.id}/audit`);
-    const events = z.object({ events: z.array(z.object({ type: z.string(), actor: z.string() })) }).parse(json).events;
-    expect(events.map((e) => `${e.type}:${e.actor}`)).toEqual(['booked:agent', 'rescheduled:agent', 'cancelled:agent']);
+    const events = z
+      .object({ events: z.array(z.object({ type: z.string(), actor: z.string() })) })
+      .parse(json).events;
+    expect(events.map((e) => `${e.type}:${e.actor}`)).toEqual([
+      'booked:agent',
+      'rescheduled:agent',
+      'cancelled:agent',
+    ]);
     expect(JSON.stringify(json)).not.toMatch(/marie@example\.org|\+33612345678/);
   });
 
   it('serves the OpenAPI document and a readable page', async () => {
-    const doc = (await (await fetch(`${server.baseUrl}/api/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
+    const doc = (await (await fetch(`${server.baseUrl}/api/openapi.json`)).json()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+    };
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/api/v1/appointments', '/api/v1/appointments/{id}', '/api/v1/appointments/{id}/audit']),
+      expect.arrayContaining([
+        '/api/v1/appointments',
+        '/api/v1/appointments/{id}',
+        '/api/v1/appointments/{id}/audit',
+      ]),
     );
     const page = await fetch(`${server.baseUrl}/api/docs`);
     expect(page.headers.get('content-type')).toContain('text/html');

@@ -198,6 +198,17 @@ describe.each(backends)('Store contract: $name', ({ setup }) => {
       expect(await store.updateAppointment({ ...a, note: 'stale', version: 2 }, 1)).toBe(false);
       expect(await store.getAppointment(a.id)).toEqual(next);
       expect(await store.updateAppointment(appointment(), 1)).toBe(false); // never inserted
+
+      // Its room may change, but not to a room that has its own appointment.
+      const other = appointment();
+      await store.insertAppointment(other);
+      await expect(store.updateAppointment({ ...next, roomId: other.roomId }, 2)).rejects.toThrow(
+        other.roomId,
+      );
+      const moved = { ...next, roomId: roomId(), version: 3 };
+      expect(await store.updateAppointment(moved, 2)).toBe(true);
+      expect(await store.getAppointmentByRoom(moved.roomId)).toEqual(moved);
+      expect(await store.getAppointmentByRoom(a.roomId)).toBeNull();
     });
 
     it('lists by agent, start window, status and limit, by startsAt ascending', async () => {

@@ -1,12 +1,15 @@
 import { z } from 'zod';
-import { NotificationKindSchema, NotificationStatusSchema } from './record-schemas.js';
-import type { NotificationJob, OutboxMessage } from './store.js';
+import { NotificationKindSchema, NotificationStatusSchema, endsAt } from './record-schemas.js';
+import type { AppointmentRecord, NotificationJob, OutboxMessage } from './store.js';
 
 /*
  * Shapes of the rows the embedded store reads back. better-sqlite3 types every
  * row as unknown; these parse it (a file may have been written by another
  * version or edited by hand) and map columns to the interface's fields.
  */
+
+/** A value better-sqlite3 binds. */
+export type Param = string | number | null;
 
 export const RecordRowSchema = z.object({ record: z.string() });
 export const IdRowSchema = z.object({ id: z.string() });
@@ -99,3 +102,30 @@ export const OutboxRowSchema = z
     text: row.text,
     createdAt: row.created_at,
   }));
+
+/** Column values in INSERT order: id, room_id, agent_id, starts_at, ends_at, status, erased, version, record. */
+export function appointmentColumns(a: AppointmentRecord): Param[] {
+  return [
+    a.id,
+    a.roomId,
+    a.agentId,
+    a.startsAt,
+    endsAt(a),
+    a.status,
+    a.personalDataErasedAt === null ? 0 : 1,
+    a.version,
+    JSON.stringify(a),
+  ];
+}
+
+/** `WHERE a = ? AND b = ?` over the conditions whose value is given. */
+export function whereOf(conditions: [sql: string, value: Param | undefined][]): {
+  clause: string;
+  params: Param[];
+} {
+  const given = conditions.filter((c): c is [string, Param] => c[1] !== undefined);
+  return {
+    clause: given.length > 0 ? `WHERE ${given.map(([sql]) => sql).join(' AND ')}` : '',
+    params: given.map(([, value]) => value),
+  };
+}

@@ -8,7 +8,6 @@ import {
   NotificationJobSchema,
   OutboxMessageSchema,
   RoomRecordSchema,
-  endsAt,
   limitOf,
   parseStored,
   pinUntil,
@@ -24,7 +23,10 @@ import {
   OutboxRowSchema,
   PinRowSchema,
   RecordRowSchema,
+  appointmentColumns,
   jobParams,
+  whereOf,
+  type Param,
 } from './sqlite-rows.js';
 import type {
   AppointmentFilter,
@@ -39,8 +41,6 @@ import type {
 
 /** How long a writer waits for another process's write lock before failing with SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5_000;
-
-type Param = string | number | null;
 
 /**
  * The embedded store: one SQLite file under DATA_DIR (WAL, so readers never
@@ -382,28 +382,4 @@ export class SqliteStore implements Store {
       parseStored(AppointmentRecordSchema, row.record, 'appointment'),
     );
   }
-}
-
-/** Column values in INSERT order: id, room_id, agent_id, starts_at, ends_at, status, erased, version, record. */
-function appointmentColumns(a: AppointmentRecord): Param[] {
-  return [
-    a.id,
-    a.roomId,
-    a.agentId,
-    a.startsAt,
-    endsAt(a),
-    a.status,
-    a.personalDataErasedAt === null ? 0 : 1,
-    a.version,
-    JSON.stringify(a),
-  ];
-}
-
-/** `WHERE a = ? AND b = ?` over the conditions whose value is given. */
-function whereOf(conditions: [sql: string, value: Param | undefined][]): { clause: string; params: Param[] } {
-  const given = conditions.filter((c): c is [string, Param] => c[1] !== undefined);
-  return {
-    clause: given.length > 0 ? `WHERE ${given.map(([sql]) => sql).join(' AND ')}` : '',
-    params: given.map(([, value]) => value),
-  };
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { eraseExpiredPersonalData } from '../../signaling/appointments/retention.js';
 import { apiClient, FieldErrorsSchema } from '../helpers/api.js';
 import { ManualClock } from '../helpers/clock.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -265,5 +266,22 @@ describe('appointments REST API (real HTTP, embedded store)', () => {
     const page = await fetch(`${server.baseUrl}/api/docs`);
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(await page.text()).toContain('POST /api/v1/appointments');
+  });
+
+  it('erases the citizen contact RETENTION_DAYS after the end, and keeps the audit trail', async () => {
+    const view = await alice.book(booking());
+    await server.guichet.scheduler.tick(); // the outbox now holds both addresses
+    const store = server.guichet.store;
+    // Ends 14:00 UTC on Dec 3rd; 30 days later, minus a minute: kept.
+    expect(await eraseExpiredPersonalData(store, 30, Date.parse('2027-01-02T13:59:00Z'))).toBe(0);
+    expect(await eraseExpiredPersonalData(store, 30, Date.parse('2027-01-02T14:01:00Z'))).toBeGreaterThanOrEqual(1);
+    const after = await alice.get(view.id);
+    expect(after.citizen).toEqual({ displayName: 'Marie Dupont', email: null, phone: null });
+    const outbox = await alice.call('GET', `/api/v1/outbox?appointmentId=${view.id}`);
+    expect(JSON.stringify(outbox.json)).not.toMatch(/marie@example\.org|\+33612345678/);
+    const audit = await alice.call('GET', `/api/v1/appointments/${view.id}/audit`);
+    expect(JSON.stringify(audit.json)).toContain('personal-data-erased');
+    // Idempotent: nothing left to erase.
+    expect(await eraseExpiredPersonalData(store, 30, Date.parse('2027-01-02T14:01:00Z'))).toBe(0);
   });
 });

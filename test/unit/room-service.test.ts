@@ -6,7 +6,7 @@ import { RoomIdSchema, type JoinRequest, type RoomId } from '../../signaling/pro
 import { AdHocJoinPolicy } from '../../signaling/rooms/ad-hoc-join-policy.js';
 import { RoomService } from '../../signaling/rooms/room-service.js';
 import { PasswordHasher } from '../../signaling/rooms/secrets.js';
-import { MemoryRoomStore } from '../../signaling/store/memory-room-store.js';
+import { MemoryRoomStore } from '../helpers/memory-room-store.js';
 import { FakeMediaBackend } from '../helpers/fake-media.js';
 import { RecordingChannel } from '../helpers/recording-channel.js';
 

@@ -1,7 +1,7 @@
-import type { RoomId } from '../protocol/index.js';
-import type { RoomRecord, RoomStore } from './room-store.js';
+import type { RoomId } from '../../signaling/protocol/index.js';
+import type { RoomRecord, RoomStore } from '../../signaling/store/room-store.js';
 
-/** Embedded default for ad-hoc rooms: lives and dies with the process. */
+/** A RoomStore in a Map, for unit tests of the rooms domain. */
 export class MemoryRoomStore implements RoomStore {
   readonly #rooms = new Map<RoomId, RoomRecord>();
 

@@ -274,7 +274,9 @@ describe('appointments REST API (real HTTP, embedded store)', () => {
     const store = server.guichet.store;
     // Ends 14:00 UTC on Dec 3rd; 30 days later, minus a minute: kept.
     expect(await eraseExpiredPersonalData(store, 30, Date.parse('2027-01-02T13:59:00Z'))).toBe(0);
-    expect(await eraseExpiredPersonalData(store, 30, Date.parse('2027-01-02T14:01:00Z'))).toBeGreaterThanOrEqual(1);
+    expect(
+      await eraseExpiredPersonalData(store, 30, Date.parse('2027-01-02T14:01:00Z')),
+    ).toBeGreaterThanOrEqual(1);
     const after = await alice.get(view.id);
     expect(after.citizen).toEqual({ displayName: 'Marie Dupont', email: null, phone: null });
     const outbox = await alice.call('GET', `/api/v1/outbox?appointmentId=${view.id}`);

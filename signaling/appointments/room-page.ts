@@ -21,9 +21,8 @@ export interface RoomPageDeps {
 export function roomPageResolver(deps: RoomPageDeps) {
   return async (roomId: string, token: string | undefined): Promise<RoomPage> => {
     if (token === undefined) return { kind: 'app' };
-    const claims = deps.tokens.read(token);
-    const appointment =
-      claims && claims.roomId === roomId ? await deps.store.getAppointment(claims.appointmentId) : null;
+    const claims = deps.tokens.read(token, roomId);
+    const appointment = claims ? await deps.store.getAppointment(claims.appointmentId) : null;
     const now = deps.clock();
     const page = (
       state: WaitingState,

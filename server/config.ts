@@ -34,6 +34,8 @@ export interface Config {
   };
   access: AccessPolicy;
   retentionDays: number;
+  /** How long a dropped peer keeps its place (and its admission) waiting to resume. */
+  reconnectGraceSeconds: number;
   media: {
     workers: number;
     listenIp: string;
@@ -42,6 +44,14 @@ export interface Config {
     workerLogLevel: 'debug' | 'warn' | 'error' | 'none';
   };
   clientDir: string | undefined;
+  /** ICE servers handed to browsers: our own coturn only (see signaling/auth/turn-credentials.ts). */
+  ice: {
+    turnUrls: string[];
+    /** coturn's static-auth-secret; set whenever turnUrls is non-empty. */
+    turnSecret: string | undefined;
+    turnTtlSeconds: number;
+    stunUrls: string[];
+  };
 }
 
 export class ConfigError extends Error {
@@ -100,6 +110,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     access: { opensMinutesBefore: e.ACCESS_OPENS_MINUTES_BEFORE, graceMinutesAfter: e.ACCESS_GRACE_MINUTES },
     retentionDays: e.RETENTION_DAYS,
+    reconnectGraceSeconds: e.RECONNECT_GRACE_SECONDS,
     media: {
       workers: e.MEDIA_WORKERS,
       listenIp: e.MEDIA_LISTEN_IP,
@@ -108,5 +119,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       workerLogLevel: e.MEDIA_WORKER_LOG_LEVEL,
     },
     clientDir: e.CLIENT_DIR,
+    ice: {
+      turnUrls: e.TURN_URLS,
+      turnSecret: e.TURN_SECRET,
+      turnTtlSeconds: e.TURN_TTL_SECONDS,
+      stunUrls: e.STUN_URLS,
+    },
   };
 }

@@ -14,7 +14,9 @@ import { NotificationScheduler } from '../signaling/appointments/scheduler.js';
 import { SecretBox } from '../signaling/appointments/sealed-secret.js';
 import { AgentAuth } from '../signaling/auth/agent-auth.js';
 import { JoinTokens } from '../signaling/auth/join-token.js';
+import { createIceServers } from '../signaling/auth/turn-credentials.js';
 import { createHttpApp } from '../signaling/http/app.js';
+import { registerOpsRoutes } from '../signaling/http/ops-routes.js';
 import { RoomService } from '../signaling/rooms/room-service.js';
 import { PasswordHasher } from '../signaling/rooms/secrets.js';
 import { createStore } from '../signaling/store/create-store.js';
@@ -23,6 +25,7 @@ import { attachGateway } from '../signaling/ws/gateway.js';
 import type { GatewayServer } from '../signaling/ws/socket-types.js';
 import type { Config } from './config.js';
 import { MediasoupBackend } from './media/mediasoup-backend.js';
+import { GuichetMetrics, registerMetrics } from './metrics.js';
 import { createNotificationSenders, messageComposer } from './notifications.js';
 
 /** socket.io drops a connection above this; the gateway's own, smaller cap answers INVALID_PAYLOAD below it. */
@@ -121,7 +124,19 @@ export async function startGuichet(
         clock,
       }),
       log: log.child({ component: 'rooms' }),
-      iceServersFor: () => [],
+      audit: (appointmentId, event) => {
+        store
+          .appendAudit({
+            appointmentId,
+            at: clock(),
+            type: event.type,
+            actor: event.actor,
+            detail: event.detail,
+          })
+          .catch((error: unknown) => log.error({ err: error, appointmentId }, 'audit event lost'));
+      },
+      reconnectGraceMs: config.reconnectGraceSeconds * 1000,
+      iceServersFor: createIceServers(config.ice, clock),
     });
     const appointments = new AppointmentService({
       store,
@@ -136,6 +151,7 @@ export async function startGuichet(
     });
     const senders = createNotificationSenders(config, store, log);
     cleanup.push(() => senders.close());
+    const metrics = new GuichetMetrics();
     const scheduler = new NotificationScheduler({
       store,
       senders: senders.byChannel,
@@ -144,6 +160,7 @@ export async function startGuichet(
       log: log.child({ component: 'scheduler' }),
       owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
       intervalMs: config.notify.schedulerIntervalMs,
+      onOutcome: metrics.notificationOutcome,
     });
     cleanup.push(() => scheduler.stop());
 
@@ -166,6 +183,8 @@ export async function startGuichet(
       trustProxy: config.trustProxy,
     });
     cleanup.push(() => http.close());
+    registerOpsRoutes(http, { media, store });
+    registerMetrics(http, { metrics, rooms, media });
     const io: GatewayServer = new SocketServer(http.server, {
       path: '/socket.io',
       serveClient: false,

@@ -7,7 +7,7 @@ import type {
 } from '../../signaling/rooms/media-port.js';
 import type { RoomId } from '../../signaling/protocol/index.js';
 import { ROUTER_MEDIA_CODECS } from './codecs.js';
-import { MediasoupRoom } from './mediasoup-room.js';
+import { MediasoupRoom, type MediaCounts } from './mediasoup-room.js';
 import { resolveWorkerBinary } from './worker-binary.js';
 import { WorkerPool, type WorkerPoolOptions } from './worker-pool.js';
 
@@ -59,6 +59,23 @@ export class MediasoupBackend implements MediaBackend {
   /** Worker pids, for fault-injection tests and the metrics endpoint. */
   workerPids(): number[] {
     return this.#pool.pids;
+  }
+
+  /** Live workers (slot index and pid), for per-worker metrics. */
+  liveWorkers(): { index: number; pid: number }[] {
+    return this.#pool.live;
+  }
+
+  /** Routers, transports, producers and consumers alive now, for metrics. Read-only. */
+  mediaCounts(): MediaCounts & { routers: number } {
+    const total = { routers: this.#rooms.size, transports: 0, producers: 0, consumers: 0 };
+    for (const room of this.#rooms) {
+      const counts = room.counts();
+      total.transports += counts.transports;
+      total.producers += counts.producers;
+      total.consumers += counts.consumers;
+    }
+    return total;
   }
 
   async close(): Promise<void> {

@@ -23,6 +23,12 @@ import type { WorkerSlot } from './worker-pool.js';
 /** Starting send estimate: high enough that video doesn't start at thumbnail size. */
 const INITIAL_OUTGOING_BITRATE = 1_000_000;
 
+export interface MediaCounts {
+  transports: number;
+  producers: number;
+  consumers: number;
+}
+
 /**
  * One room's router on one worker. Every object is tagged with its owner's
  * peerId so a peer can only touch what it created, and closing a peer closes
@@ -77,6 +83,17 @@ export class MediasoupRoom implements MediaRoom {
 
   runsOn(slot: WorkerSlot): boolean {
     return this.#slot === slot;
+  }
+
+  /** Live media objects in this room, for metrics. Read-only. */
+  counts(): MediaCounts {
+    const counts: MediaCounts = { transports: 0, producers: 0, consumers: 0 };
+    for (const peer of this.#peers.values()) {
+      counts.transports += peer.transports.size;
+      counts.producers += peer.producers.size;
+      counts.consumers += peer.consumers.size;
+    }
+    return counts;
   }
 
   async createTransport(peerId: PeerId, direction: 'send' | 'recv'): Promise<TransportOptions> {

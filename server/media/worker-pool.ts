@@ -78,6 +78,11 @@ export class WorkerPool {
     return this.#options.count;
   }
 
+  /** Live workers by slot index, for per-worker metrics. */
+  get live(): { index: number; pid: number }[] {
+    return this.#slots.flatMap((s) => (s && !s.worker.closed ? [{ index: s.index, pid: s.worker.pid }] : []));
+  }
+
   get pids(): number[] {
     return this.#slots.flatMap((s) => (s && !s.worker.closed ? [s.worker.pid] : []));
   }

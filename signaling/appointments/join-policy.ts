@@ -39,30 +39,31 @@ export class AppointmentJoinPolicy implements JoinPolicy {
     if (!appointment) return this.#adHoc.authorise(request, room);
     if (appointment.status === 'cancelled')
       throw new AppError('ACCESS_CLOSED', 'this appointment was cancelled', 403);
-    const grant = { appointmentId: appointment.id };
+    const host = { appointmentId: appointment.id, lobby: false };
+    const guest = { appointmentId: appointment.id, lobby: true };
 
     if (request.token !== undefined && looksLikeJoinToken(request.token)) {
       const claims = this.#deps.joinTokens.verifyForRoom(request.token, room.id);
       if (claims.appointmentId !== appointment.id) throw new AuthError('invalid link');
       if (claims.role === 'host') {
         this.#checkAgentDay(appointment);
-        return { role: 'host', ...grant };
+        return { role: 'host', ...host };
       }
       this.#checkCitizenWindow(appointment);
-      return { role: 'guest', ...grant };
+      return { role: 'guest', ...guest };
     }
     if (request.token !== undefined) {
       const agent = this.#deps.agents.verify(request.token);
       this.#checkOwner(agent, appointment);
       this.#checkAgentDay(appointment);
-      return { role: 'host', ...grant };
+      return { role: 'host', ...host };
     }
     if (
       request.password !== undefined &&
       this.#deps.passwords.matches(request.password, room.passwordDigest)
     ) {
       this.#checkCitizenWindow(appointment);
-      return { role: 'guest', ...grant };
+      return { role: 'guest', ...guest };
     }
     throw new AppError('WRONG_PASSWORD', 'wrong password for this room', 401);
   }

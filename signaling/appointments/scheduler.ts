@@ -20,7 +20,16 @@ export interface SchedulerDeps {
   maxAttempts?: number;
   /** First retry delay; doubles each attempt, capped at 1 hour. */
   retryBaseMs?: number;
+  /** Told each attempt's outcome, once recorded (metrics). Must not throw. */
+  onOutcome?: OutcomeListener;
 }
+
+/** `status` is the job's state after the attempt: 'pending' means a retry is scheduled. */
+export type OutcomeListener = (
+  kind: NotificationJob['kind'],
+  channel: Channel,
+  status: JobOutcome['status'],
+) => void;
 
 const MAX_BACKOFF_MS = 60 * 60_000;
 
@@ -30,16 +39,17 @@ const MAX_BACKOFF_MS = 60 * 60_000;
  * it goes out once. Time comes from the injected clock; tests call tick().
  */
 export class NotificationScheduler {
-  readonly #deps: Required<Omit<SchedulerDeps, 'leaseMs' | 'maxAttempts' | 'retryBaseMs'>> & {
+  readonly #deps: Required<Omit<SchedulerDeps, 'leaseMs' | 'maxAttempts' | 'retryBaseMs' | 'onOutcome'>> & {
     leaseMs: number;
     maxAttempts: number;
     retryBaseMs: number;
+    onOutcome: OutcomeListener | undefined;
   };
   #timer: NodeJS.Timeout | null = null;
   #running: Promise<number> | null = null;
 
   constructor(deps: SchedulerDeps) {
-    this.#deps = { leaseMs: 120_000, maxAttempts: 6, retryBaseMs: 30_000, ...deps };
+    this.#deps = { leaseMs: 120_000, maxAttempts: 6, retryBaseMs: 30_000, onOutcome: undefined, ...deps };
   }
 
   start(): void {
@@ -83,7 +93,9 @@ export class NotificationScheduler {
     if (!job) return false; // Another node took it, or it is no longer due.
     const log = this.#deps.log.child({ jobId: job.id, appointmentId: job.appointmentId });
     const outcome = await this.#attempt(job, log);
-    if (!(await store.finishJob(job.id, owner, outcome))) {
+    if (await store.finishJob(job.id, owner, outcome)) {
+      this.#deps.onOutcome?.(job.kind, job.channel, outcome.status);
+    } else {
       log.warn('lease lost before the outcome was recorded');
     }
     log.info(

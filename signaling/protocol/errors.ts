@@ -18,6 +18,10 @@ export const ERROR_CODES = [
   'SHUTTING_DOWN',
   'NOT_OPEN_YET',
   'ACCESS_CLOSED',
+  'REFUSED',
+  'REMOVED',
+  'ROOM_LOCKED',
+  'RATE_LIMITED',
   'INTERNAL',
 ] as const;
 

@@ -8,6 +8,7 @@ export * from './events.js';
 export * from './ids.js';
 export * from './messages.js';
 export * from './rest.js';
+export * from './room-control.js';
 export * from './rtp.js';
 export * from './version.js';
 export * from './appointments.js';

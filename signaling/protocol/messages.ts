@@ -1,5 +1,17 @@
 import { z } from 'zod';
-import { MediaIdSchema, RoomIdSchema, type PeerId } from './ids.js';
+import { MediaIdSchema, PeerIdSchema, RoomIdSchema, type PeerId } from './ids.js';
+import {
+  AdmitRequestSchema,
+  ChatRequestSchema,
+  LobbyPreviewRequestSchema,
+  LockRoomRequestSchema,
+  MutePeerRequestSchema,
+  RefuseRequestSchema,
+  RemovePeerRequestSchema,
+  RequestDocumentSchema,
+  VerifyIdentityRequestSchema,
+  type PeerState,
+} from './room-control.js';
 import {
   DtlsParametersSchema,
   MediaKindSchema,
@@ -36,6 +48,11 @@ export const JoinRequestSchema = z
     displayName: DisplayNameSchema,
     password: z.string().min(1).max(128).optional(),
     token: z.string().min(1).max(4096).optional(),
+    /** Coming back after a dropped connection: same peer, same place (no lobby again). */
+    resume: z
+      .object({ peerId: PeerIdSchema, secret: z.string().min(16).max(64) })
+      .strict()
+      .optional(),
   })
   .strict()
   .refine((v) => v.password !== undefined || v.token !== undefined, {
@@ -50,6 +67,7 @@ export interface PeerInfo {
   peerId: PeerId;
   displayName: string;
   role: Role;
+  state: PeerState;
   producers: ProducerInfo[];
 }
 
@@ -69,9 +87,15 @@ export interface IceServer {
 export interface JoinResult {
   peerId: PeerId;
   role: Role;
+  /** 'lobby': wait for the host's `admitted` event; no media until then. */
+  state: PeerState;
+  /** Keep it: `join` with `resume: { peerId, secret }` after a dropped connection. */
+  resumeSecret: string;
   routerRtpCapabilities: RtpCapabilities;
+  /** Admitted peers (and, for hosts, those knocking). Empty while in the lobby. */
   peers: PeerInfo[];
   iceServers: IceServer[];
+  locked: boolean;
 }
 
 export const EmptyRequestSchema = z.object({}).strict();
@@ -150,6 +174,16 @@ export const REQUEST_SCHEMAS = {
   resumeConsumer: ConsumerRequestSchema,
   setPreferredLayers: PreferredLayersRequestSchema,
   leave: EmptyRequestSchema,
+  admit: AdmitRequestSchema,
+  refuse: RefuseRequestSchema,
+  removePeer: RemovePeerRequestSchema,
+  mutePeer: MutePeerRequestSchema,
+  lockRoom: LockRoomRequestSchema,
+  endMeeting: EmptyRequestSchema,
+  requestDocument: RequestDocumentSchema,
+  verifyIdentity: VerifyIdentityRequestSchema,
+  lobbyPreview: LobbyPreviewRequestSchema,
+  chat: ChatRequestSchema,
 } as const;
 
 export type RequestName = keyof typeof REQUEST_SCHEMAS;
@@ -170,4 +204,14 @@ export interface RequestResults {
   resumeConsumer: Record<string, never>;
   setPreferredLayers: Record<string, never>;
   leave: Record<string, never>;
+  admit: Record<string, never>;
+  refuse: Record<string, never>;
+  removePeer: Record<string, never>;
+  mutePeer: Record<string, never>;
+  lockRoom: Record<string, never>;
+  endMeeting: Record<string, never>;
+  requestDocument: Record<string, never>;
+  verifyIdentity: Record<string, never>;
+  lobbyPreview: Record<string, never>;
+  chat: { at: string };
 }

@@ -15,10 +15,10 @@ export class AdHocJoinPolicy implements JoinPolicy {
   async authorise(request: JoinRequest, room: RoomRecord): Promise<JoinGrant> {
     if (request.token !== undefined) {
       this.agents.verify(request.token);
-      return { role: 'host', appointmentId: null };
+      return { role: 'host', appointmentId: null, lobby: false };
     }
     if (request.password !== undefined && this.passwords.matches(request.password, room.passwordDigest)) {
-      return { role: 'guest', appointmentId: null };
+      return { role: 'guest', appointmentId: null, lobby: false };
     }
     throw new AppError('WRONG_PASSWORD', 'wrong password for this room', 401);
   }

@@ -5,6 +5,8 @@ export interface JoinGrant {
   role: Role;
   /** Set when the room belongs to an appointment (for its audit trail). */
   appointmentId: string | null;
+  /** Wait in the lobby until a host admits (guests of appointment rooms). */
+  lobby: boolean;
 }
 
 /**

@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
 import { AppError, NotFoundError } from '../errors.js';
-import type { JoinPolicy } from './join-policy.js';
 import {
   PeerIdSchema,
   type IceServer,
@@ -10,13 +9,20 @@ import {
   type RoomClosedReason,
   type RoomId,
 } from '../protocol/index.js';
-import type { RoomStore } from '../store/room-store.js';
+import type { RoomRecord, RoomStore } from '../store/room-store.js';
+import type { JoinGrant, JoinPolicy } from './join-policy.js';
 import { KeyedQueue } from './keyed-queue.js';
 import type { MediaBackend } from './media-port.js';
 import type { PeerChannel } from './peer-channel.js';
 import { Participant } from './participant.js';
-import { Room } from './room.js';
+import { Room, type RoomAudit } from './room.js';
 import { generatePassword, generateRoomId, randomToken, type PasswordHasher } from './secrets.js';
+
+/** Records a room event in an appointment's audit trail. */
+export type AuditSink = (
+  appointmentId: string,
+  event: { type: string; actor: string; detail: Record<string, string> },
+) => void;
 
 export interface RoomServiceDeps {
   store: RoomStore;
@@ -26,12 +32,17 @@ export interface RoomServiceDeps {
   log: Logger;
   /** ICE servers handed to each joining peer (TURN credentials are per peer). */
   iceServersFor(peerId: PeerId): IceServer[];
+  audit?: AuditSink;
+  /** How long a dropped peer keeps its place, waiting for it to resume (default 20 s). */
+  reconnectGraceMs?: number;
 }
 
 export interface Membership {
   room: Room;
   participant: Participant;
 }
+
+const DEFAULT_GRACE_MS = 20_000;
 
 /**
  * The rooms of this node: who may enter, and the live Room objects. Joins
@@ -42,6 +53,7 @@ export class RoomService {
   readonly #deps: RoomServiceDeps;
   readonly #live = new Map<RoomId, Room>();
   readonly #queue = new KeyedQueue<RoomId>();
+  readonly #graceTimers = new Map<PeerId, NodeJS.Timeout>();
   #accepting = true;
 
   constructor(deps: RoomServiceDeps) {
@@ -66,41 +78,50 @@ export class RoomService {
     if (!this.#accepting) throw new AppError('SHUTTING_DOWN', 'this server is restarting; try again', 503);
     const record = await this.#deps.store.getRoom(request.roomId);
     if (!record) throw new NotFoundError('ROOM_NOT_FOUND', 'no room with this id');
-    const { role } = await this.#deps.policy.authorise(request, record);
+    const grant = await this.#deps.policy.authorise(request, record);
 
     return this.#queue.run(request.roomId, async () => {
-      const room = await this.#liveRoom(request.roomId);
-      const peerId = PeerIdSchema.parse(randomToken(9));
-      const participant = new Participant({
-        peerId,
-        displayName: request.displayName,
-        role,
-        channel,
-        log: this.#deps.log.child({ roomId: room.id, peerId }),
-      });
-      const peers = room.add(participant);
-      return {
-        room,
-        participant,
-        result: {
-          peerId,
-          role,
-          routerRtpCapabilities: room.rtpCapabilities,
-          peers,
-          iceServers: this.#deps.iceServersFor(peerId),
-        },
-      };
+      const room = await this.#liveRoom(record, grant);
+      const resumed = request.resume ? this.#resume(room, request.resume, channel) : null;
+      const participant = resumed ?? this.#newParticipant(room, request, grant, channel);
+      return { room, participant, result: this.#joinResult(room, participant) };
     });
+  }
+
+  /** The connection dropped: keep the place for the grace period, then leave. */
+  disconnected(room: Room, peerId: PeerId): void {
+    const participant = room.participant(peerId);
+    if (!participant || room.closed) return;
+    room.disconnected(peerId);
+    clearTimeout(this.#graceTimers.get(peerId));
+    const timer = setTimeout(() => {
+      this.#graceTimers.delete(peerId);
+      if (!participant.connected) void this.leave(room, peerId);
+    }, this.#deps.reconnectGraceMs ?? DEFAULT_GRACE_MS);
+    timer.unref();
+    this.#graceTimers.set(peerId, timer);
   }
 
   /** Idempotent; closes the room's media once the last peer is gone. */
   leave(room: Room, peerId: PeerId): Promise<void> {
+    clearTimeout(this.#graceTimers.get(peerId));
+    this.#graceTimers.delete(peerId);
     return this.#queue.run(room.id, async () => {
       room.remove(peerId);
       if (room.size === 0 && this.#live.get(room.id) === room) {
         this.#live.delete(room.id);
         room.close('ended');
       }
+    });
+  }
+
+  /** The host ends the call for everyone: all see the end screen. */
+  endMeeting(room: Room, hostId: PeerId): Promise<void> {
+    room.host(hostId);
+    return this.#queue.run(room.id, async () => {
+      room.audit('ended', 'host', { by: hostId });
+      if (this.#live.get(room.id) === room) this.#live.delete(room.id);
+      room.close('ended');
     });
   }
 
@@ -120,11 +141,61 @@ export class RoomService {
   }
 
   closeAll(reason: RoomClosedReason): void {
+    for (const timer of this.#graceTimers.values()) clearTimeout(timer);
+    this.#graceTimers.clear();
     for (const room of this.#live.values()) room.close(reason);
     this.#live.clear();
   }
 
-  async #liveRoom(roomId: RoomId): Promise<Room> {
+  #resume(room: Room, resume: { peerId: PeerId; secret: string }, channel: PeerChannel): Participant | null {
+    const participant = room.participant(resume.peerId);
+    // An unknown or expired place is not an error: the client simply joins afresh.
+    if (!participant || participant.resumeSecret !== resume.secret) return null;
+    clearTimeout(this.#graceTimers.get(participant.peerId));
+    this.#graceTimers.delete(participant.peerId);
+    if (participant.connected) {
+      // The old connection is still open (a half-dead socket): this one replaces it.
+      room.disconnected(participant.peerId);
+      participant.channel.kick('ALREADY_JOINED', 'this place was taken over by a new connection');
+    }
+    participant.channel = channel;
+    participant.connected = true;
+    participant.log.info('peer resumed');
+    return participant;
+  }
+
+  #newParticipant(room: Room, request: JoinRequest, grant: JoinGrant, channel: PeerChannel): Participant {
+    if (room.locked && grant.role !== 'host')
+      throw new AppError('ROOM_LOCKED', 'the host has locked this room', 423);
+    const peerId = PeerIdSchema.parse(randomToken(9));
+    const participant = new Participant({
+      peerId,
+      displayName: request.displayName,
+      role: grant.role,
+      state: grant.lobby ? 'lobby' : 'admitted',
+      resumeSecret: randomToken(18),
+      channel,
+      log: this.#deps.log.child({ roomId: room.id, peerId }),
+    });
+    room.add(participant);
+    return participant;
+  }
+
+  #joinResult(room: Room, participant: Participant): JoinResult {
+    return {
+      peerId: participant.peerId,
+      role: participant.role,
+      state: participant.state,
+      resumeSecret: participant.resumeSecret,
+      routerRtpCapabilities: room.rtpCapabilities,
+      peers: room.visibleTo(participant),
+      iceServers: this.#deps.iceServersFor(participant.peerId),
+      locked: room.locked,
+    };
+  }
+
+  async #liveRoom(record: RoomRecord, grant: JoinGrant): Promise<Room> {
+    const roomId = record.id;
     const existing = this.#live.get(roomId);
     if (existing && !existing.closed) return existing;
     const log = this.#deps.log.child({ roomId });
@@ -143,9 +214,21 @@ export class RoomService {
       },
       log,
     );
-    const room = new Room(roomId, media, log);
+    const room = new Room(roomId, media, log, this.#auditFor(grant.appointmentId, log));
     ref.room = room;
     this.#live.set(roomId, room);
     return room;
+  }
+
+  #auditFor(appointmentId: string | null, log: Logger): RoomAudit {
+    const sink = this.#deps.audit;
+    if (!appointmentId || !sink) return () => undefined;
+    return (type, actor, detail) => {
+      try {
+        sink(appointmentId, { type, actor, detail });
+      } catch (error) {
+        log.error({ err: error, type }, 'audit event lost');
+      }
+    };
   }
 }

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { AppError, NotFoundError } from '../errors.js';
+import { AppError, ForbiddenError, NotFoundError } from '../errors.js';
 import type {
   ConsumerOptions,
   DtlsParameters,
@@ -14,23 +14,33 @@ import type {
 import type { ConsumeParams, MediaRoom, ProduceParams } from './media-port.js';
 import type { Participant } from './participant.js';
 
+/** Where room events go for the appointment's audit trail (a no-op for ad-hoc rooms). */
+export type RoomAudit = (
+  type: string,
+  actor: 'host' | 'guest' | 'system',
+  detail: Record<string, string>,
+) => void;
+
 /**
- * A live room on this node: who is in it, and its media. It relays the
- * facts each peer must learn (arrivals, new producers, departures). Joining
- * and leaving are serialised by RoomService; media requests come from one
- * peer at a time through its own socket.
+ * A live room on this node: who is in it (admitted, or knocking in the
+ * lobby), and its media. Admitted peers see each other; hosts also see the
+ * lobby. Nothing of the room reaches a peer in the lobby, and a peer in the
+ * lobby can't touch media. Joins and leaves are serialised by RoomService.
  */
 export class Room {
   readonly id: RoomId;
+  readonly audit: RoomAudit;
   readonly #media: MediaRoom;
   readonly #log: Logger;
   readonly #participants = new Map<PeerId, Participant>();
   #closed = false;
+  locked = false;
 
-  constructor(id: RoomId, media: MediaRoom, log: Logger) {
+  constructor(id: RoomId, media: MediaRoom, log: Logger, audit: RoomAudit) {
     this.id = id;
     this.#media = media;
     this.#log = log;
+    this.audit = audit;
   }
 
   get closed(): boolean {
@@ -45,14 +55,38 @@ export class Room {
     return this.#media.rtpCapabilities;
   }
 
-  /** Adds the peer and tells the others. Returns who was already there. */
-  add(participant: Participant): PeerInfo[] {
+  get media(): MediaRoom {
+    return this.#media;
+  }
+
+  participant(peerId: PeerId): Participant | undefined {
+    return this.#participants.get(peerId);
+  }
+
+  /** What this peer may see of the room: admitted peers, plus the lobby for hosts. */
+  visibleTo(viewer: Participant): PeerInfo[] {
+    const seen: PeerInfo[] = [];
+    if (viewer.state !== 'admitted') return seen;
+    for (const p of this.#participants.values()) {
+      if (p.peerId === viewer.peerId) continue;
+      if (p.state === 'admitted' || viewer.isHost) seen.push(p.info());
+    }
+    return seen;
+  }
+
+  add(participant: Participant): void {
     this.#assertOpen();
-    const others = [...this.#participants.values()].map((p) => p.info());
     this.#participants.set(participant.peerId, participant);
-    this.broadcast('peerJoined', { peer: participant.info() }, participant.peerId);
-    this.#log.info({ peerId: participant.peerId, role: participant.role, size: this.size }, 'peer joined');
-    return others;
+    if (participant.state === 'lobby') {
+      this.toHosts('knock', { peer: participant.info() });
+    } else {
+      this.broadcast('peerJoined', { peer: participant.info() }, participant.peerId);
+    }
+    this.audit('joined', participant.role, { peerId: participant.peerId, state: participant.state });
+    this.#log.info(
+      { peerId: participant.peerId, role: participant.role, state: participant.state },
+      'peer joined',
+    );
   }
 
   /** Idempotent: removing a peer twice is harmless (leave, then disconnect). */
@@ -61,32 +95,50 @@ export class Room {
     if (!participant) return false;
     this.#participants.delete(peerId);
     this.#media.closePeer(peerId);
-    this.broadcast('peerLeft', { peerId });
+    if (participant.state === 'lobby') this.toHosts('knockWithdrawn', { peerId });
+    else this.broadcast('peerLeft', { peerId });
+    this.audit('left', participant.role, { peerId });
     this.#log.info({ peerId, size: this.size }, 'peer left');
     return true;
   }
 
-  has(peerId: PeerId): boolean {
-    return this.#participants.has(peerId);
+  /** The connection dropped: its media is gone, its place is kept until it resumes or the grace ends. */
+  disconnected(peerId: PeerId): void {
+    const participant = this.#participants.get(peerId);
+    if (!participant) return;
+    participant.connected = false;
+    this.#media.closePeer(peerId);
+    for (const producerId of participant.producers.keys()) {
+      this.broadcast('producerClosed', { peerId, producerId }, peerId);
+    }
+    participant.producers.clear();
+  }
+
+  /** Admit a knocking guest: they get the room, the room gets them. */
+  admit(guest: Participant): void {
+    guest.state = 'admitted';
+    this.toHosts('knockWithdrawn', { peerId: guest.peerId });
+    guest.channel.notify('admitted', { peers: this.visibleTo(guest) });
+    this.broadcast('peerJoined', { peer: guest.info() }, guest.peerId);
   }
 
   async createTransport(peerId: PeerId, direction: 'send' | 'recv'): Promise<TransportOptions> {
-    this.#member(peerId);
+    this.admitted(peerId);
     return this.#media.createTransport(peerId, direction);
   }
 
   async connectTransport(peerId: PeerId, transportId: string, dtls: DtlsParameters): Promise<void> {
-    this.#member(peerId);
+    this.admitted(peerId);
     return this.#media.connectTransport(peerId, transportId, dtls);
   }
 
   async restartIce(peerId: PeerId, transportId: string): Promise<TransportOptions['iceParameters']> {
-    this.#member(peerId);
+    this.admitted(peerId);
     return this.#media.restartIce(peerId, transportId);
   }
 
   async produce(peerId: PeerId, params: ProduceParams): Promise<string> {
-    const participant = this.#member(peerId);
+    const participant = this.admitted(peerId);
     const producerId = await this.#media.produce(peerId, params);
     const producer = { producerId, kind: params.kind, source: params.source, paused: params.paused };
     participant.producers.set(producerId, producer);
@@ -103,18 +155,18 @@ export class Room {
 
   closeProducer(peerId: PeerId, producerId: string): void {
     this.#ownProducer(peerId, producerId);
-    this.#member(peerId).producers.delete(producerId);
+    this.admitted(peerId).producers.delete(producerId);
     this.#media.closeProducer(peerId, producerId);
     this.broadcast('producerClosed', { peerId, producerId }, peerId);
   }
 
   async consume(peerId: PeerId, params: ConsumeParams): Promise<ConsumerOptions> {
-    this.#member(peerId);
+    this.admitted(peerId);
     return this.#media.consume(peerId, params);
   }
 
   async resumeConsumer(peerId: PeerId, consumerId: string): Promise<void> {
-    this.#member(peerId);
+    this.admitted(peerId);
     return this.#media.resumeConsumer(peerId, consumerId);
   }
 
@@ -124,7 +176,7 @@ export class Room {
     spatialLayer: number,
     temporalLayer: number | undefined,
   ): Promise<void> {
-    this.#member(peerId);
+    this.admitted(peerId);
     return this.#media.setPreferredLayers(peerId, consumerId, spatialLayer, temporalLayer);
   }
 
@@ -132,35 +184,57 @@ export class Room {
     this.#participants.get(peerId)?.channel.notify(event, payload);
   }
 
+  /** To every admitted, connected peer. */
   broadcast<E extends ServerEventName>(event: E, payload: ServerEvents[E], except?: PeerId): void {
-    for (const participant of this.#participants.values()) {
-      if (participant.peerId !== except) participant.channel.notify(event, payload);
+    for (const p of this.#participants.values()) {
+      if (p.peerId !== except && p.state === 'admitted' && p.connected) p.channel.notify(event, payload);
     }
   }
 
-  /** Ends the room for everyone in it. Idempotent. */
+  toHosts<E extends ServerEventName>(event: E, payload: ServerEvents[E]): void {
+    for (const p of this.#participants.values()) {
+      if (p.isHost && p.connected) p.channel.notify(event, payload);
+    }
+  }
+
+  /** Ends the room for everyone in it, the lobby included. Idempotent. */
   close(reason: RoomClosedReason): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.broadcast('roomClosed', { reason });
+    for (const p of this.#participants.values()) if (p.connected) p.channel.notify('roomClosed', { reason });
     this.#participants.clear();
     this.#media.close();
     this.#log.info({ reason }, 'room closed');
   }
 
-  #assertOpen(): void {
-    if (this.#closed) throw new AppError('ROOM_CLOSED', 'this room has just closed; join again', 409);
-  }
-
-  #member(peerId: PeerId): Participant {
+  /** The participant, who must be in the room (lobby or not). */
+  member(peerId: PeerId): Participant {
     this.#assertOpen();
     const participant = this.#participants.get(peerId);
     if (!participant) throw new AppError('NOT_JOINED', 'join the room first', 409);
     return participant;
   }
 
+  /** The participant, who must have been admitted: the lobby has no media and no say. */
+  admitted(peerId: PeerId): Participant {
+    const participant = this.member(peerId);
+    if (participant.state !== 'admitted') throw new ForbiddenError('waiting in the lobby');
+    return participant;
+  }
+
+  /** The participant, who must be an admitted host. */
+  host(peerId: PeerId): Participant {
+    const participant = this.admitted(peerId);
+    if (!participant.isHost) throw new ForbiddenError('only the host can do this');
+    return participant;
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new AppError('ROOM_CLOSED', 'this room has closed; join again', 409);
+  }
+
   #ownProducer(peerId: PeerId, producerId: string): { paused: boolean } {
-    const producer = this.#member(peerId).producers.get(producerId);
+    const producer = this.admitted(peerId).producers.get(producerId);
     if (!producer) throw new NotFoundError('NOT_FOUND', 'no such producer of yours');
     return producer;
   }

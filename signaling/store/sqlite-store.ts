@@ -338,6 +338,10 @@ export class SqliteStore implements Store {
     this.#run(`UPDATE outbox SET recipient = '' WHERE appointment_id = ?`, [appointmentId]);
   }
 
+  async ping(): Promise<void> {
+    this.#statement('SELECT 1').get();
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;

@@ -161,4 +161,7 @@ export interface Store extends RoomStore {
   listOutbox(filter: { agentId?: string; appointmentId?: string; limit: number }): Promise<OutboxMessage[]>;
   /** Erase the recipient addresses of outbox messages for an appointment (retention). */
   eraseOutboxRecipients(appointmentId: string): Promise<void>;
+
+  /** Resolves when the store answers a trivial query (readiness checks); rejects otherwise. */
+  ping(): Promise<void>;
 }

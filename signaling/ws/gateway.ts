@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { AppError } from '../errors.js';
 import { PROTOCOL_VERSION, type ErrorCode, type RequestName } from '../protocol/index.js';
 import type { PeerChannel } from '../rooms/peer-channel.js';
+import * as controls from '../rooms/room-controls.js';
 import type { Membership, RoomService } from '../rooms/room-service.js';
 import { wrapRequest, type RequestHandler } from './request-handler.js';
 import type { GatewayServer, GatewaySocket } from './socket-types.js';
@@ -126,11 +127,65 @@ class SocketSession {
       return {};
     });
 
+    // Lobby and host controls: each checks the sender's role and state (room-controls).
+    on('admit', async ({ peerId }) => {
+      const { room, participant } = this.#member();
+      controls.admit(room, participant.peerId, peerId);
+      return {};
+    });
+    on('refuse', async ({ peerId, reason }) => {
+      const { room, participant } = this.#member();
+      const target = controls.refuse(room, participant.peerId, peerId, reason);
+      await this.#rooms.leave(room, target.peerId);
+      return {};
+    });
+    on('removePeer', async ({ peerId, reason }) => {
+      const { room, participant } = this.#member();
+      const target = controls.removePeer(room, participant.peerId, peerId, reason);
+      await this.#rooms.leave(room, target.peerId);
+      return {};
+    });
+    on('mutePeer', async ({ peerId }) => {
+      const { room, participant } = this.#member();
+      await controls.mutePeer(room, participant.peerId, peerId);
+      return {};
+    });
+    on('lockRoom', async ({ locked }) => {
+      const { room, participant } = this.#member();
+      controls.lockRoom(room, participant.peerId, locked);
+      return {};
+    });
+    on('endMeeting', async () => {
+      const { room, participant } = this.#member();
+      await this.#rooms.endMeeting(room, participant.peerId);
+      return {};
+    });
+    on('requestDocument', async ({ peerId }) => {
+      const { room, participant } = this.#member();
+      controls.requestDocument(room, participant.peerId, peerId);
+      return {};
+    });
+    on('verifyIdentity', async ({ peerId, method }) => {
+      const { room, participant } = this.#member();
+      controls.verifyIdentity(room, participant.peerId, peerId, method);
+      return {};
+    });
+    on('lobbyPreview', async ({ image }) => {
+      const { room, participant } = this.#member();
+      controls.lobbyPreview(room, participant.peerId, image);
+      return {};
+    });
+    on('chat', async ({ text }) => {
+      const { room, participant } = this.#member();
+      return { at: controls.chat(room, participant.peerId, text) };
+    });
+
     this.#socket.on('disconnect', (reason) => {
       this.#log.debug({ reason }, 'socket disconnected');
-      void this.#leave().catch((error: unknown) =>
-        this.#log.error({ err: error }, 'leave on disconnect failed'),
-      );
+      const membership = this.#membership;
+      this.#membership = null;
+      // Not a leave: the peer keeps its place for a while and may resume on a new connection.
+      if (membership) this.#rooms.disconnected(membership.room, membership.participant.peerId);
     });
   }
 

@@ -50,3 +50,65 @@ describe('config', () => {
     expect(config.publicUrl).toBe('https://visio.example.gouv.fr');
   });
 });
+
+describe('config: STUN/TURN', () => {
+  const secret = 'c'.repeat(40);
+
+  it('has no ICE server by default and a 6 h credential lifetime', () => {
+    expect(loadConfig({}).ice).toEqual({
+      turnUrls: [],
+      turnSecret: undefined,
+      turnTtlSeconds: 21_600,
+      stunUrls: [],
+    });
+  });
+
+  it('splits comma-separated URLs', () => {
+    const config = loadConfig({
+      TURN_URLS: 'turn:turn.example.fr:3478?transport=udp, turns:turn.example.fr:5349?transport=tcp',
+      TURN_SECRET: secret,
+      STUN_URLS: 'stun:turn.example.fr:3478,stun:[2001:db8::1]:3478',
+      TURN_TTL_SECONDS: '3600',
+    });
+    expect(config.ice).toEqual({
+      turnUrls: ['turn:turn.example.fr:3478?transport=udp', 'turns:turn.example.fr:5349?transport=tcp'],
+      turnSecret: secret,
+      turnTtlSeconds: 3600,
+      stunUrls: ['stun:turn.example.fr:3478', 'stun:[2001:db8::1]:3478'],
+    });
+  });
+
+  it('names malformed URLs and lifetimes', () => {
+    const problems = problemsOf({
+      TURN_URLS: 'https://turn.example.fr',
+      TURN_SECRET: secret,
+      STUN_URLS: 'turn:turn.example.fr',
+      TURN_TTL_SECONDS: '5',
+    });
+    expect(problems.map((p) => p.split(/[.:]/)[0])).toEqual(
+      expect.arrayContaining(['TURN_URLS', 'STUN_URLS', 'TURN_TTL_SECONDS']),
+    );
+  });
+
+  it('requires the secret with TURN URLs, and URLs with the secret', () => {
+    expect(problemsOf({ TURN_URLS: 'turn:turn.example.fr:3478' })).toEqual([
+      expect.stringMatching(/^TURN_SECRET: required with TURN_URLS/),
+    ]);
+    expect(problemsOf({ TURN_SECRET: secret })).toEqual([expect.stringMatching(/^TURN_URLS: required/)]);
+    expect(problemsOf({ TURN_URLS: 'turn:t.example.fr', TURN_SECRET: 'short' })).toEqual([
+      'TURN_SECRET: must be at least 32 characters',
+    ]);
+  });
+
+  it('refuses in production a TURN secret shared with another secret', () => {
+    const problems = problemsOf({
+      NODE_ENV: 'production',
+      AGENT_JWT_SECRET: 'a'.repeat(48),
+      SECRET_KEY: 'b'.repeat(48),
+      PUBLIC_URL: 'https://visio.example.gouv.fr',
+      TURN_URLS: 'turn:turn.example.fr:3478',
+      TURN_SECRET: 'b'.repeat(48),
+    });
+    expect(problems).toEqual([expect.stringMatching(/^TURN_SECRET: must differ/)]);
+  });
+});

@@ -32,6 +32,16 @@ describe('protocol contract', () => {
         'resumeProducer',
         'routerCapabilities',
         'setPreferredLayers',
+        'admit',
+        'refuse',
+        'removePeer',
+        'mutePeer',
+        'lockRoom',
+        'endMeeting',
+        'requestDocument',
+        'verifyIdentity',
+        'lobbyPreview',
+        'chat',
       ].sort(),
     );
   });
@@ -50,8 +60,17 @@ describe('protocol contract', () => {
       roomClosed: true,
       reconnect: true,
       kicked: true,
+      knock: true,
+      knockWithdrawn: true,
+      lobbyPreview: true,
+      admitted: true,
+      peerMuted: true,
+      roomLocked: true,
+      documentRequested: true,
+      identityVerified: true,
+      chatMessage: true,
     };
-    expect(Object.keys(names)).toHaveLength(11);
+    expect(Object.keys(names)).toHaveLength(20);
   });
 
   it('pins the error codes', () => {
@@ -71,6 +90,10 @@ describe('protocol contract', () => {
       'SHUTTING_DOWN',
       'NOT_OPEN_YET',
       'ACCESS_CLOSED',
+      'REFUSED',
+      'REMOVED',
+      'ROOM_LOCKED',
+      'RATE_LIMITED',
       'INTERNAL',
     ]);
   });

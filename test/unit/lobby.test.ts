@@ -1,0 +1,248 @@
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AppError } from '../../signaling/errors.js';
+import type { JoinRequest, PeerId, RoomId } from '../../signaling/protocol/index.js';
+import * as controls from '../../signaling/rooms/room-controls.js';
+import type { JoinPolicy } from '../../signaling/rooms/join-policy.js';
+import { RoomService } from '../../signaling/rooms/room-service.js';
+import { PasswordHasher } from '../../signaling/rooms/secrets.js';
+import { FakeMediaBackend } from '../helpers/fake-media.js';
+import { MemoryRoomStore } from '../helpers/memory-room-store.js';
+import { RecordingChannel } from '../helpers/recording-channel.js';
+
+/** Tokens "host" and passwords are enough here: the real rules are tested with appointments. */
+const policy: JoinPolicy = {
+  async authorise(request: JoinRequest) {
+    return request.token === 'host'
+      ? { role: 'host', appointmentId: 'apt-1', lobby: false }
+      : { role: 'guest', appointmentId: 'apt-1', lobby: true };
+  },
+};
+
+const codeOf = async (action: () => unknown): Promise<string> => {
+  try {
+    await action();
+    return 'ok';
+  } catch (error) {
+    return error instanceof AppError ? error.code : `not an AppError: ${String(error)}`;
+  }
+};
+
+describe('lobby and host controls', () => {
+  let rooms: RoomService;
+  let roomId: RoomId;
+  let audit: { type: string; actor: string }[];
+
+  const enter = async (name: string, auth: Partial<JoinRequest>) => {
+    const channel = new RecordingChannel();
+    const membership = await rooms.join({ roomId, displayName: name, ...auth }, channel);
+    return { ...membership, channel, id: membership.participant.peerId };
+  };
+
+  beforeEach(async () => {
+    audit = [];
+    rooms = new RoomService({
+      store: new MemoryRoomStore(),
+      media: new FakeMediaBackend(),
+      passwords: new PasswordHasher('p'.repeat(32)),
+      policy,
+      log: pino({ level: 'silent' }),
+      iceServersFor: () => [],
+      audit: (_id, event) => audit.push({ type: event.type, actor: event.actor }),
+      reconnectGraceMs: 1000,
+    });
+    ({ roomId } = await rooms.createRoom('agent', null));
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('keeps a guest who arrives before the host in the lobby, with nothing of the room', async () => {
+    const guest = await enter('Marie', { password: 'x' });
+    expect(guest.result.state).toBe('lobby');
+    expect(guest.result.peers).toEqual([]);
+    const host = await enter('Agent', { token: 'host' });
+    expect(host.result.state).toBe('admitted');
+    // The host sees the knock in the join answer; the guest hears nothing of the host.
+    expect(host.result.peers.map((p) => [p.displayName, p.state])).toEqual([['Marie', 'lobby']]);
+    expect(guest.channel.names()).toEqual([]);
+  });
+
+  it('rejects every guest attempt to leave the lobby or act as host, with FORBIDDEN and no effect', async () => {
+    const host = await enter('Agent', { token: 'host' });
+    const other = await enter('Interprète', { password: 'x' });
+    const guest = await enter('Marie', { password: 'x' });
+    const { room } = guest;
+    const attempts: [string, () => unknown][] = [
+      ['admit itself', () => controls.admit(room, guest.id, guest.id)],
+      ['admit another', () => controls.admit(room, guest.id, other.id)],
+      ['refuse another', () => controls.refuse(room, guest.id, other.id, 'no')],
+      ['remove the host', () => controls.removePeer(room, guest.id, host.id, undefined)],
+      ['mute the host', () => controls.mutePeer(room, guest.id, host.id)],
+      ['verify itself', () => controls.verifyIdentity(room, guest.id, guest.id, 'id-document')],
+      ['lock', () => controls.lockRoom(room, guest.id, true)],
+      ['end the meeting', () => rooms.endMeeting(room, guest.id)],
+      ['request a document', () => controls.requestDocument(room, guest.id, other.id)],
+      ['create a transport', () => room.createTransport(guest.id, 'send')],
+      ['consume', () => room.consume(guest.id, { transportId: 't', producerId: 'p', rtpCapabilities: {} })],
+      ['chat', () => controls.chat(room, guest.id, 'hello')],
+    ];
+    for (const [label, attempt] of attempts) {
+      expect(`${label}: ${await codeOf(attempt)}`).toBe(`${label}: FORBIDDEN`);
+    }
+    expect(room.participant(guest.id)?.state).toBe('lobby');
+    expect(room.participant(other.id)?.state).toBe('lobby');
+    expect(room.locked).toBe(false);
+    expect(room.closed).toBe(false);
+    expect(audit.map((e) => e.type)).toEqual(['joined', 'joined', 'joined']);
+  });
+
+  it('lets the host admit: the guest gets the room, the room gets the guest', async () => {
+    const host = await enter('Agent', { token: 'host' });
+    const guest = await enter('Marie', { password: 'x' });
+    expect(host.channel.events.at(-1)).toMatchObject({
+      event: 'knock',
+      payload: { peer: { displayName: 'Marie', state: 'lobby' } },
+    });
+    controls.admit(host.room, host.id, guest.id);
+    expect(guest.channel.events.at(-1)).toMatchObject({
+      event: 'admitted',
+      payload: { peers: [{ displayName: 'Agent' }] },
+    });
+    expect(host.channel.names().slice(-2)).toEqual(['knockWithdrawn', 'peerJoined']);
+    expect(await codeOf(() => guest.room.createTransport(guest.id, 'send'))).toBe('ok');
+    expect(audit.map((e) => `${e.type}:${e.actor}`)).toEqual([
+      'joined:host',
+      'joined:guest',
+      'admitted:host',
+    ]);
+  });
+
+  it('relays lobby previews to hosts only, and rate-limits them', async () => {
+    const host = await enter('Agent', { token: 'host' });
+    const admittedGuest = await enter('Interprète', { password: 'x' });
+    controls.admit(host.room, host.id, admittedGuest.id);
+    const guest = await enter('Marie', { password: 'x' });
+    const image = 'data:image/jpeg;base64,/9j/AAAA';
+    controls.lobbyPreview(guest.room, guest.id, image);
+    expect(host.channel.events.at(-1)).toEqual({
+      event: 'lobbyPreview',
+      payload: { peerId: guest.id, image },
+    });
+    expect(admittedGuest.channel.names()).not.toContain('lobbyPreview');
+    controls.lobbyPreview(guest.room, guest.id, image);
+    expect(await codeOf(() => controls.lobbyPreview(guest.room, guest.id, image))).toBe('RATE_LIMITED');
+    expect(await codeOf(() => controls.lobbyPreview(guest.room, admittedGuest.id, image))).toBe('FORBIDDEN');
+  });
+
+  it('refuses with a reason the guest sees, and records it', async () => {
+    const host = await enter('Agent', { token: 'host' });
+    const guest = await enter('Marie', { password: 'x' });
+    controls.refuse(host.room, host.id, guest.id, 'Rendez-vous déplacé');
+    expect(guest.channel.kicked).toEqual({ code: 'REFUSED', message: 'Rendez-vous déplacé' });
+    expect(audit.map((e) => e.type)).toContain('refused');
+  });
+
+  it('mutes, locks, verifies identity and ends the meeting for everyone', async () => {
+    const host = await enter('Agent', { token: 'host' });
+    const guest = await enter('Marie', { password: 'x' });
+    controls.admit(host.room, host.id, guest.id);
+    const transport = await guest.room.createTransport(guest.id, 'send');
+    const mic = await guest.room.produce(guest.id, {
+      transportId: transport.id,
+      kind: 'audio',
+      source: 'mic',
+      paused: false,
+      rtpParameters: { codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000 }] },
+    });
+    await controls.mutePeer(host.room, host.id, guest.id);
+    expect(guest.channel.events.at(-1)).toEqual({
+      event: 'peerMuted',
+      payload: { peerId: guest.id, producerId: mic },
+    });
+
+    controls.lockRoom(host.room, host.id, true);
+    expect(await codeOf(() => enter('Late', { password: 'x' }))).toBe('ROOM_LOCKED');
+    expect(await codeOf(() => enter('Colleague', { token: 'host' }))).toBe('ok');
+
+    controls.verifyIdentity(host.room, host.id, guest.id, 'id-document');
+    expect(host.channel.events.some((e) => e.event === 'identityVerified')).toBe(true);
+    expect(guest.channel.names()).not.toContain('identityVerified');
+
+    await rooms.endMeeting(host.room, host.id);
+    expect(guest.channel.events.at(-1)).toEqual({ event: 'roomClosed', payload: { reason: 'ended' } });
+    expect(host.channel.events.at(-1)).toEqual({ event: 'roomClosed', payload: { reason: 'ended' } });
+    expect(audit.map((e) => e.type)).toEqual([
+      'joined',
+      'joined',
+      'admitted',
+      'locked',
+      'joined',
+      'identity-verified',
+      'ended',
+    ]);
+  });
+
+  it('keeps a dropped peer in its place, admitted, when it resumes in time', async () => {
+    vi.useFakeTimers();
+    const host = await enter('Agent', { token: 'host' });
+    const guest = await enter('Marie', { password: 'x' });
+    controls.admit(host.room, host.id, guest.id);
+    rooms.disconnected(guest.room, guest.id);
+    await vi.advanceTimersByTimeAsync(900);
+    const again = await enter('Marie', {
+      password: 'x',
+      resume: { peerId: guest.id, secret: guest.result.resumeSecret },
+    });
+    expect(again.id).toBe(guest.id);
+    expect(again.result.state).toBe('admitted');
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(host.channel.names()).not.toContain('peerLeft');
+
+    // Without a resume, the place is given up after the grace period.
+    rooms.disconnected(guest.room, guest.id);
+    await vi.advanceTimersByTimeAsync(1100);
+    expect(host.channel.events.at(-1)).toEqual({ event: 'peerLeft', payload: { peerId: guest.id } });
+  });
+
+  it('ignores a resume with the wrong secret: that is a new arrival, in the lobby', async () => {
+    const host = await enter('Agent', { token: 'host' });
+    const guest = await enter('Marie', { password: 'x' });
+    controls.admit(host.room, host.id, guest.id);
+    const intruder = await enter('Marie', {
+      password: 'x',
+      resume: { peerId: guest.id, secret: 'x'.repeat(24) },
+    });
+    expect(intruder.id).not.toBe(guest.id);
+    expect(intruder.result.state).toBe('lobby');
+  });
+
+  it('brings the host back in as host while guests stay in the call', async () => {
+    const host = await enter('Agent', { token: 'host' });
+    const guest = await enter('Marie', { password: 'x' });
+    controls.admit(host.room, host.id, guest.id);
+    await rooms.leave(host.room, host.id);
+    expect(guest.room.closed).toBe(false);
+    const back = await enter('Agent', { token: 'host' });
+    expect(back.result).toMatchObject({ role: 'host', state: 'admitted' });
+    expect(back.result.peers.map((p) => p.displayName)).toEqual(['Marie']);
+    expect(back.room).toBe(guest.room);
+  });
+
+  it('keeps chat text as text, bounded, rate-limited, for admitted peers only', async () => {
+    const host = await enter('Agent', { token: 'host' });
+    const guest = await enter('Marie', { password: 'x' });
+    controls.admit(host.room, host.id, guest.id);
+    controls.chat(host.room, guest.id, '<img src=x onerror=alert(1)>');
+    expect(host.channel.events.at(-1)).toMatchObject({
+      event: 'chatMessage',
+      payload: { peerId: guest.id, displayName: 'Marie', text: '<img src=x onerror=alert(1)>' },
+    });
+    for (let i = 0; i < 4; i += 1) controls.chat(host.room, guest.id, `m${i}`);
+    expect(await codeOf(() => controls.chat(host.room, guest.id, 'flood'))).toBe('RATE_LIMITED');
+    const peerIds: PeerId[] = host.channel.events
+      .filter((e) => e.event === 'chatMessage')
+      .map(() => guest.id);
+    expect(peerIds).toHaveLength(5);
+  });
+});

@@ -12,6 +12,7 @@ import { registerDocsRoutes } from './docs-routes.js';
 import { installErrorHandler } from './error-handler.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { registerRoomsRoutes } from './rooms-routes.js';
+import { installSecurityHeaders } from './security-headers.js';
 
 export interface HttpDeps {
   log: Logger;
@@ -41,6 +42,7 @@ export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     })(),
   });
   installErrorHandler(app);
+  installSecurityHeaders(app);
   registerHealthRoutes(app, deps.media, Date.now());
   registerRoomsRoutes(app, { rooms: deps.rooms, agents: deps.agents, publicUrl: deps.publicUrl });
   registerAppointmentsRoutes(app, {

@@ -94,4 +94,16 @@ describe('REST: rooms and health (real HTTP, real worker)', () => {
     expect(body).toMatchObject({ status: 'ok', workersAlive: 1, workersTotal: 1 });
     expect(typeof body['uptimeSeconds']).toBe('number');
   });
+
+  it('locks every answer to its own origin and sends no referrer', async () => {
+    for (const path of ['/health', '/api/v1/nothing', '/']) {
+      const response = await fetch(`${server.baseUrl}${path}`);
+      const csp = response.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("default-src 'self'");
+      expect(csp).toContain("connect-src 'self'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).not.toMatch(/https?:|\*/);
+      expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+    }
+  });
 });

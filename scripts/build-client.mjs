@@ -18,26 +18,6 @@ const clientDir = path.join(root, 'client');
 const outDir = path.join(root, 'dist', 'client');
 const started = performance.now();
 
-/**
- * zod 4 is only tree-shaken when imported as a namespace (`import * as z`).
- * `import { z } from 'zod'` makes esbuild keep the whole package, every
- * locale included: ~93 KB gzipped instead of ~25 KB. The two forms bind the
- * same object, so the protocol's files are rewritten to the namespace form
- * at bundle time. A no-op once signaling/protocol imports it that way.
- */
-const zodNamespaceImport = {
-  name: 'zod-namespace-import',
-  setup(build) {
-    build.onLoad({ filter: /[\\/]signaling[\\/]protocol[\\/][^\\/]+\.ts$/ }, async (args) => {
-      const source = await readFile(args.path, 'utf8');
-      return {
-        contents: source.replace(/import\s*\{\s*z\s*\}\s*from\s*(['"])zod\1/g, "import * as z from 'zod'"),
-        loader: 'ts',
-      };
-    });
-  },
-};
-
 await rm(outDir, { recursive: true, force: true });
 await mkdir(path.join(outDir, 'assets'), { recursive: true });
 
@@ -53,7 +33,6 @@ const result = await esbuild.build({
   legalComments: 'linked',
   // `debug` (inside mediasoup-client) reads process.env in some builds.
   define: { 'process.env.NODE_ENV': '"production"' },
-  plugins: [zodNamespaceImport],
   logLevel: 'warning',
   metafile: true,
 });

@@ -48,6 +48,10 @@ export interface CallListener {
   onMediaRemoved(peerId: string, consumerId: string): void;
   onMediaPaused(peerId: string, consumerId: string, paused: boolean): void;
   onActiveSpeaker(peerId: string | null): void;
+  /** The join answer put us in the lobby: join() resolves once a host admits us. */
+  onLobby(): void;
+  /** A host muted our microphone. */
+  onSelfMuted(): void;
   /** Called at most once, and only for a call whose join() resolved. */
   onEnded(end: CallEnd): void;
   /** Something failed without ending the call (one consumer, one producer). */

@@ -1,158 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { FakeMediaStreamTrack } from 'fake-mediastreamtrack';
-import { Device, FakeHandler, testFakeParameters } from 'mediasoup-client';
 import { describe, expect, it } from 'vitest';
-import { RoomIdSchema } from '../../signaling/protocol/index.js';
-import { Call } from './call.js';
-import type { CallEnd, CallListener, RemoteMedia, RemotePeer } from './call-types.js';
 import { GuichetError } from './errors.js';
-import { ProtocolClient } from './protocol-client.js';
-import type { LocalTracks } from './sender.js';
-import { FakeSocket } from './testing/fake-socket.js';
+import {
+  RecordingListener,
+  admittedPeers,
+  announce,
+  fakeServer,
+  join,
+  producer,
+  settle,
+  str,
+} from './testing/fake-room.js';
 
 /*
- * Call against a scripted server (FakeSocket) and mediasoup-client's own
- * FakeHandler instead of a browser: the order of requests, the consumer
- * life cycle and the endings, without WebRTC.
+ * Call against a scripted server and mediasoup-client's FakeHandler: the
+ * order of requests, the consumer life cycle, the lobby and the endings,
+ * without WebRTC.
  */
-
-const ROOM = RoomIdSchema.parse('room-123456');
-
-interface FakeProducer {
-  producerId: string;
-  kind: 'audio' | 'video';
-  source: 'mic' | 'camera';
-  paused: boolean;
-}
-
-function producer(kind: 'audio' | 'video', paused = false): FakeProducer {
-  return { producerId: randomUUID(), kind, source: kind === 'audio' ? 'mic' : 'camera', paused };
-}
-
-function str(payload: unknown, key: string): string {
-  return String(Reflect.get(Object(payload), key));
-}
-
-/** A server that knows the given peers and answers every request the happy way. */
-function fakeServer(options: {
-  peers?: { peerId: string; displayName: string; producers: FakeProducer[] }[];
-  /** Producers the server can serve but that the join answer doesn't list (announced later). */
-  later?: { peerId: string; producer: FakeProducer }[];
-  joinError?: string;
-  onJoin?: (socket: FakeSocket) => void;
-}): FakeSocket {
-  const owners = new Map<string, { peerId: string; producer: FakeProducer }>();
-  for (const peer of options.peers ?? [])
-    for (const p of peer.producers) owners.set(p.producerId, { peerId: peer.peerId, producer: p });
-  for (const entry of options.later ?? []) owners.set(entry.producer.producerId, entry);
-  const socket: FakeSocket = new FakeSocket((event, payload) => {
-    switch (event) {
-      case 'join':
-        if (options.joinError) return { ok: false, error: { code: options.joinError, message: 'no' } };
-        options.onJoin?.(socket);
-        return {
-          ok: true,
-          data: {
-            peerId: 'me',
-            role: 'guest',
-            routerRtpCapabilities: testFakeParameters.generateRouterRtpCapabilities(),
-            peers: (options.peers ?? []).map((p) => ({ ...p, role: 'host' })),
-            iceServers: [],
-          },
-        };
-      case 'createTransport':
-        return {
-          ok: true,
-          data: { ...testFakeParameters.generateTransportRemoteParameters(), id: randomUUID() },
-        };
-      case 'consume': {
-        const owner = owners.get(str(payload, 'producerId'));
-        if (!owner) return { ok: false, error: { code: 'NOT_FOUND', message: 'no producer' } };
-        const mime = owner.producer.kind === 'audio' ? 'audio/opus' : 'video/VP8';
-        const { rtpParameters } = testFakeParameters.generateConsumerRemoteParameters({
-          codecMimeType: mime,
-        });
-        return {
-          ok: true,
-          data: {
-            consumerId: randomUUID(),
-            producerId: owner.producer.producerId,
-            peerId: owner.peerId,
-            kind: owner.producer.kind,
-            rtpParameters,
-            source: owner.producer.source,
-          },
-        };
-      }
-      case 'produce':
-        return { ok: true, data: { producerId: randomUUID() } };
-      default:
-        return { ok: true, data: {} };
-    }
-  });
-  return socket;
-}
-
-/** Lets a test add producers that exist only after the join. */
-function announce(socket: FakeSocket, peerId: string, p: FakeProducer): void {
-  socket.fire('newProducer', { peerId, producer: p });
-}
-
-class RecordingListener implements CallListener {
-  readonly log: string[] = [];
-  readonly media: RemoteMedia[] = [];
-  readonly ends: CallEnd[] = [];
-  onPeerJoined(peer: RemotePeer): void {
-    this.log.push(`joined ${peer.peerId}`);
-  }
-  onPeerLeft(peerId: string): void {
-    this.log.push(`left ${peerId}`);
-  }
-  onMediaAdded(media: RemoteMedia): void {
-    this.media.push(media);
-    this.log.push(`media ${media.peerId} ${media.kind} ${media.paused ? 'paused' : 'live'}`);
-  }
-  onMediaRemoved(peerId: string): void {
-    this.log.push(`removed ${peerId}`);
-  }
-  onMediaPaused(peerId: string, _consumerId: string, paused: boolean): void {
-    this.log.push(`${paused ? 'paused' : 'resumed'} ${peerId}`);
-  }
-  onActiveSpeaker(peerId: string | null): void {
-    this.log.push(`speaker ${peerId}`);
-  }
-  onEnded(end: CallEnd): void {
-    this.ends.push(end);
-  }
-  onWarning(error: unknown): void {
-    this.log.push(`warning ${String(error)}`);
-  }
-}
-
-async function join(
-  socket: FakeSocket,
-  listener = new RecordingListener(),
-  tracks: LocalTracks = {},
-  live = { micOn: true, cameraOn: true },
-): Promise<{ call: Call; listener: RecordingListener }> {
-  const call = await Call.join(
-    { roomId: ROOM, displayName: 'Camille', password: 'pw' },
-    {
-      connect: () => {
-        const pending = ProtocolClient.connect({ createSocket: () => socket });
-        socket.fire('connect');
-        return pending;
-      },
-      createDevice: () => new Device({ handlerFactory: FakeHandler.createFactory(testFakeParameters) }),
-      listener,
-      tracks: Promise.resolve(tracks),
-      ...live,
-    },
-  );
-  return { call, listener };
-}
-
-const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 20));
 
 describe('Call', () => {
   it('consumes what the room already sends, then resumes each consumer', async () => {
@@ -179,7 +44,9 @@ describe('Call', () => {
     const socket = fakeServer({
       peers: [alice],
       onJoin: (s) =>
-        s.fire('peerJoined', { peer: { peerId: 'bob', displayName: 'Bob', role: 'guest', producers: [] } }),
+        s.fire('peerJoined', {
+          peer: { peerId: 'bob', displayName: 'Bob', role: 'guest', state: 'admitted', producers: [] },
+        }),
     });
     const { call, listener } = await join(socket);
     await settle();
@@ -232,6 +99,48 @@ describe('Call', () => {
     socket.fire('consumerClosed', { consumerId });
     await settle();
     expect(listener.log.at(-1)).toBe('removed alice');
+    call.close();
+  });
+
+  it('waits in the lobby until admitted, then consumes the peers the admission lists', async () => {
+    const alice = { peerId: 'alice', displayName: 'Alice', producers: [producer('audio')] };
+    const socket = fakeServer({ peers: [alice], lobby: true });
+    const listener = new RecordingListener();
+    let joined = false;
+    const joining = join(socket, listener).then((result) => {
+      joined = true;
+      return result;
+    });
+    await settle();
+    expect(listener.log).toEqual(['lobby']);
+    expect(joined).toBe(false);
+    expect(socket.requests('createTransport')).toEqual([]);
+    socket.fire('admitted', { peers: admittedPeers([alice]) });
+    const { call } = await joining;
+    expect(listener.log).toEqual(['lobby', 'joined alice', 'media alice audio live']);
+    call.close();
+  });
+
+  it('rejects with REFUSED when the host turns the knock away', async () => {
+    const socket = fakeServer({ lobby: true });
+    const joining = join(socket).catch((e: unknown) => e);
+    await settle();
+    socket.fire('kicked', { code: 'REFUSED', message: 'not today' });
+    const error = await joining;
+    expect(error instanceof GuichetError && error.code).toBe('REFUSED');
+    expect(socket.disconnected).toBe(true);
+  });
+
+  it('follows a host muting our microphone', async () => {
+    const socket = fakeServer({ peers: [] });
+    const audio = new FakeMediaStreamTrack({ kind: 'audio' });
+    const { call, listener } = await join(socket, undefined, { audio });
+    await call.sendingReady;
+    socket.fire('peerMuted', { peerId: 'me', producerId: randomUUID() });
+    socket.fire('peerMuted', { peerId: 'alice', producerId: randomUUID() });
+    await settle();
+    expect(listener.log).toEqual(['self muted']);
+    expect(audio.enabled).toBe(false);
     call.close();
   });
 

@@ -2,16 +2,16 @@ import type { Device, types } from 'mediasoup-client';
 import {
   RtpCapabilitiesSchema,
   type JoinResult,
+  type PeerId,
   type PeerInfo,
-  type ProducerInfo,
-  type RtpCapabilities,
 } from '../../signaling/protocol/index.js';
 import { errorForEarlyEnd, type CallEnd, type CallListener, type JoinParams } from './call-types.js';
 import { GuichetError } from './errors.js';
 import type { ProtocolClient } from './protocol-client.js';
-import { NO_RECV_STATS, summarizeRecvStats, type RecvStats } from './recv-stats.js';
-import { toTransportOptions, wireTransport } from './transport.js';
+import { Receiver } from './receiver.js';
+import { NO_RECV_STATS, type RecvStats } from './recv-stats.js';
 import { Sender, type LocalSource, type LocalTracks } from './sender.js';
+import { toTransportOptions, wireTransport } from './transport.js';
 
 export interface CallDeps {
   /** The call owns the client it gets and closes it. */
@@ -25,34 +25,31 @@ export interface CallDeps {
   cameraOn: boolean;
 }
 
-interface ConsumerEntry {
-  consumer: types.Consumer;
-  peerId: string;
-  producerId: string;
-}
-
 /**
- * One membership in one room: the socket, the mediasoup Device, a send and a
- * receive transport, and their producers and consumers. No DOM: tracks go to
- * the UI through CallListener. close() is idempotent and cascades.
+ * One membership in one room: the socket, the mediasoup Device, and a
+ * Receiver and a Sender with their transports. No DOM: tracks go to the UI
+ * through CallListener. close() is idempotent and cascades.
  */
 export class Call {
   private closed = false;
   private started = false;
   private earlyEnd: CallEnd | undefined;
+  private peerId: PeerId | undefined;
   private readonly unsubscribe: (() => void)[] = [];
   private readonly device: Device;
+  private receiver: Receiver | undefined;
   private sendTransport: types.Transport | undefined;
   private sender: Sender | undefined;
   private sending: Promise<void> = Promise.resolve();
-  private recvTransport: types.Transport | undefined;
-  private recvCapabilities: RtpCapabilities | undefined;
-  private readonly consumers = new Map<string, ConsumerEntry>();
   // Server events are handled one at a time, in order, and only once the
   // peers listed in the join answer are set up: a `newProducer` can never
   // overtake the consumer set-up of the peer that owns it.
   private queue: Promise<void>;
   private openQueue: () => void = () => undefined;
+  // Settled by the `admitted` event (or by close()) while waiting in the lobby.
+  private readonly admission: Promise<PeerInfo[]>;
+  private admit: (peers: PeerInfo[]) => void = () => undefined;
+  private refuseAdmission: (error: Error) => void = () => undefined;
 
   private constructor(
     private readonly client: ProtocolClient,
@@ -62,6 +59,11 @@ export class Call {
     this.queue = new Promise((resolve) => {
       this.openQueue = resolve;
     });
+    this.admission = new Promise((resolve, reject) => {
+      this.admit = resolve;
+      this.refuseAdmission = reject;
+    });
+    this.admission.catch(() => undefined); // only awaited for peers who knock
   }
 
   /** Connects, joins and starts media. Rejects with a GuichetError carrying the server's code. */
@@ -81,6 +83,11 @@ export class Call {
     return this.closed;
   }
 
+  /** Settles once local tracks are produced (or found missing); never rejects. */
+  get sendingReady(): Promise<void> {
+    return this.sending;
+  }
+
   private async start(params: JoinParams): Promise<void> {
     this.subscribe();
     const joined = await this.client.request('join', {
@@ -88,23 +95,32 @@ export class Call {
       displayName: params.displayName,
       password: params.password,
     });
+    this.peerId = joined.peerId;
+    const loading = this.device.load({ routerRtpCapabilities: joined.routerRtpCapabilities });
+    let peers = joined.peers;
+    if (joined.state === 'lobby') {
+      // Appointment guests wait for the host; media is refused until then.
+      this.deps.listener.onLobby();
+      [peers] = await Promise.all([this.admission, loading]);
+    }
     // The server builds the transport while the browser inspects its codecs.
     const [recvOptions] = await Promise.all([
       this.client.request('createTransport', { direction: 'recv' }),
-      this.device.load({ routerRtpCapabilities: joined.routerRtpCapabilities }),
+      loading,
     ]);
+    if (this.closed) throw new GuichetError('NETWORK', 'call closed while joining');
+    const transport = this.device.createRecvTransport(toTransportOptions(recvOptions, joined.iceServers));
+    this.wireTransport(transport);
     // Parsed rather than passed through: it narrows mediasoup-client's type to
     // the protocol's, and fails here, clearly, if the two ever disagree.
-    this.recvCapabilities = RtpCapabilitiesSchema.parse(this.device.recvRtpCapabilities);
-    if (this.closed) throw new GuichetError('NETWORK', 'call closed while joining');
-    this.recvTransport = this.device.createRecvTransport(toTransportOptions(recvOptions, joined.iceServers));
-    this.wireTransport(this.recvTransport);
+    const capabilities = RtpCapabilitiesSchema.parse(this.device.recvRtpCapabilities);
+    this.receiver = new Receiver(this.client, transport, capabilities, this.deps.listener);
     // Sending waits for the camera (over a second in a fresh profile);
     // receiving must not: the citizen sees and hears the agent meanwhile.
     this.sending = this.startSending(joined).catch((error: unknown) => {
       if (!this.closed) this.deps.listener.onWarning(error);
     });
-    await this.addInitialPeers(joined.peers).finally(() => this.openQueue());
+    await Promise.all(peers.map((peer) => this.addPeer(peer))).finally(() => this.openQueue());
     this.started = true;
     if (this.earlyEnd) throw errorForEarlyEnd(this.earlyEnd);
   }
@@ -125,15 +141,20 @@ export class Call {
     });
   }
 
-  /** Settles once local tracks are produced (or found missing); never rejects. */
-  get sendingReady(): Promise<void> {
-    return this.sending;
-  }
-
   private wireTransport(transport: types.Transport): void {
     wireTransport(transport, this.client, (error) => {
       if (!this.closed) this.deps.listener.onWarning(error);
     });
+  }
+
+  private async addPeer(peer: PeerInfo): Promise<void> {
+    // Hosts also see who knocks; the lobby is not part of the call yet.
+    if (peer.state !== 'admitted' || peer.peerId === this.peerId) return;
+    const { peerId, displayName, role } = peer;
+    this.deps.listener.onPeerJoined({ peerId, displayName, role });
+    // Concurrent on purpose: mediasoup-client folds consumers created together
+    // into one SDP renegotiation, which is most of the time to first frame.
+    await Promise.all(peer.producers.map((producer) => this.receiver?.consume(peerId, producer)));
   }
 
   /** Mutes or unmutes a local source for everyone in the room. */
@@ -145,72 +166,9 @@ export class Call {
     return this.sender?.canSend(source) ?? false;
   }
 
-  private async addInitialPeers(peers: PeerInfo[]): Promise<void> {
-    await Promise.all(peers.map((peer) => this.addPeer(peer)));
-  }
-
-  private async addPeer(peer: PeerInfo): Promise<void> {
-    const { peerId, displayName, role } = peer;
-    this.deps.listener.onPeerJoined({ peerId, displayName, role });
-    // Concurrent on purpose: mediasoup-client folds consumers created together
-    // into one SDP renegotiation, which is most of the time to first frame.
-    await Promise.all(peer.producers.map((producer) => this.tryConsume(peerId, producer)));
-  }
-
-  private async tryConsume(peerId: string, producer: ProducerInfo): Promise<void> {
-    try {
-      await this.consume(peerId, producer);
-    } catch (error) {
-      if (!this.closed) this.deps.listener.onWarning(error);
-    }
-  }
-
-  private async consume(peerId: string, producer: ProducerInfo): Promise<void> {
-    const transport = this.recvTransport;
-    const rtpCapabilities = this.recvCapabilities;
-    if (this.closed || !transport || !rtpCapabilities) return;
-    const options = await this.client.request('consume', {
-      transportId: transport.id,
-      producerId: producer.producerId,
-      rtpCapabilities,
-    });
-    if (this.closed) return;
-    const consumer = await transport.consume({
-      id: options.consumerId,
-      producerId: options.producerId,
-      kind: options.kind,
-      rtpParameters: options.rtpParameters,
-    });
-    this.consumers.set(consumer.id, { consumer, peerId, producerId: producer.producerId });
-    this.deps.listener.onMediaAdded({
-      peerId,
-      consumerId: consumer.id,
-      kind: options.kind,
-      source: options.source,
-      track: consumer.track,
-      paused: producer.paused,
-    });
-    // Consumers start paused server-side so no packet is lost before this point.
-    await this.client.request('resumeConsumer', { consumerId: consumer.id });
-  }
-
   /** Caps what one consumer receives to what its tile can show. */
   async setPreferredLayers(consumerId: string, spatialLayer: number): Promise<void> {
-    if (this.closed || !this.consumers.has(consumerId)) return;
-    await this.client.request('setPreferredLayers', { consumerId, spatialLayer });
-  }
-
-  private removeConsumer(consumerId: string): void {
-    const entry = this.consumers.get(consumerId);
-    if (!entry) return;
-    this.consumers.delete(consumerId);
-    entry.consumer.close();
-    this.deps.listener.onMediaRemoved(entry.peerId, consumerId);
-  }
-
-  private consumerOfProducer(producerId: string): ConsumerEntry | undefined {
-    for (const entry of this.consumers.values()) if (entry.producerId === producerId) return entry;
-    return undefined;
+    if (!this.closed) await this.receiver?.setPreferredLayers(consumerId, spatialLayer);
   }
 
   private subscribe(): void {
@@ -221,29 +179,35 @@ export class Call {
         .then(() => (this.closed ? undefined : task()))
         .catch((error: unknown) => listener.onWarning(error));
     };
-    const onPaused = (producerId: string, paused: boolean): void => {
-      const entry = this.consumerOfProducer(producerId);
-      if (entry) listener.onMediaPaused(entry.peerId, entry.consumer.id, paused);
-    };
     this.unsubscribe.push(
+      client.on('admitted', ({ peers }) => this.admit(peers)),
       client.on('peerJoined', ({ peer }) => later(() => this.addPeer(peer))),
       client.on('peerLeft', ({ peerId }) =>
         later(() => {
-          for (const [id, entry] of this.consumers) if (entry.peerId === peerId) this.removeConsumer(id);
+          this.receiver?.removePeer(peerId);
           listener.onPeerLeft(peerId);
         }),
       ),
-      client.on('newProducer', ({ peerId, producer }) => later(() => this.tryConsume(peerId, producer))),
-      client.on('producerPaused', ({ producerId }) => later(() => onPaused(producerId, true))),
-      client.on('producerResumed', ({ producerId }) => later(() => onPaused(producerId, false))),
-      client.on('producerClosed', ({ producerId }) =>
+      client.on('newProducer', ({ peerId, producer }) =>
+        later(() => this.receiver?.consume(peerId, producer)),
+      ),
+      client.on('producerPaused', ({ producerId }) =>
+        later(() => this.receiver?.producerPaused(producerId, true)),
+      ),
+      client.on('producerResumed', ({ producerId }) =>
+        later(() => this.receiver?.producerPaused(producerId, false)),
+      ),
+      client.on('producerClosed', ({ producerId }) => later(() => this.receiver?.removeProducer(producerId))),
+      client.on('consumerClosed', ({ consumerId }) => later(() => this.receiver?.remove(consumerId))),
+      client.on('activeSpeaker', ({ peerId }) => later(() => listener.onActiveSpeaker(peerId))),
+      // The host muted us: the server already paused the producer; follow suit locally.
+      client.on('peerMuted', ({ peerId }) =>
         later(() => {
-          const entry = this.consumerOfProducer(producerId);
-          if (entry) this.removeConsumer(entry.consumer.id);
+          if (peerId !== this.peerId || !this.sender?.canSend('mic')) return;
+          this.sender.pauseLocally('mic');
+          listener.onSelfMuted();
         }),
       ),
-      client.on('consumerClosed', ({ consumerId }) => later(() => this.removeConsumer(consumerId))),
-      client.on('activeSpeaker', ({ peerId }) => later(() => listener.onActiveSpeaker(peerId))),
       // Endings skip the queue: nothing behind them matters any more.
       client.on('roomClosed', ({ reason }) => this.end({ kind: 'roomClosed', reason })),
       client.on('reconnect', ({ afterMs }) => this.end({ kind: 'reconnect', afterMs })),
@@ -272,21 +236,19 @@ export class Call {
   }
 
   /** Receive-side counters, for the e2e tests (see main.ts) and diagnostics. */
-  async getRecvStats(): Promise<RecvStats> {
-    const transport = this.recvTransport;
-    if (!transport || transport.closed) return { ...NO_RECV_STATS };
-    return summarizeRecvStats(await transport.getStats());
+  getRecvStats(): Promise<RecvStats> {
+    return this.receiver?.stats() ?? Promise.resolve({ ...NO_RECV_STATS });
   }
 
   /** Idempotent. Silent: does not call onEnded. Closing transports closes their producers and consumers. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.refuseAdmission(new GuichetError('NETWORK', 'call closed in the lobby'));
     this.openQueue();
     for (const off of this.unsubscribe.splice(0)) off();
     this.sendTransport?.close();
-    this.recvTransport?.close();
-    this.consumers.clear();
+    this.receiver?.close();
     this.client.close();
   }
 }

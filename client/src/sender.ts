@@ -107,6 +107,11 @@ export class Sender {
     }
   }
 
+  /** Pauses without telling the server, which paused it already (a host muted us). */
+  pauseLocally(source: LocalSource): void {
+    this.producers.get(source)?.pause();
+  }
+
   canSend(source: LocalSource): boolean {
     return this.producers.has(source);
   }

@@ -3,6 +3,9 @@ import * as z from 'zod';
 import {
   DtlsParametersSchema,
   ERROR_CODES,
+  IDENTITY_METHODS,
+  LobbyPreviewRequestSchema,
+  MAX_CHAT_CHARS,
   MediaIdSchema,
   MediaKindSchema,
   MediaSourceSchema,
@@ -50,13 +53,16 @@ const ProducerInfoSchema: z.ZodType<ProducerInfo> = z.object({
 });
 
 const RoleSchema = z.enum(['host', 'guest']);
+const PeerStateSchema = z.enum(['lobby', 'admitted']);
 
 const PeerInfoSchema: z.ZodType<PeerInfo> = z.object({
   peerId: PeerIdSchema,
   displayName: z.string().max(256),
   role: RoleSchema,
+  state: PeerStateSchema,
   producers: z.array(ProducerInfoSchema).max(16),
 });
+const PeersSchema = z.array(PeerInfoSchema).max(256);
 
 const IceParametersSchema = z.object({
   usernameFragment: z.string().max(256),
@@ -99,8 +105,11 @@ export const RESULT_SCHEMAS: { [N in keyof RequestResults]: z.ZodType<RequestRes
   join: z.object({
     peerId: PeerIdSchema,
     role: RoleSchema,
+    state: PeerStateSchema,
+    resumeSecret: z.string().max(128),
+    locked: z.boolean(),
     routerRtpCapabilities: RtpCapabilitiesSchema,
-    peers: z.array(PeerInfoSchema).max(256),
+    peers: PeersSchema,
     iceServers: z
       .array(
         z.object({
@@ -130,6 +139,16 @@ export const RESULT_SCHEMAS: { [N in keyof RequestResults]: z.ZodType<RequestRes
   resumeConsumer: Empty,
   setPreferredLayers: Empty,
   leave: Empty,
+  admit: Empty,
+  refuse: Empty,
+  removePeer: Empty,
+  mutePeer: Empty,
+  lockRoom: Empty,
+  endMeeting: Empty,
+  requestDocument: Empty,
+  verifyIdentity: Empty,
+  lobbyPreview: Empty,
+  chat: z.object({ at: z.string().max(64) }),
 };
 
 const PeerAndProducer = z.object({ peerId: PeerIdSchema, producerId: MediaIdSchema });
@@ -147,6 +166,21 @@ export const EVENT_SCHEMAS: { [E in keyof ServerEvents]: z.ZodType<ServerEvents[
   roomClosed: z.object({ reason: z.enum(['media-failure', 'ended', 'server-shutdown']) }),
   reconnect: z.object({ afterMs: z.number().int().nonnegative().max(600_000) }),
   kicked: z.object({ code: ErrorCodeSchema, message: z.string().max(1024) }),
+  knock: z.object({ peer: PeerInfoSchema }),
+  knockWithdrawn: z.object({ peerId: PeerIdSchema }),
+  // The same data-URL rule the server applies to what guests send.
+  lobbyPreview: z.object({ peerId: PeerIdSchema, image: LobbyPreviewRequestSchema.shape.image }),
+  admitted: z.object({ peers: PeersSchema }),
+  peerMuted: PeerAndProducer,
+  roomLocked: z.object({ locked: z.boolean() }),
+  documentRequested: Empty,
+  identityVerified: z.object({ peerId: PeerIdSchema, method: z.enum(IDENTITY_METHODS), by: PeerIdSchema }),
+  chatMessage: z.object({
+    peerId: PeerIdSchema,
+    displayName: z.string().max(256),
+    text: z.string().max(MAX_CHAT_CHARS),
+    at: z.string().max(64),
+  }),
 };
 
 /** What a `connect_error` carries when the server refuses the handshake. */

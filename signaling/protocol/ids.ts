@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Branded ids: a RoomId can't be passed where a PeerId is expected.

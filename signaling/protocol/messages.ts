@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MediaIdSchema, PeerIdSchema, RoomIdSchema, type PeerId } from './ids.js';
 import {
   AdmitRequestSchema,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RoomId } from './ids.js';
 
 /** POST /api/v1/rooms: an ad-hoc room, before appointments exist. */

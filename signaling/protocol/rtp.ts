@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /*
  * Schemas for the WebRTC parameters that cross the wire. They mirror

@@ -2,11 +2,12 @@ import { Device } from 'mediasoup-client';
 import type { RoomId } from '../../../signaling/protocol/index.js';
 import { Call } from '../call.js';
 import { errorForEarlyEnd, type CallEnd, type JoinParams } from '../call-types.js';
-import { errorMessageKey } from '../errors.js';
+import { errorCodeOf, errorMessageKey } from '../errors.js';
 import type { MessageKey } from '../i18n/i18n.js';
 import { acquireLocalMedia, stopLocalMedia, type LocalMedia } from '../local-media.js';
 import { ProtocolClient } from '../protocol-client.js';
 import { NO_RECV_STATS, type RecvStats } from '../recv-stats.js';
+import { retryDelayMs } from '../retry.js';
 import { roomPath, type Route } from '../route.js';
 import type { LocalSource } from '../sender.js';
 import { CallView } from './call-view.js';
@@ -49,9 +50,13 @@ export class App {
         });
       },
       onLeave: () => void this.call?.leave(),
+      onLobby: () => this.join.showLobby(),
+      onSelfMuted: () => {
+        this.wanted.mic = false;
+      },
       onEnded: (end) => this.ended(end),
     });
-    byId('rejoin', HTMLButtonElement).addEventListener('click', () => this.rejoin());
+    byId('rejoin', HTMLButtonElement).addEventListener('click', () => this.rejoin(false));
     for (const input of document.querySelectorAll('input')) {
       input.addEventListener('input', () => input.removeAttribute('aria-invalid'));
     }
@@ -95,7 +100,8 @@ export class App {
     void media?.then(stopLocalMedia);
   }
 
-  private async startCall(fields: JoinFields): Promise<void> {
+  /** Joins, retrying while the server says its media side is restarting. */
+  private async startCall(fields: JoinFields, automatic = false): Promise<void> {
     const roomId = this.roomId;
     if (this.joining || !roomId) return;
     this.joining = true;
@@ -103,39 +109,54 @@ export class App {
     this.clearAlert();
     writeSetting(NAME_SETTING, fields.displayName);
     try {
-      const media = this.ensureMedia();
-      const params: JoinParams = { roomId, ...fields };
-      this.callView.reset();
-      const call = await Call.join(params, {
-        connect: () => ProtocolClient.connect(),
-        createDevice: () => new Device(),
-        listener: this.callView,
-        tracks: media.then(({ audio, video }) => ({ audio, video })),
-        micOn: this.wanted.mic,
-        cameraOn: this.wanted.camera,
-      });
-      this.call = call;
-      this.lastFields = fields;
-      // Controls stay disabled until the camera and mic are actually sent.
-      const state = (source: LocalSource): { available: boolean; on: boolean } => ({
-        available: call.canSend(source),
-        on: this.wanted[source],
-      });
-      this.callView.setLocal(undefined, { mic: state('mic'), camera: state('camera') });
-      this.show('call');
-      void Promise.all([media, call.sendingReady]).then(([local]) => {
-        if (this.call !== call || call.isClosed) return;
-        this.callView.setLocal(local.stream, { mic: state('mic'), camera: state('camera') });
-      });
-    } catch (error) {
-      console.warn('guichet: join failed', error);
-      this.callView.reset();
-      this.show('join');
-      this.showAlert(errorMessageKey(error));
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          await this.joinOnce({ roomId, ...fields });
+          this.lastFields = fields;
+          return;
+        } catch (error) {
+          console.warn('guichet: join failed', error);
+          this.callView.reset();
+          const delay = retryDelayMs(errorCodeOf(error), attempt, automatic);
+          if (delay === undefined) {
+            this.show('join');
+            this.showAlert(errorMessageKey(error));
+            return;
+          }
+          this.join.showRetrying();
+          await new Promise((resolve) => setTimeout(resolve, delay));
+        }
+      }
     } finally {
       this.joining = false;
       this.join.setBusy(false);
+      this.join.clearRetrying();
     }
+  }
+
+  private async joinOnce(params: JoinParams): Promise<void> {
+    const media = this.ensureMedia();
+    this.callView.reset();
+    const call = await Call.join(params, {
+      connect: () => ProtocolClient.connect(),
+      createDevice: () => new Device(),
+      listener: this.callView,
+      tracks: media.then(({ audio, video }) => ({ audio, video })),
+      micOn: this.wanted.mic,
+      cameraOn: this.wanted.camera,
+    });
+    this.call = call;
+    // Controls stay disabled until the camera and mic are actually sent.
+    const state = (source: LocalSource): { available: boolean; on: boolean } => ({
+      available: call.canSend(source),
+      on: this.wanted[source],
+    });
+    this.callView.setLocal(undefined, { mic: state('mic'), camera: state('camera') });
+    this.show('call');
+    void Promise.all([media, call.sendingReady]).then(([local]) => {
+      if (this.call !== call || call.isClosed) return;
+      this.callView.setLocal(local.stream, { mic: state('mic'), camera: state('camera') });
+    });
   }
 
   private toggle(source: LocalSource, on: boolean): void {
@@ -164,7 +185,7 @@ export class App {
         // The server asked for it: come back on our own once it is ready.
         setText(title, 'ended.closedTitle');
         setText(message, 'call.reconnecting');
-        this.rejoinTimer = setTimeout(() => this.rejoin(), end.afterMs + Math.random() * 1000);
+        this.rejoinTimer = setTimeout(() => this.rejoin(true), end.afterMs + Math.random() * 1000);
         break;
       case 'kicked':
         this.releaseMedia();
@@ -181,12 +202,11 @@ export class App {
     this.show('ended');
   }
 
-  private rejoin(): void {
+  private rejoin(automatic: boolean): void {
     clearTimeout(this.rejoinTimer);
     const fields = this.lastFields;
-    if (!fields) return this.show('join');
     this.show('join');
-    void this.startCall(fields);
+    if (fields) void this.startCall(fields, automatic);
   }
 
   private show(view: ViewName): void {

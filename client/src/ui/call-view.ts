@@ -5,6 +5,8 @@ import { RemoteTile } from './remote-tile.js';
 
 export interface CallViewActions {
   onToggle(source: LocalSource, on: boolean): void;
+  onLobby(): void;
+  onSelfMuted(): void;
   onPreferredLayer(consumerId: string, spatialLayer: number): void;
   onLeave(): void;
   onEnded(end: CallEnd): void;
@@ -89,6 +91,16 @@ export class CallView implements CallListener {
 
   onEnded(end: CallEnd): void {
     this.actions.onEnded(end);
+  }
+
+  onLobby(): void {
+    this.actions.onLobby();
+  }
+
+  onSelfMuted(): void {
+    this.micButton.setAttribute('aria-pressed', 'false');
+    setText(this.status, 'call.mutedByHost');
+    this.actions.onSelfMuted();
   }
 
   onWarning(error: unknown): void {

@@ -2,7 +2,7 @@ import { DisplayNameSchema, type RoomId } from '../../../signaling/protocol/inde
 import type { LocalMedia } from '../local-media.js';
 import { parseRoomInput } from '../route.js';
 import type { MessageKey } from '../i18n/i18n.js';
-import { byId, play, setText } from './dom.js';
+import { byId, clearText, play, setText } from './dom.js';
 
 /** Sends a form's problem to the page's alert and marks the field. */
 export type ShowProblem = (key: MessageKey, field?: HTMLInputElement) => void;
@@ -33,6 +33,7 @@ export class JoinForm {
   private readonly submit = byId('join-submit', HTMLButtonElement);
   private readonly preview = byId('preview-video', HTMLVideoElement);
   private readonly previewStatus = byId('preview-status', HTMLElement);
+  private readonly status = byId('join-status', HTMLElement);
 
   constructor(onJoin: (fields: JoinFields) => void, problem: ShowProblem) {
     this.preview.muted = true;
@@ -62,6 +63,20 @@ export class JoinForm {
   setBusy(busy: boolean): void {
     this.submit.setAttribute('aria-busy', String(busy));
     setText(this.submit, busy ? 'join.busy' : 'join.submit');
+  }
+
+  /** Says that a join failed for a passing reason and is being tried again. */
+  showRetrying(): void {
+    setText(this.status, 'join.retrying');
+  }
+
+  /** Waiting for the host to let us in (appointment guests). */
+  showLobby(): void {
+    setText(this.status, 'join.lobby');
+  }
+
+  clearRetrying(): void {
+    clearText(this.status);
   }
 
   showPreviewStarting(): void {

@@ -1,0 +1,110 @@
+import type { types } from 'mediasoup-client';
+import type { ProducerInfo, RtpCapabilities } from '../../signaling/protocol/index.js';
+import type { CallListener } from './call-types.js';
+import type { ProtocolClient } from './protocol-client.js';
+import { NO_RECV_STATS, summarizeRecvStats, type RecvStats } from './recv-stats.js';
+
+interface ConsumerEntry {
+  consumer: types.Consumer;
+  peerId: string;
+  producerId: string;
+}
+
+/**
+ * The receive half of a call: one consumer per remote producer, on one
+ * receive transport. Tracks go to the listener; close() closes the
+ * transport, which closes every consumer.
+ */
+export class Receiver {
+  private readonly consumers = new Map<string, ConsumerEntry>();
+  private closed = false;
+
+  constructor(
+    private readonly client: ProtocolClient,
+    private readonly transport: types.Transport,
+    /** The device's receive capabilities, already in the protocol's shape. */
+    private readonly rtpCapabilities: RtpCapabilities,
+    private readonly listener: CallListener,
+  ) {}
+
+  /** Consumes one producer; a failure is a warning (the rest of the call goes on). */
+  async consume(peerId: string, producer: ProducerInfo): Promise<void> {
+    try {
+      await this.consumeOrThrow(peerId, producer);
+    } catch (error) {
+      if (!this.closed) this.listener.onWarning(error);
+    }
+  }
+
+  private async consumeOrThrow(peerId: string, producer: ProducerInfo): Promise<void> {
+    if (this.closed) return;
+    const options = await this.client.request('consume', {
+      transportId: this.transport.id,
+      producerId: producer.producerId,
+      rtpCapabilities: this.rtpCapabilities,
+    });
+    if (this.closed) return;
+    const consumer = await this.transport.consume({
+      id: options.consumerId,
+      producerId: options.producerId,
+      kind: options.kind,
+      rtpParameters: options.rtpParameters,
+    });
+    this.consumers.set(consumer.id, { consumer, peerId, producerId: producer.producerId });
+    this.listener.onMediaAdded({
+      peerId,
+      consumerId: consumer.id,
+      kind: options.kind,
+      source: options.source,
+      track: consumer.track,
+      paused: producer.paused,
+    });
+    // Consumers start paused server-side so no packet is lost before this point.
+    await this.client.request('resumeConsumer', { consumerId: consumer.id });
+  }
+
+  remove(consumerId: string): void {
+    const entry = this.consumers.get(consumerId);
+    if (!entry) return;
+    this.consumers.delete(consumerId);
+    entry.consumer.close();
+    this.listener.onMediaRemoved(entry.peerId, consumerId);
+  }
+
+  removePeer(peerId: string): void {
+    for (const [id, entry] of this.consumers) if (entry.peerId === peerId) this.remove(id);
+  }
+
+  removeProducer(producerId: string): void {
+    const entry = this.ofProducer(producerId);
+    if (entry) this.remove(entry.consumer.id);
+  }
+
+  producerPaused(producerId: string, paused: boolean): void {
+    const entry = this.ofProducer(producerId);
+    if (entry) this.listener.onMediaPaused(entry.peerId, entry.consumer.id, paused);
+  }
+
+  /** Caps what one consumer receives to what its tile can show. */
+  async setPreferredLayers(consumerId: string, spatialLayer: number): Promise<void> {
+    if (this.closed || !this.consumers.has(consumerId)) return;
+    await this.client.request('setPreferredLayers', { consumerId, spatialLayer });
+  }
+
+  async stats(): Promise<RecvStats> {
+    if (this.closed || this.transport.closed) return { ...NO_RECV_STATS };
+    return summarizeRecvStats(await this.transport.getStats());
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.transport.close();
+    this.consumers.clear();
+  }
+
+  private ofProducer(producerId: string): ConsumerEntry | undefined {
+    for (const entry of this.consumers.values()) if (entry.producerId === producerId) return entry;
+    return undefined;
+  }
+}

@@ -72,6 +72,7 @@ export const EnvShape = z.object({
   ACCESS_OPENS_MINUTES_BEFORE: minutes.default(15),
   ACCESS_GRACE_MINUTES: minutes.default(30),
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  SHUTDOWN_DRAIN_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   RECONNECT_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(20),
   SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
 

@@ -36,6 +36,8 @@ export interface Config {
   retentionDays: number;
   /** How long a dropped peer keeps its place (and its admission) waiting to resume. */
   reconnectGraceSeconds: number;
+  /** How long SIGTERM lets calls go on before closing them. */
+  shutdownDrainSeconds: number;
   media: {
     workers: number;
     listenIp: string;
@@ -111,6 +113,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     access: { opensMinutesBefore: e.ACCESS_OPENS_MINUTES_BEFORE, graceMinutesAfter: e.ACCESS_GRACE_MINUTES },
     retentionDays: e.RETENTION_DAYS,
     reconnectGraceSeconds: e.RECONNECT_GRACE_SECONDS,
+    shutdownDrainSeconds: e.SHUTDOWN_DRAIN_SECONDS,
     media: {
       workers: e.MEDIA_WORKERS,
       listenIp: e.MEDIA_LISTEN_IP,

@@ -16,7 +16,6 @@ import { AgentAuth } from '../signaling/auth/agent-auth.js';
 import { JoinTokens } from '../signaling/auth/join-token.js';
 import { createIceServers } from '../signaling/auth/turn-credentials.js';
 import { createHttpApp } from '../signaling/http/app.js';
-import { registerOpsRoutes } from '../signaling/http/ops-routes.js';
 import { RoomService } from '../signaling/rooms/room-service.js';
 import { PasswordHasher } from '../signaling/rooms/secrets.js';
 import { createStore } from '../signaling/store/create-store.js';
@@ -183,7 +182,6 @@ export async function startGuichet(
       trustProxy: config.trustProxy,
     });
     cleanup.push(() => http.close());
-    registerOpsRoutes(http, { media, store });
     registerMetrics(http, { metrics, rooms, media });
     const io: GatewayServer = new SocketServer(http.server, {
       path: '/socket.io',
@@ -226,7 +224,7 @@ export async function startGuichet(
       rooms.stopAccepting();
       io.emit('reconnect', { afterMs: 1000 });
       const deadline = Date.now() + drainMs;
-      while (rooms.participants > 0 && Date.now() < deadline) {
+      while (rooms.connectedParticipants > 0 && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
       await close();

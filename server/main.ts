@@ -2,9 +2,6 @@ import { ConfigError, loadConfig } from './config.js';
 import { startGuichet } from './guichet.js';
 import { createLogger } from './logger.js';
 
-/** Seconds a SIGTERM waits for calls to end before closing them. */
-const DRAIN_MS = Number(process.env['SHUTDOWN_DRAIN_SECONDS'] ?? '30') * 1000;
-
 async function main(): Promise<void> {
   let config;
   try {
@@ -18,13 +15,14 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel);
   const guichet = await startGuichet(config, log);
+  const drainMs = config.shutdownDrainSeconds * 1000;
 
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal, drainMs: DRAIN_MS }, 'shutting down');
-    guichet.shutdown(DRAIN_MS).then(
+    log.info({ signal, drainMs }, 'shutting down');
+    guichet.shutdown(drainMs).then(
       () => {
         log.info('stopped');
         process.exit(0);

@@ -11,6 +11,7 @@ import { registerClientRoutes, type ResolveRoomPage } from './client-routes.js';
 import { registerDocsRoutes } from './docs-routes.js';
 import { installErrorHandler } from './error-handler.js';
 import { registerHealthRoutes } from './health-routes.js';
+import { registerOpsRoutes } from './ops-routes.js';
 import { registerRoomsRoutes } from './rooms-routes.js';
 import { installSecurityHeaders } from './security-headers.js';
 
@@ -44,6 +45,7 @@ export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   installErrorHandler(app);
   installSecurityHeaders(app);
   registerHealthRoutes(app, deps.media, Date.now());
+  registerOpsRoutes(app, { media: deps.media, store: deps.store, accepting: () => deps.rooms.accepting });
   registerRoomsRoutes(app, { rooms: deps.rooms, agents: deps.agents, publicUrl: deps.publicUrl });
   registerAppointmentsRoutes(app, {
     appointments: deps.appointments,

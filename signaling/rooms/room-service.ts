@@ -135,6 +135,17 @@ export class RoomService {
     return total;
   }
 
+  /** Peers with a live connection (a dropped peer waiting to resume is not one: a drain need not wait for it). */
+  get connectedParticipants(): number {
+    let total = 0;
+    for (const room of this.#live.values()) total += room.connectedCount;
+    return total;
+  }
+
+  get accepting(): boolean {
+    return this.#accepting;
+  }
+
   /** Refuse new joins from now on (graceful shutdown). */
   stopAccepting(): void {
     this.#accepting = false;

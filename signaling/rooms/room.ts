@@ -51,6 +51,12 @@ export class Room {
     return this.#participants.size;
   }
 
+  get connectedCount(): number {
+    let count = 0;
+    for (const p of this.#participants.values()) if (p.connected) count += 1;
+    return count;
+  }
+
   get rtpCapabilities(): MediaRoom['rtpCapabilities'] {
     return this.#media.rtpCapabilities;
   }

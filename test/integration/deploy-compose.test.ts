@@ -18,7 +18,6 @@ const read = (path: string): string => readFileSync(join(root, path), 'utf8');
 
 /** Variables in env.example that are not server settings, each with who reads it. */
 const NOT_IN_SCHEMA: Record<string, string> = {
-  SHUTDOWN_DRAIN_SECONDS: 'server/main.ts',
   MEDIASOUP_WORKER_BIN: 'mediasoup itself',
 };
 

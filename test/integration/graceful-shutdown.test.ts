@@ -86,6 +86,10 @@ describe('graceful shutdown (SIGTERM)', () => {
     }, EVENT_DEADLINE);
     const refused = await late.raw('join', { ...room, displayName: 'Late' });
     expect(refused).toMatchObject({ ok: false, error: { code: 'SHUTTING_DOWN' } });
+    // A load balancer polling /ready stops sending new calls here.
+    const ready = await fetch(`${server.url}/ready`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toEqual({ ready: false, reasons: ['shutting down: draining calls'] });
 
     for (const client of clients) await client.request('leave', {});
     expect(await exited).toBe(0);

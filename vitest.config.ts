@@ -13,6 +13,9 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          // groupOrder: the browser tests start only once the others are done, so
+          // Chromium never competes with the integration tests for the 2 cores.
+          sequence: { groupOrder: 0 },
           include: ['test/unit/**/*.test.ts', 'client/src/**/*.test.ts'],
           environment: 'node',
         },
@@ -20,6 +23,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          sequence: { groupOrder: 1 },
           include: ['test/integration/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
@@ -29,6 +33,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
+          sequence: { groupOrder: 2 },
           include: ['test/e2e/**/*.e2e.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 60_000,

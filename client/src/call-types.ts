@@ -14,6 +14,16 @@ export interface JoinParams {
   roomId: RoomId;
   displayName: string;
   password: string;
+  /** From a one-click link (`?t=`): used instead of the password. */
+  token?: string | undefined;
+  /** Coming back after a dropped connection: the server gives back the same place. */
+  resume?: ResumeToken | undefined;
+}
+
+/** What `join { resume }` needs; kept from the last join answer. */
+export interface ResumeToken {
+  peerId: PeerId;
+  secret: string;
 }
 
 export interface RemotePeer {
@@ -37,7 +47,8 @@ export type CallEnd =
   | { kind: 'left' }
   | { kind: 'roomClosed'; reason: RoomClosedReason }
   | { kind: 'reconnect'; afterMs: number }
-  | { kind: 'kicked'; code: ErrorCode }
+  /** `message`: the host's reason for a refusal or a removal, when they gave one. */
+  | { kind: 'kicked'; code: ErrorCode; message?: string }
   | { kind: 'disconnected' };
 
 /** The UI's side of a call. Calls arrive in server order, one at a time. */
@@ -62,7 +73,7 @@ export interface CallListener {
 export function errorForEarlyEnd(end: CallEnd): GuichetError {
   switch (end.kind) {
     case 'kicked':
-      return new GuichetError(end.code, 'kicked while joining');
+      return new GuichetError(end.code, 'kicked while joining', { reason: end.message });
     case 'roomClosed':
       return new GuichetError('ROOM_CLOSED', `room closed while joining (${end.reason})`);
     case 'reconnect':

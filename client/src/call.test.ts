@@ -128,6 +128,7 @@ describe('Call', () => {
     socket.fire('kicked', { code: 'REFUSED', message: 'not today' });
     const error = await joining;
     expect(error instanceof GuichetError && error.code).toBe('REFUSED');
+    expect(error instanceof GuichetError && error.reason).toBe('not today');
     expect(socket.disconnected).toBe(true);
   });
 

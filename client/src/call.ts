@@ -5,12 +5,19 @@ import {
   type PeerId,
   type PeerInfo,
 } from '../../signaling/protocol/index.js';
-import { errorForEarlyEnd, type CallEnd, type CallListener, type JoinParams } from './call-types.js';
+import {
+  errorForEarlyEnd,
+  type CallEnd,
+  type CallListener,
+  type JoinParams,
+  type ResumeToken,
+} from './call-types.js';
 import { GuichetError } from './errors.js';
 import type { ProtocolClient } from './protocol-client.js';
 import { Receiver } from './receiver.js';
 import { NO_RECV_STATS, type RecvStats } from './recv-stats.js';
 import { Sender, type LocalSource, type LocalTracks } from './sender.js';
+import { NO_QUALITY, readQualityCounters, type CallQuality, type QualityCounters } from './quality.js';
 import { toTransportOptions, wireTransport } from './transport.js';
 
 export interface CallDeps {
@@ -23,6 +30,8 @@ export interface CallDeps {
   /** Whether each source starts live; a rejoin keeps what the user had chosen. */
   micOn: boolean;
   cameraOn: boolean;
+  /** Role, lock state and (for hosts) who already knocks, before any media is set up. */
+  onJoined?: (joined: JoinResult) => void;
 }
 
 /**
@@ -35,6 +44,8 @@ export class Call {
   private started = false;
   private earlyEnd: CallEnd | undefined;
   private peerId: PeerId | undefined;
+  private resumeSecret: string | undefined;
+  private readonly iceRestarts: (() => Promise<void>)[] = [];
   private readonly unsubscribe: (() => void)[] = [];
   private readonly device: Device;
   private receiver: Receiver | undefined;
@@ -93,9 +104,13 @@ export class Call {
     const joined = await this.client.request('join', {
       roomId: params.roomId,
       displayName: params.displayName,
-      password: params.password,
+      // A one-click link's token, else the room password.
+      ...(params.token ? { token: params.token } : { password: params.password }),
+      ...(params.resume ? { resume: params.resume } : {}),
     });
     this.peerId = joined.peerId;
+    this.resumeSecret = joined.resumeSecret;
+    this.deps.onJoined?.(joined);
     const loading = this.device.load({ routerRtpCapabilities: joined.routerRtpCapabilities });
     let peers = joined.peers;
     if (joined.state === 'lobby') {
@@ -142,9 +157,42 @@ export class Call {
   }
 
   private wireTransport(transport: types.Transport): void {
-    wireTransport(transport, this.client, (error) => {
+    const restart = wireTransport(transport, this.client, (error) => {
       if (!this.closed) this.deps.listener.onWarning(error);
     });
+    this.iceRestarts.push(restart);
+  }
+
+  /** Our place in the room, to get it back after a dropped connection. */
+  get resumeToken(): ResumeToken | undefined {
+    return this.peerId && this.resumeSecret ? { peerId: this.peerId, secret: this.resumeSecret } : undefined;
+  }
+
+  /** Restarts ICE on every transport now (the debug hook; failures restart by themselves). */
+  async restartIce(): Promise<number> {
+    await Promise.all(this.iceRestarts.map((restart) => restart()));
+    return this.iceRestarts.length;
+  }
+
+  /** Test hook: cuts the signaling connection the way a network loss would. */
+  dropSignaling(): void {
+    this.client.dropTransport();
+  }
+
+  /** Audio-only, receive side: stop showing (and, server allowing, receiving) video. The camera follows its own button. */
+  async setAudioOnly(on: boolean): Promise<void> {
+    if (!this.closed) await this.receiver?.pauseVideo(on);
+  }
+
+  /** Counters for the connection-quality indicators (see quality.ts). */
+  async quality(): Promise<CallQuality> {
+    const send = this.sendTransport;
+    const self = send && !send.closed ? readQualityCounters([await send.getStats()]) : undefined;
+    const peers = new Map<string, QualityCounters>();
+    for (const [peerId, reports] of (await this.receiver?.peerReports()) ?? []) {
+      peers.set(peerId, readQualityCounters(reports));
+    }
+    return this.closed ? NO_QUALITY : { self, peers };
   }
 
   private async addPeer(peer: PeerInfo): Promise<void> {
@@ -160,6 +208,20 @@ export class Call {
   /** Mutes or unmutes a local source for everyone in the room. */
   async setSourceEnabled(source: LocalSource, on: boolean): Promise<void> {
     if (!this.closed) await this.sender?.setSourceEnabled(source, on);
+  }
+
+  /** Document mode: the camera producer sends this track instead (false if no camera is sent). */
+  async replaceCameraTrack(track: MediaStreamTrack): Promise<boolean> {
+    if (this.closed || !this.sender) return false;
+    return this.sender.replaceTrack('camera', track);
+  }
+
+  /** Shares a screen; resolves with the function that stops sharing it. */
+  async shareScreen(track: MediaStreamTrack): Promise<() => void> {
+    const sender = this.sender;
+    if (this.closed || !sender) throw new GuichetError('MEDIA_FAILED', 'nothing is sent in this call yet');
+    const producer = await sender.shareScreen(track);
+    return () => sender.stopScreen(producer);
   }
 
   canSend(source: LocalSource): boolean {
@@ -211,7 +273,7 @@ export class Call {
       // Endings skip the queue: nothing behind them matters any more.
       client.on('roomClosed', ({ reason }) => this.end({ kind: 'roomClosed', reason })),
       client.on('reconnect', ({ afterMs }) => this.end({ kind: 'reconnect', afterMs })),
-      client.on('kicked', ({ code }) => this.end({ kind: 'kicked', code })),
+      client.on('kicked', ({ code, message }) => this.end({ kind: 'kicked', code, message })),
       client.onDisconnect(() => this.end({ kind: 'disconnected' })),
     );
   }

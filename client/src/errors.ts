@@ -18,11 +18,18 @@ export type ClientErrorCode =
 /** The one error type the client throws on purpose; the UI switches on `code`. */
 export class GuichetError extends Error {
   readonly code: ErrorCode | ClientErrorCode;
+  /** Words from a person meant for the user (a host's reason for refusing), never internals. */
+  readonly reason: string | undefined;
 
-  constructor(code: ErrorCode | ClientErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(
+    code: ErrorCode | ClientErrorCode,
+    message: string,
+    options?: { cause?: unknown; reason?: string | undefined },
+  ) {
     super(message, options);
     this.name = 'GuichetError';
     this.code = code;
+    this.reason = options?.reason;
   }
 }
 

@@ -44,34 +44,48 @@ export function mediaErrorCode(error: unknown): ClientErrorCode {
   }
 }
 
+/** Devices picked on the join page; undefined means the browser's default. */
+export interface DeviceChoice {
+  cameraId?: string | undefined;
+  micId?: string | undefined;
+}
+
+function withDevice(base: MediaTrackConstraints, deviceId: string | undefined): MediaTrackConstraints {
+  return deviceId ? { ...base, deviceId: { exact: deviceId } } : base;
+}
+
 /**
  * Never rejects: a citizen without a camera can still talk, and one without
- * either can still see and hear the agent. Tries camera+mic, then mic only.
+ * either can still see and hear the agent. Tries camera+mic, then mic only,
+ * then camera only; a partial result keeps the first problem, so the page
+ * can say what is missing.
  */
-export async function acquireLocalMedia(): Promise<LocalMedia> {
+export async function acquireLocalMedia(choice: DeviceChoice = {}): Promise<LocalMedia> {
   const devices: MediaDevices | undefined = navigator.mediaDevices;
   if (!devices || typeof devices.getUserMedia !== 'function') {
     // Only secure origins (https, localhost) expose mediaDevices.
     return empty(new GuichetError('MEDIA_UNSUPPORTED', 'navigator.mediaDevices is missing'));
   }
+  const audio = withDevice(AUDIO_CONSTRAINTS, choice.micId);
+  const video = withDevice(VIDEO_CONSTRAINTS, choice.cameraId);
   let firstError: unknown;
   try {
-    return fromStream(
-      await devices.getUserMedia({ audio: AUDIO_CONSTRAINTS, video: VIDEO_CONSTRAINTS }),
-      undefined,
-    );
+    return fromStream(await devices.getUserMedia({ audio, video }), undefined);
   } catch (error) {
     firstError = error;
   }
   const code = mediaErrorCode(firstError);
-  // A refusal covers both devices; asking again for the mic alone would only nag.
-  if (code === 'MEDIA_DENIED') return empty(new GuichetError(code, 'capture refused'));
-  try {
-    const stream = await devices.getUserMedia({ audio: AUDIO_CONSTRAINTS });
-    return fromStream(stream, undefined);
-  } catch (error) {
-    return empty(new GuichetError(mediaErrorCode(error), 'capture failed', { cause: error }));
+  // A refusal covers both devices; asking again for each alone would only nag.
+  if (code === 'MEDIA_DENIED') return empty(new GuichetError(code, 'capture refused', { cause: firstError }));
+  const partial = new GuichetError(code, 'camera or mic missing', { cause: firstError });
+  for (const constraints of [{ audio }, { video }]) {
+    try {
+      return fromStream(await devices.getUserMedia(constraints), partial);
+    } catch {
+      // Try the other device alone.
+    }
   }
+  return empty(partial);
 }
 
 export function stopLocalMedia(media: LocalMedia): void {

@@ -4,6 +4,7 @@ import { parseRoute } from './route.js';
 import { App } from './ui/app.js';
 import { readSetting } from './ui/dom.js';
 import { applyLang, setupLangSwitch } from './ui/lang-switch.js';
+import { registerServiceWorker } from './pwa.js';
 
 /**
  * Test hook. End-to-end tests must prove that media really flows, and a
@@ -15,6 +16,12 @@ import { applyLang, setupLangSwitch } from './ui/lang-switch.js';
  */
 export interface GuichetDebug {
   getRecvStats(): Promise<RecvStats>;
+  /** Reconnection tests: cut the signaling connection as a network loss would. */
+  dropSignaling(): void;
+  /** Forces the ICE restart path on every transport; resolves with how many. */
+  restartIce(): Promise<number>;
+  /** Our peer id, to check that a resume kept our place. */
+  peerId(): string | undefined;
 }
 
 declare global {
@@ -33,7 +40,13 @@ function main(): void {
   );
   setupLangSwitch();
   const app = new App();
-  window.__guichetDebug = { getRecvStats: () => app.getRecvStats() };
+  window.__guichetDebug = {
+    getRecvStats: () => app.getRecvStats(),
+    dropSignaling: () => app.currentCall?.dropSignaling(),
+    restartIce: () => app.currentCall?.restartIce() ?? Promise.resolve(0),
+    peerId: () => app.currentCall?.resumeToken?.peerId,
+  };
+  registerServiceWorker();
   app.start(parseRoute(window.location));
 }
 

@@ -26,6 +26,8 @@ export interface SignalingSocket {
   emit(event: string, payload: unknown, ack: (answer: unknown) => void): unknown;
   removeAllListeners(): unknown;
   disconnect(): unknown;
+  /** socket.io's manager; only the reconnection test hook reaches into it. */
+  readonly io?: { engine?: { close(): unknown } };
 }
 
 export const REQUEST_TIMEOUT_MS = 10_000;
@@ -158,6 +160,14 @@ export class ProtocolClient {
     return () => {
       this.disconnectHandlers.delete(handler);
     };
+  }
+
+  /**
+   * Test hook: closes the connection underneath socket.io, as a network loss
+   * would. The socket then reports 'disconnect' like any dropped connection.
+   */
+  dropTransport(): void {
+    this.socket.io?.engine?.close();
   }
 
   /** Idempotent. Pending requests reject with NETWORK; disconnect handlers are not called. */

@@ -2,7 +2,7 @@ import type { types } from 'mediasoup-client';
 import type { ProducerInfo, RtpCapabilities } from '../../signaling/protocol/index.js';
 import type { CallListener } from './call-types.js';
 import type { ProtocolClient } from './protocol-client.js';
-import { NO_RECV_STATS, summarizeRecvStats, type RecvStats } from './recv-stats.js';
+import { NO_RECV_STATS, summarizeRecvStats, type RecvStats, type StatsReportLike } from './recv-stats.js';
 
 interface ConsumerEntry {
   consumer: types.Consumer;
@@ -18,6 +18,9 @@ interface ConsumerEntry {
 export class Receiver {
   private readonly consumers = new Map<string, ConsumerEntry>();
   private closed = false;
+  private videoPaused = false;
+  // The layer each tile asked for, restored when audio-only ends.
+  private readonly layers = new Map<string, number>();
 
   constructor(
     private readonly client: ProtocolClient,
@@ -51,6 +54,7 @@ export class Receiver {
       rtpParameters: options.rtpParameters,
     });
     this.consumers.set(consumer.id, { consumer, peerId, producerId: producer.producerId });
+    if (this.videoPaused && consumer.kind === 'video') consumer.pause();
     this.listener.onMediaAdded({
       peerId,
       consumerId: consumer.id,
@@ -59,7 +63,9 @@ export class Receiver {
       track: consumer.track,
       paused: producer.paused,
     });
-    // Consumers start paused server-side so no packet is lost before this point.
+    // Consumers start paused server-side so no packet is lost before this point;
+    // in audio-only mode a video consumer simply stays paused there.
+    if (this.videoPaused && consumer.kind === 'video') return;
     await this.client.request('resumeConsumer', { consumerId: consumer.id });
   }
 
@@ -88,7 +94,47 @@ export class Receiver {
   /** Caps what one consumer receives to what its tile can show. */
   async setPreferredLayers(consumerId: string, spatialLayer: number): Promise<void> {
     if (this.closed || !this.consumers.has(consumerId)) return;
+    this.layers.set(consumerId, spatialLayer);
+    if (this.videoPaused) return;
     await this.client.request('setPreferredLayers', { consumerId, spatialLayer });
+  }
+
+  /**
+   * Audio-only: video consumers pause here and on the SFU, so no video
+   * crosses the network at all; resuming asks again for the layer the tile wants.
+   */
+  async pauseVideo(paused: boolean): Promise<void> {
+    this.videoPaused = paused;
+    const jobs: Promise<unknown>[] = [];
+    for (const { consumer } of this.consumers.values()) {
+      if (consumer.kind !== 'video' || consumer.closed) continue;
+      if (paused) {
+        consumer.pause();
+        jobs.push(this.client.request('pauseConsumer', { consumerId: consumer.id }));
+      } else {
+        consumer.resume();
+        const spatialLayer = this.layers.get(consumer.id) ?? 2;
+        jobs.push(
+          this.client
+            .request('resumeConsumer', { consumerId: consumer.id })
+            .then(() => this.client.request('setPreferredLayers', { consumerId: consumer.id, spatialLayer })),
+        );
+      }
+    }
+    await Promise.all(jobs);
+  }
+
+  /** Each remote participant's receiver stats, for the quality indicators. */
+  async peerReports(): Promise<Map<string, StatsReportLike[]>> {
+    const byPeer = new Map<string, StatsReportLike[]>();
+    if (this.closed) return byPeer;
+    const entries = [...this.consumers.values()].filter(({ consumer }) => !consumer.closed);
+    const reports = await Promise.all(entries.map(({ consumer }) => consumer.getStats()));
+    entries.forEach(({ peerId }, i) => {
+      const report = reports[i];
+      if (report) byPeer.set(peerId, [...(byPeer.get(peerId) ?? []), report]);
+    });
+    return byPeer;
   }
 
   async stats(): Promise<RecvStats> {

@@ -21,6 +21,18 @@ describe('parseRoute', () => {
     });
   });
 
+  it('reads a one-click link token from ?t=', () => {
+    expect(parseRoute({ pathname: '/r/abc-123456', hash: '', search: '?t=Abc_12-x&lang=fr' })).toEqual({
+      kind: 'room',
+      roomId: 'abc-123456',
+      password: undefined,
+      token: 'Abc_12-x',
+    });
+    expect(parseRoute({ pathname: '/r/abc-123456', hash: '', search: '?t=' })).toMatchObject({
+      token: undefined,
+    });
+  });
+
   it('sends / and unknown paths home, and flags an invalid room id', () => {
     expect(parseRoute({ pathname: '/', hash: '' })).toEqual({ kind: 'home' });
     expect(parseRoute({ pathname: '/elsewhere', hash: '' })).toEqual({ kind: 'home' });

@@ -6,15 +6,24 @@ import { RoomIdSchema, type RoomId } from '../../signaling/protocol/index.js';
  * browsers never send to the server, so it stays out of access logs.
  */
 export type Route =
-  { kind: 'home' } | { kind: 'room'; roomId: RoomId; password: string | undefined } | { kind: 'badRoom' };
+  | { kind: 'home' }
+  | { kind: 'room'; roomId: RoomId; password: string | undefined; token?: string | undefined }
+  | { kind: 'badRoom' };
 
-export function parseRoute(location: { pathname: string; hash: string }): Route {
+/**
+ * One-click links (`/r/<roomId>?t=<token>`, from the booking) carry a signed
+ * token instead: the page then asks only for the name. The token is in the
+ * query because the server must read it to show a waiting page outside the
+ * access window; it never logs query strings.
+ */
+export function parseRoute(location: { pathname: string; hash: string; search?: string }): Route {
   const match = /^\/r\/([^/]+)\/?$/.exec(location.pathname);
   if (!match?.[1]) return { kind: 'home' };
   const roomId = RoomIdSchema.safeParse(safeDecode(match[1]));
   if (!roomId.success) return { kind: 'badRoom' };
   const password = new URLSearchParams(location.hash.replace(/^#/, '')).get('pwd');
-  return { kind: 'room', roomId: roomId.data, password: password || undefined };
+  const token = new URLSearchParams(location.search ?? '').get('t');
+  return { kind: 'room', roomId: roomId.data, password: password || undefined, token: token || undefined };
 }
 
 export function roomPath(roomId: RoomId): string {

@@ -112,6 +112,26 @@ export class Sender {
     this.producers.get(source)?.pause();
   }
 
+  /** Sends another picture on the camera producer (document mode): no renegotiation, same tile. */
+  async replaceTrack(source: LocalSource, track: MediaStreamTrack): Promise<boolean> {
+    const producer = this.producers.get(source);
+    if (!producer || producer.closed) return false;
+    await producer.replaceTrack({ track });
+    return true;
+  }
+
+  /** A shared screen is a producer of its own, so receivers show it as its own tile. */
+  shareScreen(track: MediaStreamTrack): Promise<types.Producer> {
+    return this.transport.produce({ track, stopTracks: false, appData: { source: 'screen' } });
+  }
+
+  /** Idempotent. The server is told, so receivers drop the tile at once. */
+  stopScreen(producer: types.Producer): void {
+    if (producer.closed) return;
+    producer.close();
+    void this.client.request('closeProducer', { producerId: producer.id }).catch(() => undefined);
+  }
+
   canSend(source: LocalSource): boolean {
     return this.producers.has(source);
   }

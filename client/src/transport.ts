@@ -32,30 +32,46 @@ export function toError(value: unknown): Error {
   return value instanceof Error ? value : new Error(String(value));
 }
 
-/** Answers the transport's 'connect' through the server and restarts ICE when it fails. */
+// 'disconnected' often heals by itself within a second or two (a Wi-Fi blip);
+// past this, fresh ICE credentials get the path back sooner than waiting.
+const DISCONNECTED_GRACE_MS = 3_000;
+
+/**
+ * Answers the transport's 'connect' through the server and restarts ICE when
+ * it fails, or stays disconnected too long. Returns the restart, for a caller
+ * that knows the network changed.
+ */
 export function wireTransport(
   transport: types.Transport,
   client: ProtocolClient,
   onWarning: (error: unknown) => void,
-): void {
+): () => Promise<void> {
   transport.on('connect', ({ dtlsParameters }, callback, errback) => {
     client.request('connectTransport', { transportId: transport.id, dtlsParameters }).then(
       () => callback(),
       (error: unknown) => errback(toError(error)),
     );
   });
-  let restarting = false;
-  transport.on('connectionstatechange', (state) => {
-    // ICE can recover from a network change with fresh credentials; the
-    // DTLS session and every producer and consumer survive the restart.
-    if (state !== 'failed' || restarting || transport.closed || client.isClosed) return;
-    restarting = true;
-    client
+  let restarting: Promise<void> | undefined;
+  let disconnectedTimer: ReturnType<typeof setTimeout> | undefined;
+  // ICE can recover from a network change with fresh credentials; the
+  // DTLS session and every producer and consumer survive the restart.
+  const restart = (): Promise<void> => {
+    if (transport.closed || client.isClosed) return Promise.resolve();
+    restarting ??= client
       .request('restartIce', { transportId: transport.id })
       .then(({ iceParameters }) => transport.restartIce({ iceParameters }))
-      .catch((error: unknown) => onWarning(error))
       .finally(() => {
-        restarting = false;
+        restarting = undefined;
       });
+    return restarting;
+  };
+  transport.on('connectionstatechange', (state) => {
+    clearTimeout(disconnectedTimer);
+    if (state === 'failed') restart().catch(onWarning);
+    else if (state === 'disconnected') {
+      disconnectedTimer = setTimeout(() => restart().catch(onWarning), DISCONNECTED_GRACE_MS);
+    }
   });
+  return restart;
 }

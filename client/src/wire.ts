@@ -137,6 +137,7 @@ export const RESULT_SCHEMAS: { [N in keyof RequestResults]: z.ZodType<RequestRes
     source: MediaSourceSchema,
   }),
   resumeConsumer: Empty,
+  pauseConsumer: Empty,
   setPreferredLayers: Empty,
   leave: Empty,
   admit: Empty,

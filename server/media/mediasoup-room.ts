@@ -209,6 +209,10 @@ export class MediasoupRoom implements MediaRoom {
     await this.#peer(peerId).consumer(consumerId).resume();
   }
 
+  async pauseConsumer(peerId: PeerId, consumerId: string): Promise<void> {
+    await this.#peer(peerId).consumer(consumerId).pause();
+  }
+
   async setPreferredLayers(
     peerId: PeerId,
     consumerId: string,

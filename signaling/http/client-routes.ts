@@ -26,6 +26,15 @@ export async function registerClientRoutes(
   app.get('/', async (_request, reply) =>
     built ? reply.sendFile('index.html') : reply.status(503).send('client not built'),
   );
+  // The accessibility statement RGAA requires, at the address users expect (French, then English).
+  for (const [route, file] of [
+    ['/accessibilite', 'accessibilite.html'],
+    ['/accessibility', 'accessibility.html'],
+  ] as const) {
+    app.get(route, async (_request, reply) =>
+      built ? reply.sendFile(file) : reply.status(503).send('client not built'),
+    );
+  }
   app.get('/r/:roomId', async (request, reply) => {
     const params = z.object({ roomId: z.string().max(64) }).safeParse(request.params);
     const query = RoomPageQuerySchema.safeParse(request.query);

@@ -2,8 +2,8 @@ import type { Locale } from '../store/store.js';
 
 /*
  * The page a one-click link shows outside the access window: plain HTML in
- * the appointment's language and time zone, no script (the strict CSP
- * allows none inline), refreshing itself until the room opens.
+ * the appointment's language and time zone, reloading itself (a small
+ * same-origin script, client/static/waiting.js) until the room opens.
  */
 
 export type WaitingState = 'early' | 'closed' | 'cancelled' | 'invalid';
@@ -94,7 +94,7 @@ export function renderWaitingPage(input: WaitingPageInput): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-${refresh === null ? '' : `<meta http-equiv="refresh" content="${refresh}">`}
+${refresh === null ? '' : `<script src="/waiting.js" data-reload-in="${refresh}" defer></script>`}
 <title>${escapeHtml(t.title)} – ${escapeHtml(input.serviceName)}</title>
 <link rel="stylesheet" href="/styles.css">
 </head>

@@ -172,6 +172,7 @@ export const REQUEST_SCHEMAS = {
   closeProducer: ProducerRequestSchema,
   consume: ConsumeRequestSchema,
   resumeConsumer: ConsumerRequestSchema,
+  pauseConsumer: ConsumerRequestSchema,
   setPreferredLayers: PreferredLayersRequestSchema,
   leave: EmptyRequestSchema,
   admit: AdmitRequestSchema,
@@ -202,6 +203,8 @@ export interface RequestResults {
   closeProducer: Record<string, never>;
   consume: ConsumeResult;
   resumeConsumer: Record<string, never>;
+  /** Stop receiving this stream for now (audio-only mode); resumeConsumer brings it back. */
+  pauseConsumer: Record<string, never>;
   setPreferredLayers: Record<string, never>;
   leave: Record<string, never>;
   admit: Record<string, never>;

@@ -51,6 +51,7 @@ export interface MediaRoom {
   closeProducer(peerId: PeerId, producerId: string): void;
   consume(peerId: PeerId, params: ConsumeParams): Promise<ConsumerOptions>;
   resumeConsumer(peerId: PeerId, consumerId: string): Promise<void>;
+  pauseConsumer(peerId: PeerId, consumerId: string): Promise<void>;
   setPreferredLayers(
     peerId: PeerId,
     consumerId: string,

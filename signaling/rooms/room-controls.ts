@@ -43,7 +43,8 @@ export function refuse(room: Room, hostId: PeerId, guestId: PeerId, reason: stri
   if (target.state !== 'lobby')
     throw new ForbiddenError('only someone in the lobby can be refused; remove them instead');
   room.audit('refused', 'host', { peerId: guestId, by: hostId });
-  target.channel.kick('REFUSED', reason || 'the host did not let you in');
+  // The message is the host's own words, or empty: the client says it in the guest's language.
+  target.channel.kick('REFUSED', reason ?? '');
   return target;
 }
 
@@ -56,7 +57,7 @@ export function removePeer(
   room.host(hostId);
   const target = guest(room, guestId);
   room.audit('removed', 'host', { peerId: guestId, by: hostId });
-  target.channel.kick('REMOVED', reason || 'the host removed you from the call');
+  target.channel.kick('REMOVED', reason ?? '');
   return target;
 }
 

@@ -88,10 +88,14 @@ export class RoomService {
     });
   }
 
-  /** The connection dropped: keep the place for the grace period, then leave. */
-  disconnected(room: Room, peerId: PeerId): void {
+  /**
+   * The connection behind `channel` dropped: keep the place for the grace
+   * period, then leave. A stale connection's late disconnect (the peer has
+   * already resumed on a new one) changes nothing.
+   */
+  disconnected(room: Room, peerId: PeerId, channel: PeerChannel): void {
     const participant = room.participant(peerId);
-    if (!participant || room.closed) return;
+    if (!participant || room.closed || participant.channel !== channel) return;
     room.disconnected(peerId);
     clearTimeout(this.#graceTimers.get(peerId));
     const timer = setTimeout(() => {

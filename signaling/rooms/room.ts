@@ -176,6 +176,11 @@ export class Room {
     return this.#media.resumeConsumer(peerId, consumerId);
   }
 
+  async pauseConsumer(peerId: PeerId, consumerId: string): Promise<void> {
+    this.admitted(peerId);
+    return this.#media.pauseConsumer(peerId, consumerId);
+  }
+
   async setPreferredLayers(
     peerId: PeerId,
     consumerId: string,

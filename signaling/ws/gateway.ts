@@ -39,11 +39,14 @@ class SocketSession {
   readonly #rooms: RoomService;
   readonly #log: Logger;
   #membership: Membership | null = null;
+  /** This socket's one channel: the identity RoomService checks a disconnect against. */
+  readonly #peerChannel: PeerChannel;
 
   constructor(socket: GatewaySocket, rooms: RoomService, log: Logger) {
     this.#socket = socket;
     this.#rooms = rooms;
     this.#log = log;
+    this.#peerChannel = this.#channel();
   }
 
   attach(): void {
@@ -59,7 +62,7 @@ class SocketSession {
       if (this.#membership && !this.#membership.room.closed) {
         throw new AppError('ALREADY_JOINED', 'this connection is already in a room', 409);
       }
-      const { room, participant, result } = await this.#rooms.join(request, this.#channel());
+      const { room, participant, result } = await this.#rooms.join(request, this.#peerChannel);
       if (this.#socket.disconnected) {
         // The socket went away while we were joining: undo, nobody will send "leave".
         await this.#rooms.leave(room, participant.peerId);
@@ -115,6 +118,11 @@ class SocketSession {
     on('resumeConsumer', async ({ consumerId }) => {
       const { room, participant } = this.#member();
       await room.resumeConsumer(participant.peerId, consumerId);
+      return {};
+    });
+    on('pauseConsumer', async ({ consumerId }) => {
+      const { room, participant } = this.#member();
+      await room.pauseConsumer(participant.peerId, consumerId);
       return {};
     });
     on('setPreferredLayers', async ({ consumerId, spatialLayer, temporalLayer }) => {
@@ -185,7 +193,8 @@ class SocketSession {
       const membership = this.#membership;
       this.#membership = null;
       // Not a leave: the peer keeps its place for a while and may resume on a new connection.
-      if (membership) this.#rooms.disconnected(membership.room, membership.participant.peerId);
+      if (membership)
+        this.#rooms.disconnected(membership.room, membership.participant.peerId, this.#peerChannel);
     });
   }
 

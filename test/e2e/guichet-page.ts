@@ -137,3 +137,19 @@ export function startFirstFrameStopwatch(page: Page): Promise<number> {
     MEDIA_DEADLINE_MS,
   );
 }
+
+/** Opens a one-click link (`/r/<room>?t=…`): the form asks for the name only. */
+export async function joinByLink(page: Page, link: string, displayName: string): Promise<void> {
+  const response = await page.goto(link);
+  // A 404 here has meant dist/client being rebuilt by another test run at that moment.
+  expect(response?.status(), `GET ${new URL(link).pathname}`).toBe(200);
+  expect(await page.getByLabel(fr['join.password']).isVisible()).toBe(false);
+  await page.getByLabel(fr['join.name']).fill(displayName);
+  await clickJoin(page);
+}
+
+/** Waits for the end screen and returns its title. */
+export async function endScreenTitle(page: Page): Promise<string | null> {
+  await page.locator('#view-ended').waitFor({ state: 'visible', timeout: MEDIA_DEADLINE_MS });
+  return page.locator('#ended-title').textContent();
+}

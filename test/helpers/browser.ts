@@ -40,6 +40,10 @@ export interface LaunchOptions {
   args?: string[];
   /** navigator.language; French unless a test says otherwise, like our users. */
   locale?: string;
+  /** The window size; a desktop-ish 1024×720 by default. */
+  viewport?: { width: number; height: number };
+  /** No automatic "allow" for camera and mic: getUserMedia fails with NotAllowedError. */
+  denyMedia?: boolean;
 }
 
 export async function launchBrowser(options: LaunchOptions = {}): Promise<TestBrowser> {
@@ -50,9 +54,12 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<TestBr
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM_PATH,
       headless: true,
-      args: [...CHROMIUM_ARGS, ...(options.args ?? [])],
+      args: [
+        ...CHROMIUM_ARGS.filter((arg) => !options.denyMedia || arg !== '--use-fake-ui-for-media-stream'),
+        ...(options.args ?? []),
+      ],
       locale: options.locale ?? 'fr-FR',
-      viewport: { width: 1024, height: 720 },
+      viewport: options.viewport ?? { width: 1024, height: 720 },
     });
   } catch (error) {
     await removeProfile(profile);

@@ -48,6 +48,7 @@ export class FakeMediaRoom implements MediaRoom {
     };
   }
   async resumeConsumer(): Promise<void> {}
+  async pauseConsumer(): Promise<void> {}
   async setPreferredLayers(): Promise<void> {}
   closePeer(peerId: PeerId): void {
     this.closedPeers.push(peerId);

@@ -188,7 +188,7 @@ describe('lobby and host controls', () => {
     const host = await enter('Agent', { token: 'host' });
     const guest = await enter('Marie', { password: 'x' });
     controls.admit(host.room, host.id, guest.id);
-    rooms.disconnected(guest.room, guest.id);
+    rooms.disconnected(guest.room, guest.id, guest.channel);
     await vi.advanceTimersByTimeAsync(900);
     const again = await enter('Marie', {
       password: 'x',
@@ -196,11 +196,14 @@ describe('lobby and host controls', () => {
     });
     expect(again.id).toBe(guest.id);
     expect(again.result.state).toBe('admitted');
+    // The old connection's disconnect arriving late changes nothing.
+    rooms.disconnected(guest.room, guest.id, guest.channel);
+    expect(again.room.participant(guest.id)?.connected).toBe(true);
     await vi.advanceTimersByTimeAsync(2000);
     expect(host.channel.names()).not.toContain('peerLeft');
 
     // Without a resume, the place is given up after the grace period.
-    rooms.disconnected(guest.room, guest.id);
+    rooms.disconnected(guest.room, guest.id, again.channel);
     await vi.advanceTimersByTimeAsync(1100);
     expect(host.channel.events.at(-1)).toEqual({ event: 'peerLeft', payload: { peerId: guest.id } });
   });

@@ -29,6 +29,7 @@ describe('protocol contract', () => {
         'produce',
         'restartIce',
         'resumeConsumer',
+        'pauseConsumer',
         'resumeProducer',
         'routerCapabilities',
         'setPreferredLayers',

@@ -18,9 +18,8 @@ describe('waiting page', () => {
     expect(html).toContain('<html lang="fr">');
     expect(html).toContain('Il commence à 14 h 30 ; cette page s’ouvrira à 14 h 15.');
     expect(html).toContain('jeudi 3 décembre 2026');
-    expect(html).toContain('<meta http-equiv="refresh" content="60">');
+    expect(html).toContain('<script src="/waiting.js" data-reload-in="60" defer></script>');
     expect(html).toContain('CAF &#60;Lyon&#62;');
-    expect(html).not.toContain('<script');
   });
 
   it('speaks English and refreshes at the opening', () => {
@@ -34,7 +33,7 @@ describe('waiting page', () => {
       serviceName: 'Guichet',
     });
     expect(html).toContain('It starts at 2:30 PM; this page will open at 2:15 PM.');
-    expect(html).toContain('content="20"');
+    expect(html).toContain('data-reload-in="20"');
   });
 
   it('does not refresh a closed or cancelled page', () => {
@@ -49,7 +48,7 @@ describe('waiting page', () => {
       serviceName: 'G',
     });
     expect(html).toContain('Ce rendez-vous a été annulé');
-    expect(html).not.toContain('http-equiv="refresh"');
+    expect(html).not.toContain('waiting.js');
   });
 
   it('formats French times with "h"', () => {

@@ -1,20 +1,25 @@
 import { Device } from 'mediasoup-client';
 import type { RoomId } from '../../../signaling/protocol/index.js';
 import { Call } from '../call.js';
-import { errorForEarlyEnd, type CallEnd, type JoinParams } from '../call-types.js';
-import { errorCodeOf, errorMessageKey } from '../errors.js';
+import { errorForEarlyEnd, type CallEnd, type JoinParams, type ResumeToken } from '../call-types.js';
+import { GuichetError, errorCodeOf, errorMessageKey } from '../errors.js';
 import type { MessageKey } from '../i18n/i18n.js';
-import { acquireLocalMedia, stopLocalMedia, type LocalMedia } from '../local-media.js';
+import { acquireLocalMedia, stopLocalMedia, type DeviceChoice, type LocalMedia } from '../local-media.js';
 import { ProtocolClient } from '../protocol-client.js';
 import { NO_RECV_STATS, type RecvStats } from '../recv-stats.js';
+import { canResume, retryWithin } from '../resume.js';
 import { retryDelayMs } from '../retry.js';
 import { roomPath, type Route } from '../route.js';
 import type { LocalSource } from '../sender.js';
+import { CallExtras } from './call-extras.js';
 import { CallView } from './call-view.js';
+import { DeviceCheckView } from './device-check-view.js';
 import { byId, clearText, readSetting, setText, writeSetting } from './dom.js';
+import { setRejoinOffered, showKickedScreen } from './end-screens.js';
 import { HomeForm, JoinForm, type JoinFields } from './forms.js';
+import { RoomSession } from './room-session.js';
 
-type ViewName = 'home' | 'join' | 'call' | 'ended';
+type ViewName = 'home' | 'join' | 'lobby' | 'call' | 'ended';
 const NAME_SETTING = 'guichet.displayName';
 
 /**
@@ -26,7 +31,14 @@ export class App {
   private readonly home: HomeForm;
   private readonly join: JoinForm;
   private readonly callView: CallView;
+  private readonly deviceCheck: DeviceCheckView;
+  private readonly session = new RoomSession();
+  /** From a one-click link: joins with it instead of a password. */
+  private token: string | undefined;
   private call: Call | undefined;
+  private resumeToken: ResumeToken | undefined;
+  private deviceChoice: DeviceChoice = {};
+  private readonly extras = new CallExtras({ onAudioOnly: (on) => void this.call?.setAudioOnly(on) });
   private media: Promise<LocalMedia> | undefined;
   private roomId: RoomId | undefined;
   private lastFields: JoinFields | undefined;
@@ -50,13 +62,26 @@ export class App {
         });
       },
       onLeave: () => void this.call?.leave(),
-      onLobby: () => this.join.showLobby(),
+      onLobby: () => {
+        this.session.waitInLobby(this.ensureMedia());
+        this.show('lobby');
+      },
+      onPeerShown: (peer, tile) => this.session.peerShown(peer, tile),
+      onPeerGone: (peerId) => this.session.peerGone(peerId),
       onSelfMuted: () => {
         this.wanted.mic = false;
       },
       onEnded: (end) => this.ended(end),
     });
     byId('rejoin', HTMLButtonElement).addEventListener('click', () => this.rejoin(false));
+    this.deviceCheck = new DeviceCheckView({
+      onChoose: (choice) => {
+        this.deviceChoice = choice;
+        this.releaseMedia();
+        void this.ensureMedia();
+      },
+      onAudioOnly: (on) => (this.wanted.camera = !on),
+    });
     for (const input of document.querySelectorAll('input')) {
       input.addEventListener('input', () => input.removeAttribute('aria-invalid'));
     }
@@ -69,6 +94,8 @@ export class App {
       return;
     }
     this.roomId = route.roomId;
+    this.token = route.token;
+    this.join.setTokenMode(route.token !== undefined);
     this.join.fill({ displayName: readSetting(NAME_SETTING) ?? '', password: route.password ?? '' });
     this.show('join');
     this.firstEmptyFieldFocus();
@@ -83,9 +110,12 @@ export class App {
   private ensureMedia(): Promise<LocalMedia> {
     if (!this.media) {
       this.join.showPreviewStarting();
-      const media = acquireLocalMedia();
+      const media = acquireLocalMedia(this.deviceChoice);
       media.then(
-        (m) => this.join.showPreview(m),
+        (m) => {
+          this.join.showPreview(m);
+          this.deviceCheck.show(m);
+        },
         () => undefined,
       );
       this.media = media;
@@ -97,6 +127,7 @@ export class App {
     const media = this.media;
     this.media = undefined;
     this.join.clearPreview();
+    this.deviceCheck.clear();
     void media?.then(stopLocalMedia);
   }
 
@@ -111,12 +142,20 @@ export class App {
     try {
       for (let attempt = 0; ; attempt += 1) {
         try {
-          await this.joinOnce({ roomId, ...fields });
+          await this.joinOnce({ roomId, ...fields, token: this.token });
           this.lastFields = fields;
           return;
         } catch (error) {
           console.warn('guichet: join failed', error);
           this.callView.reset();
+          this.session.reset();
+          const reason = error instanceof GuichetError ? error.reason : undefined;
+          if (showKickedScreen(errorCodeOf(error), reason)) {
+            // Refused at the door: the citizen reads why, and the camera goes off.
+            this.releaseMedia();
+            this.show('ended');
+            return;
+          }
           const delay = retryDelayMs(errorCodeOf(error), attempt, automatic);
           if (delay === undefined) {
             this.show('join');
@@ -138,7 +177,12 @@ export class App {
     const media = this.ensureMedia();
     this.callView.reset();
     const call = await Call.join(params, {
-      connect: () => ProtocolClient.connect(),
+      connect: async () => {
+        const client = await ProtocolClient.connect();
+        this.session.connected(client);
+        return client;
+      },
+      onJoined: (joined) => this.session.joined(joined),
       createDevice: () => new Device(),
       listener: this.callView,
       tracks: media.then(({ audio, video }) => ({ audio, video })),
@@ -146,6 +190,9 @@ export class App {
       cameraOn: this.wanted.camera,
     });
     this.call = call;
+    this.resumeToken = call.resumeToken;
+    this.extras.started(() => call.quality());
+    if (this.extras.audioOnly) void call.setAudioOnly(true);
     // Controls stay disabled until the camera and mic are actually sent.
     const state = (source: LocalSource): { available: boolean; on: boolean } => ({
       available: call.canSend(source),
@@ -153,9 +200,11 @@ export class App {
     });
     this.callView.setLocal(undefined, { mic: state('mic'), camera: state('camera') });
     this.show('call');
+    this.session.inCall();
     void Promise.all([media, call.sendingReady]).then(([local]) => {
       if (this.call !== call || call.isClosed) return;
       this.callView.setLocal(local.stream, { mic: state('mic'), camera: state('camera') });
+      this.session.sending(call, local);
     });
   }
 
@@ -167,8 +216,11 @@ export class App {
   }
 
   private ended(end: CallEnd): void {
+    if (end.kind === 'disconnected' && this.tryResume()) return;
+    this.extras.stopped();
     this.call = undefined;
     this.callView.reset();
+    this.session.reset();
     const title = byId('ended-title', HTMLElement);
     const message = byId('ended-message', HTMLElement);
     clearText(message);
@@ -188,6 +240,7 @@ export class App {
         this.rejoinTimer = setTimeout(() => this.rejoin(true), end.afterMs + Math.random() * 1000);
         break;
       case 'kicked':
+        if (showKickedScreen(end.code, end.message)) break;
         this.releaseMedia();
         this.show('join');
         this.showAlert(errorMessageKey(errorForEarlyEnd(end)));
@@ -199,7 +252,26 @@ export class App {
     }
     // The camera light goes off while nobody is watching (kept for a quick auto-rejoin).
     if (end.kind !== 'reconnect') this.releaseMedia();
+    setRejoinOffered(end);
     this.show('ended');
+  }
+
+  /** A dropped connection: get our place back (same peer, no lobby) while the server keeps it. */
+  private tryResume(): boolean {
+    const [resume, fields, roomId] = [this.resumeToken, this.lastFields, this.roomId];
+    this.resumeToken = undefined;
+    if (!resume || !fields || !roomId) return false;
+    this.call = undefined;
+    this.extras.setReconnecting(true);
+    void retryWithin(() => this.joinOnce({ roomId, ...fields, token: this.token, resume }), canResume).then(
+      (ok) => (ok ? this.extras.setReconnecting(false) : this.ended({ kind: 'disconnected' })),
+    );
+    return true;
+  }
+
+  /** For the e2e hooks in main.ts. */
+  get currentCall(): Call | undefined {
+    return this.call;
   }
 
   private rejoin(automatic: boolean): void {
@@ -210,7 +282,7 @@ export class App {
   }
 
   private show(view: ViewName): void {
-    for (const name of ['home', 'join', 'call', 'ended'] as const) {
+    for (const name of ['home', 'join', 'lobby', 'call', 'ended'] as const) {
       byId(`view-${name}`, HTMLElement).hidden = name !== view;
     }
     if (view !== 'join' || !this.joining) {

@@ -2,6 +2,7 @@ import type { CallEnd, CallListener, RemoteMedia, RemotePeer } from '../call-typ
 import type { LocalSource } from '../sender.js';
 import { byId, clearText, play, setText } from './dom.js';
 import { RemoteTile } from './remote-tile.js';
+import { ScreenTiles } from './screen-tiles.js';
 
 export interface CallViewActions {
   onToggle(source: LocalSource, on: boolean): void;
@@ -10,6 +11,9 @@ export interface CallViewActions {
   onPreferredLayer(consumerId: string, spatialLayer: number): void;
   onLeave(): void;
   onEnded(end: CallEnd): void;
+  /** Host controls and the enlarge button follow who is shown (ui/room-session.ts). */
+  onPeerShown?(peer: RemotePeer, tile: HTMLElement): void;
+  onPeerGone?(peerId: string): void;
 }
 
 /**
@@ -20,6 +24,7 @@ export interface CallViewActions {
 export class CallView implements CallListener {
   private readonly tiles = new Map<string, RemoteTile>();
   private readonly grid = byId('tiles', HTMLElement);
+  private readonly screens = new ScreenTiles(this.grid, (peerId) => this.newTile(peerId));
   private readonly localVideo = byId('local-video', HTMLVideoElement);
   private readonly waiting = byId('waiting', HTMLElement);
   private readonly micButton = byId('mic-toggle', HTMLButtonElement);
@@ -53,6 +58,7 @@ export class CallView implements CallListener {
   reset(): void {
     for (const tile of this.tiles.values()) tile.remove();
     this.tiles.clear();
+    this.screens.clear();
     this.localVideo.srcObject = null;
     this.enableSound.hidden = true;
     clearText(this.status);
@@ -60,11 +66,15 @@ export class CallView implements CallListener {
   }
 
   onPeerJoined(peer: RemotePeer): void {
-    this.tileFor(peer.peerId).setName(peer.displayName);
+    const tile = this.tileFor(peer.peerId);
+    tile.setName(peer.displayName);
     this.announce('call.peerJoined', peer.peerId);
+    this.actions.onPeerShown?.(peer, tile.root);
   }
 
   onPeerLeft(peerId: string): void {
+    this.screens.removePeer(peerId);
+    this.actions.onPeerGone?.(peerId);
     const tile = this.tiles.get(peerId);
     if (!tile) return;
     this.announce('call.peerLeft', peerId);
@@ -74,14 +84,21 @@ export class CallView implements CallListener {
   }
 
   onMediaAdded(media: RemoteMedia): void {
+    if (media.source === 'screen') {
+      this.screens.add(media, this.tiles.get(media.peerId)?.label ?? '');
+      this.updateLayout();
+      return;
+    }
     this.tileFor(media.peerId).attach(media);
   }
 
   onMediaRemoved(peerId: string, consumerId: string): void {
+    if (this.screens.remove(consumerId)) return this.updateLayout();
     this.tiles.get(peerId)?.detach(consumerId);
   }
 
   onMediaPaused(peerId: string, consumerId: string, paused: boolean): void {
+    if (this.screens.setPaused(consumerId, paused)) return;
     this.tiles.get(peerId)?.setPaused(consumerId, paused);
   }
 
@@ -112,18 +129,24 @@ export class CallView implements CallListener {
   private tileFor(peerId: string): RemoteTile {
     let tile = this.tiles.get(peerId);
     if (!tile) {
-      tile = new RemoteTile(
-        peerId,
-        () => {
-          this.enableSound.hidden = false;
-        },
-        (consumerId, layer) => this.actions.onPreferredLayer(consumerId, layer),
-      );
+      tile = this.newTile(peerId);
       this.tiles.set(peerId, tile);
       this.grid.append(tile.root);
       this.updateLayout();
     }
     return tile;
+  }
+
+  private newTile(peerId: string): RemoteTile {
+    return new RemoteTile(
+      peerId,
+      () => {
+        // Sound must never stay silently off: show the button and say why.
+        if (this.enableSound.hidden) setText(this.status, 'call.soundBlocked');
+        this.enableSound.hidden = false;
+      },
+      (consumerId, layer) => this.actions.onPreferredLayer(consumerId, layer),
+    );
   }
 
   private toggle(source: LocalSource, button: HTMLButtonElement): void {
@@ -147,8 +170,9 @@ export class CallView implements CallListener {
   }
 
   private updateLayout(): void {
-    this.waiting.hidden = this.tiles.size > 0;
+    const count = this.tiles.size + this.screens.size;
+    this.waiting.hidden = count > 0;
     // CSS sizes the grid from the count (one large tile, two side by side, ...).
-    this.grid.dataset['count'] = String(this.tiles.size);
+    this.grid.dataset['count'] = String(count);
   }
 }

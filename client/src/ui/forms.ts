@@ -34,6 +34,8 @@ export class JoinForm {
   private readonly preview = byId('preview-video', HTMLVideoElement);
   private readonly previewStatus = byId('preview-status', HTMLElement);
   private readonly status = byId('join-status', HTMLElement);
+  /** A one-click link carries a token: no password to ask for. */
+  private tokenMode = false;
 
   constructor(onJoin: (fields: JoinFields) => void, problem: ShowProblem) {
     this.preview.muted = true;
@@ -45,7 +47,9 @@ export class JoinForm {
       const name = DisplayNameSchema.safeParse(this.name.value);
       if (this.name.value.trim() === '') return problem('join.nameRequired', this.name);
       if (!name.success) return problem('join.nameInvalid', this.name);
-      if (this.password.value === '') return problem('join.passwordRequired', this.password);
+      if (!this.tokenMode && this.password.value === '') {
+        return problem('join.passwordRequired', this.password);
+      }
       onJoin({ displayName: name.data, password: this.password.value });
     });
   }
@@ -55,9 +59,17 @@ export class JoinForm {
     if (fields.password !== undefined) this.password.value = fields.password;
   }
 
+  /** With a one-click link, the form asks for the name only. */
+  setTokenMode(on: boolean): void {
+    this.tokenMode = on;
+    this.password.hidden = on;
+    const label = document.querySelector<HTMLElement>('label[for="password"]');
+    if (label) label.hidden = on;
+  }
+
   /** The first empty field, where the keyboard should start. */
   firstEmptyField(): HTMLInputElement | undefined {
-    return [this.name, this.password].find((input) => input.value === '');
+    return [this.name, this.password].find((input) => input.value === '' && !input.hidden);
   }
 
   setBusy(busy: boolean): void {

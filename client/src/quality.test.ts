@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { qualityLevel, readQualityCounters } from './quality.js';
+
+const report = (...stats: object[]) => ({ forEach: (f: (v: unknown) => void) => stats.forEach(f) });
+
+describe('connection quality', () => {
+  it('reads loss, round trip and bandwidth from getStats', () => {
+    const counters = readQualityCounters([
+      report(
+        { type: 'inbound-rtp', packetsLost: 5, packetsReceived: 95 },
+        { type: 'candidate-pair', state: 'succeeded', nominated: true, currentRoundTripTime: 0.05 },
+      ),
+    ]);
+    expect(counters).toEqual({ lost: 5, total: 100, rttMs: 50 });
+  });
+
+  it('grades the interval between two snapshots', () => {
+    const start = { lost: 0, total: 0 };
+    expect(qualityLevel(start, { lost: 0, total: 200, rttMs: 40 })).toBe('good');
+    expect(qualityLevel(start, { lost: 8, total: 200, rttMs: 40 })).toBe('fair');
+    expect(qualityLevel(start, { lost: 30, total: 200 })).toBe('poor');
+    expect(qualityLevel(start, { lost: 0, total: 200, availableKbps: 80 })).toBe('poor');
+    expect(qualityLevel(undefined, { lost: 0, total: 0 })).toBe('unknown');
+  });
+});

@@ -1,0 +1,163 @@
+import { IDENTITY_METHODS, type IdentityMethod } from '../../../signaling/protocol/index.js';
+import type { RemotePeer } from '../call-types.js';
+import { t, type MessageKey, type MessageVars } from '../i18n/i18n.js';
+import type { RoomLink } from '../room/room-link.js';
+import { byId, create, setText } from './dom.js';
+
+type Say = (key: MessageKey, vars?: MessageVars) => void;
+
+interface Person {
+  peer: RemotePeer;
+  item: HTMLLIElement;
+  verified: HTMLElement;
+}
+
+/**
+ * The agent's controls: per guest « Couper le micro », « Demander un
+ * justificatif », « Identité vérifiée… » (a dialog for the method, recorded
+ * in the audit trail) and « Retirer »; for the room, the lock toggle and
+ * « Terminer pour tous » behind a confirmation. Hidden from guests; the
+ * server refuses these requests from them anyway.
+ */
+export class HostPanel {
+  private readonly panel = byId('people-panel', HTMLElement);
+  private readonly list = byId('people-list', HTMLUListElement);
+  private readonly lock = byId('lock-toggle', HTMLButtonElement);
+  private readonly endAll = byId('end-all', HTMLButtonElement);
+  private readonly identity = byId('identity-dialog', HTMLDialogElement);
+  private readonly endDialog = byId('end-dialog', HTMLDialogElement);
+  private readonly people = new Map<string, Person>();
+  private link: RoomLink | undefined;
+  private host = false;
+  private verifying: Person | undefined;
+
+  constructor(
+    private readonly say: Say,
+    private readonly onChange: () => void,
+  ) {
+    this.lock.addEventListener('click', () => {
+      const locked = this.lock.getAttribute('aria-pressed') !== 'true';
+      this.run((link) => link.lockRoom(locked));
+    });
+    this.endAll.addEventListener('click', () => this.endDialog.showModal());
+    this.endDialog.addEventListener('close', () => {
+      if (this.endDialog.returnValue === 'confirm') this.run((link) => link.endMeeting());
+    });
+    this.identity.addEventListener('close', () => {
+      const person = this.verifying;
+      this.verifying = undefined;
+      const method = checkedMethod(this.identity);
+      if (this.identity.returnValue !== 'confirm' || !person || !method) return;
+      this.run((link) => link.verifyIdentity(person.peer.peerId, method));
+    });
+  }
+
+  get visible(): boolean {
+    return this.host && this.people.size > 0;
+  }
+
+  attach(link: RoomLink): (() => void)[] {
+    this.link = link;
+    return [
+      link.on('roomLocked', ({ locked }) => {
+        this.lock.setAttribute('aria-pressed', String(locked));
+        if (this.host) this.say(locked ? 'host.locked' : 'host.unlocked');
+      }),
+      link.on('identityVerified', ({ peerId }) => {
+        const person = this.people.get(peerId);
+        if (!person) return;
+        person.verified.hidden = false;
+        this.say('identity.done', { name: person.peer.displayName });
+      }),
+    ];
+  }
+
+  /** Called once the join answer says who we are. */
+  setRole(host: boolean, locked: boolean): void {
+    this.host = host;
+    this.lock.hidden = !host;
+    this.endAll.hidden = !host;
+    this.lock.setAttribute('aria-pressed', String(locked));
+    for (const person of this.people.values()) person.item.hidden = !host;
+    this.update();
+  }
+
+  peerShown(peer: RemotePeer): void {
+    // Hosts can't act on other hosts (the server says FORBIDDEN): list guests only.
+    if (peer.role !== 'guest' || this.people.has(peer.peerId)) return;
+    const item = create('li', { className: 'person' });
+    item.hidden = !this.host;
+    const who = create('p', { className: 'who' });
+    who.textContent = peer.displayName;
+    const verified = create('span', { className: 'verified' });
+    setText(verified, 'host.verifiedBadge');
+    verified.hidden = true;
+    who.append(verified);
+    const actions = create('div', { className: 'actions', attrs: { role: 'group' } });
+    actions.setAttribute('aria-label', t('host.controlsFor', { name: peer.displayName }));
+    const person: Person = { peer, item, verified };
+    const id = peer.peerId;
+    actions.append(
+      this.button('host.mute', () => this.run((link) => link.mutePeer(id))),
+      this.button('host.requestDocument', () =>
+        this.run(async (link) => {
+          await link.requestDocument(id);
+          this.say('host.documentRequested', { name: peer.displayName });
+        }),
+      ),
+      this.button('host.verify', () => this.openIdentity(person)),
+      this.button('host.remove', () => this.run((link) => link.removePeer(id)), 'danger'),
+    );
+    item.append(who, actions);
+    this.people.set(id, person);
+    this.list.append(item);
+    this.update();
+  }
+
+  peerGone(peerId: string): void {
+    this.people.get(peerId)?.item.remove();
+    this.people.delete(peerId);
+    this.update();
+  }
+
+  clear(): void {
+    for (const id of [...this.people.keys()]) this.peerGone(id);
+    if (this.identity.open) this.identity.close();
+    if (this.endDialog.open) this.endDialog.close();
+    this.link = undefined;
+    this.setRole(false, false);
+  }
+
+  private openIdentity(person: Person): void {
+    this.verifying = person;
+    setText(byId('identity-who', HTMLElement), 'identity.who', { name: person.peer.displayName });
+    this.identity.returnValue = '';
+    this.identity.showModal();
+  }
+
+  private button(key: MessageKey, onClick: () => void, kind = ''): HTMLButtonElement {
+    const button = create('button', { className: `button ${kind}`.trim(), attrs: { type: 'button' } });
+    setText(button, key);
+    button.addEventListener('click', onClick);
+    return button;
+  }
+
+  private run(request: (link: RoomLink) => Promise<void>): void {
+    const link = this.link;
+    if (!link) return;
+    request(link).catch((error: unknown) => {
+      console.warn('guichet: host action failed', error);
+      this.say('host.actionFailed');
+    });
+  }
+
+  private update(): void {
+    this.panel.hidden = !this.visible;
+    this.onChange();
+  }
+}
+
+function checkedMethod(dialog: HTMLDialogElement): IdentityMethod | undefined {
+  const value = dialog.querySelector<HTMLInputElement>('input[name="method"]:checked')?.value;
+  return IDENTITY_METHODS.find((method) => method === value);
+}

@@ -32,6 +32,8 @@ export interface CallDeps {
   cameraOn: boolean;
   /** Role, lock state and (for hosts) who already knocks, before any media is set up. */
   onJoined?: (joined: JoinResult) => void;
+  /** ICE through TURN only (`?relay=1`): for networks that pass nothing else, and to test TURN. */
+  relayOnly?: boolean;
 }
 
 /**
@@ -124,7 +126,9 @@ export class Call {
       loading,
     ]);
     if (this.closed) throw new GuichetError('NETWORK', 'call closed while joining');
-    const transport = this.device.createRecvTransport(toTransportOptions(recvOptions, joined.iceServers));
+    const transport = this.device.createRecvTransport(
+      toTransportOptions(recvOptions, joined.iceServers, this.deps.relayOnly ?? false),
+    );
     this.wireTransport(transport);
     // Parsed rather than passed through: it narrows mediasoup-client's type to
     // the protocol's, and fails here, clearly, if the two ever disagree.
@@ -148,7 +152,9 @@ export class Call {
     if (!wantsToSend || this.closed) return;
     const sendOptions = await this.client.request('createTransport', { direction: 'send' });
     if (this.closed) return;
-    this.sendTransport = this.device.createSendTransport(toTransportOptions(sendOptions, joined.iceServers));
+    this.sendTransport = this.device.createSendTransport(
+      toTransportOptions(sendOptions, joined.iceServers, this.deps.relayOnly ?? false),
+    );
     this.wireTransport(this.sendTransport);
     this.sender = new Sender(this.client, this.device, this.sendTransport);
     await this.sender.start({ tracks, micOn: this.deps.micOn, cameraOn: this.deps.cameraOn }, (error) => {

@@ -7,7 +7,13 @@ import { RoomIdSchema, type RoomId } from '../../signaling/protocol/index.js';
  */
 export type Route =
   | { kind: 'home' }
-  | { kind: 'room'; roomId: RoomId; password: string | undefined; token?: string | undefined }
+  | {
+      kind: 'room';
+      roomId: RoomId;
+      password: string | undefined;
+      token?: string | undefined;
+      relayOnly?: boolean;
+    }
   | { kind: 'badRoom' };
 
 /**
@@ -23,7 +29,14 @@ export function parseRoute(location: { pathname: string; hash: string; search?: 
   if (!roomId.success) return { kind: 'badRoom' };
   const password = new URLSearchParams(location.hash.replace(/^#/, '')).get('pwd');
   const token = new URLSearchParams(location.search ?? '').get('t');
-  return { kind: 'room', roomId: roomId.data, password: password || undefined, token: token || undefined };
+  const relayOnly = new URLSearchParams(location.search ?? '').get('relay') === '1';
+  return {
+    kind: 'room',
+    roomId: roomId.data,
+    password: password || undefined,
+    token: token || undefined,
+    ...(relayOnly ? { relayOnly } : {}),
+  };
 }
 
 export function roomPath(roomId: RoomId): string {

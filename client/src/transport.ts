@@ -17,6 +17,7 @@ export function toTransportOptions(
     sctpParameters?: types.SctpParameters;
   },
   iceServers: RTCIceServer[],
+  relayOnly: boolean,
 ): types.TransportOptions {
   return {
     id: options.id,
@@ -25,6 +26,7 @@ export function toTransportOptions(
     dtlsParameters: options.dtlsParameters,
     ...(options.sctpParameters ? { sctpParameters: options.sctpParameters } : {}),
     iceServers,
+    ...(relayOnly ? { iceTransportPolicy: 'relay' as const } : {}),
   };
 }
 

@@ -127,7 +127,7 @@ async function startCoturn(): Promise<{ port: number }> {
   return { port };
 }
 
-/** Runs before the app: records each RTCPeerConnection and forces relay-only ICE (see the report in README). */
+/** Runs before the app: records each RTCPeerConnection and the ICE policy the client asked for. */
 function recordPeerConnections(): void {
   const Native = window.RTCPeerConnection;
   const seen: { pcs: RTCPeerConnection[]; requestedPolicies: string[] } = { pcs: [], requestedPolicies: [] };
@@ -135,8 +135,7 @@ function recordPeerConnections(): void {
   class Recorded extends Native {
     constructor(configuration?: RTCConfiguration) {
       seen.requestedPolicies.push(configuration?.iceTransportPolicy ?? 'all');
-      // A network where only TURN passes: host candidates would work on loopback, so forbid them.
-      super({ ...configuration, iceTransportPolicy: 'relay' });
+      super(configuration);
       seen.pcs.push(this);
     }
   }
@@ -196,7 +195,7 @@ describe('media through TURN only', () => {
     browsers = await Promise.all([launchBrowser(), launchBrowser()]);
     for (const browser of browsers) {
       await browser.context.addInitScript(recordPeerConnections);
-      // `?relay=1`: the client's own switch to relay-only ICE, once it has one.
+      // `?relay=1`: the client's own switch to relay-only ICE (host candidates would work on loopback).
       await browser.page.goto(`${server.baseUrl}/r/${room.roomId}?relay=1`);
     }
     const [alice, bruno] = browsers;
@@ -217,6 +216,13 @@ describe('media through TURN only', () => {
       for (const local of await selectedLocalCandidates(page)) {
         expect(local).toMatchObject({ candidateType: 'relay', relayProtocol: 'udp' });
       }
+      // The client itself asked for relay-only ICE on each connection it uses.
+      const policies = await page.evaluate(() =>
+        (window.__turnTest?.pcs ?? [])
+          .filter((pc) => pc.connectionState === 'connected')
+          .map((pc) => pc.getConfiguration().iceTransportPolicy),
+      );
+      expect(policies).toEqual(['relay', 'relay']);
     }
   });
 });

@@ -35,6 +35,7 @@ export class App {
   private readonly session = new RoomSession();
   /** From a one-click link: joins with it instead of a password. */
   private token: string | undefined;
+  private relayOnly = false;
   private call: Call | undefined;
   private resumeToken: ResumeToken | undefined;
   private deviceChoice: DeviceChoice = {};
@@ -95,6 +96,7 @@ export class App {
     }
     this.roomId = route.roomId;
     this.token = route.token;
+    this.relayOnly = route.relayOnly === true;
     this.join.setTokenMode(route.token !== undefined);
     this.join.fill({ displayName: readSetting(NAME_SETTING) ?? '', password: route.password ?? '' });
     this.show('join');
@@ -188,6 +190,7 @@ export class App {
       tracks: media.then(({ audio, video }) => ({ audio, video })),
       micOn: this.wanted.mic,
       cameraOn: this.wanted.camera,
+      relayOnly: this.relayOnly,
     });
     this.call = call;
     this.resumeToken = call.resumeToken;

@@ -135,6 +135,13 @@ export async function startGuichet(
           .catch((error: unknown) => log.error({ err: error, appointmentId }, 'audit event lost'));
       },
       reconnectGraceMs: config.reconnectGraceSeconds * 1000,
+      inviteLink: async (roomId) => {
+        const appointment = await store.getAppointmentByRoom(roomId);
+        // Appointment rooms: the one-click link (valid in the same window); guests knock and are admitted one by one.
+        return appointment
+          ? { link: links.citizen(appointment), needsPassword: false }
+          : { link: `${publicUrl()}/r/${roomId}`, needsPassword: true };
+      },
       iceServersFor: createIceServers(config.ice, clock),
     });
     const appointments = new AppointmentService({

@@ -150,6 +150,7 @@ export const RESULT_SCHEMAS: { [N in keyof RequestResults]: z.ZodType<RequestRes
   verifyIdentity: Empty,
   lobbyPreview: Empty,
   chat: z.object({ at: z.string().max(64) }),
+  invite: z.object({ link: z.string().max(2048), needsPassword: z.boolean() }),
 };
 
 const PeerAndProducer = z.object({ peerId: PeerIdSchema, producerId: MediaIdSchema });

@@ -185,6 +185,7 @@ export const REQUEST_SCHEMAS = {
   verifyIdentity: VerifyIdentityRequestSchema,
   lobbyPreview: LobbyPreviewRequestSchema,
   chat: ChatRequestSchema,
+  invite: EmptyRequestSchema,
 } as const;
 
 export type RequestName = keyof typeof REQUEST_SCHEMAS;
@@ -217,4 +218,6 @@ export interface RequestResults {
   verifyIdentity: Record<string, never>;
   lobbyPreview: Record<string, never>;
   chat: { at: string };
+  /** Host: a link for another guest (an interpreter, a colleague); they knock like the citizen. */
+  invite: { link: string; needsPassword: boolean };
 }

@@ -33,6 +33,8 @@ export interface RoomServiceDeps {
   /** ICE servers handed to each joining peer (TURN credentials are per peer). */
   iceServersFor(peerId: PeerId): IceServer[];
   audit?: AuditSink;
+  /** The link a host hands to another guest: a one-click link, or the room's address (then the password). */
+  inviteLink(roomId: RoomId): Promise<{ link: string; needsPassword: boolean }>;
   /** How long a dropped peer keeps its place, waiting for it to resume (default 20 s). */
   reconnectGraceMs?: number;
 }
@@ -127,6 +129,13 @@ export class RoomService {
       if (this.#live.get(room.id) === room) this.#live.delete(room.id);
       room.close('ended');
     });
+  }
+
+  /** Hosts only: a link to invite another guest, who will knock like anyone else. */
+  invite(room: Room, hostId: PeerId): Promise<{ link: string; needsPassword: boolean }> {
+    room.host(hostId);
+    room.audit('invited', 'host', { by: hostId });
+    return this.#deps.inviteLink(room.id);
   }
 
   get liveRooms(): number {

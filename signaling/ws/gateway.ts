@@ -183,6 +183,10 @@ class SocketSession {
       controls.lobbyPreview(room, participant.peerId, image);
       return {};
     });
+    on('invite', async () => {
+      const { room, participant } = this.#member();
+      return this.#rooms.invite(room, participant.peerId);
+    });
     on('chat', async ({ text }) => {
       const { room, participant } = this.#member();
       return { at: controls.chat(room, participant.peerId, text) };

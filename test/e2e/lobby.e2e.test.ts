@@ -124,6 +124,11 @@ describe('appointment lobby and host controls in two browsers', () => {
     await agent.page.getByRole('button', { name: fr['identity.confirm'] }).click();
     await agent.page.locator('.person .verified').waitFor({ state: 'visible' });
 
+    // « Inviter une personne »: an interpreter gets the one-click guest link (and will knock too).
+    await agent.page.getByRole('button', { name: fr['invite.button'] }).click();
+    await expect.poll(() => agent.page.locator('#invite-link').inputValue()).toBe(view.links.citizen);
+    await agent.page.locator('#invite-dialog').getByRole('button', { name: fr['invite.close'] }).click();
+
     // Chat is text, never markup.
     const text = 'Bonjour <b>Alice</b> & merci';
     await citizen.page.getByRole('button', { name: fr['chat.toggle'] }).click();
@@ -158,6 +163,7 @@ describe('appointment lobby and host controls in two browsers', () => {
       'joined:host',
       'admitted:host',
       'identity-verified:host',
+      'invited:host',
       'ended:host',
     ]);
   });

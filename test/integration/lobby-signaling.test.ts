@@ -72,6 +72,7 @@ describe('lobby and host controls over socket.io', () => {
       ['createTransport', { direction: 'send' }],
       ['createTransport', { direction: 'recv' }],
       ['chat', { text: 'laissez-moi entrer' }],
+      ['invite', {}],
     ];
     for (const [name, payload] of forbidden) {
       const ack = await citizen.raw(name, payload);
@@ -88,6 +89,9 @@ describe('lobby and host controls over socket.io', () => {
         { peerId: me, image: 'data:image/jpeg;base64,/9j/4AAQ' },
       ]),
     );
+
+    // The agent can invite an interpreter: the link is the one-click guest link, and they knock too.
+    expect(await agent.request('invite', {})).toEqual({ link: view.links.citizen, needsPassword: false });
 
     await agent.request('admit', { peerId: me });
     await vi.waitFor(() => expect(citizen.received('admitted')).toHaveLength(1));
@@ -111,6 +115,7 @@ describe('lobby and host controls over socket.io', () => {
       'booked:agent',
       'joined:guest',
       'joined:host',
+      'invited:host',
       'admitted:host',
       'identity-verified:host',
       'ended:host',

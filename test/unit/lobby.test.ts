@@ -48,6 +48,7 @@ describe('lobby and host controls', () => {
       policy,
       log: pino({ level: 'silent' }),
       iceServersFor: () => [],
+      inviteLink: async (id) => ({ link: `http://guichet.test/r/${id}?t=invite`, needsPassword: false }),
       audit: (_id, event) => audit.push({ type: event.type, actor: event.actor }),
       reconnectGraceMs: 1000,
     });
@@ -83,6 +84,7 @@ describe('lobby and host controls', () => {
       ['lock', () => controls.lockRoom(room, guest.id, true)],
       ['end the meeting', () => rooms.endMeeting(room, guest.id)],
       ['request a document', () => controls.requestDocument(room, guest.id, other.id)],
+      ['invite someone', () => rooms.invite(room, guest.id)],
       ['create a transport', () => room.createTransport(guest.id, 'send')],
       ['consume', () => room.consume(guest.id, { transportId: 't', producerId: 'p', rtpCapabilities: {} })],
       ['chat', () => controls.chat(room, guest.id, 'hello')],
@@ -161,6 +163,10 @@ describe('lobby and host controls', () => {
       payload: { peerId: guest.id, producerId: mic },
     });
 
+    expect(await rooms.invite(host.room, host.id)).toEqual({
+      link: `http://guichet.test/r/${roomId}?t=invite`,
+      needsPassword: false,
+    });
     controls.lockRoom(host.room, host.id, true);
     expect(await codeOf(() => enter('Late', { password: 'x' }))).toBe('ROOM_LOCKED');
     expect(await codeOf(() => enter('Colleague', { token: 'host' }))).toBe('ok');
@@ -176,6 +182,7 @@ describe('lobby and host controls', () => {
       'joined',
       'joined',
       'admitted',
+      'invited',
       'locked',
       'joined',
       'identity-verified',

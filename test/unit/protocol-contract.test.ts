@@ -43,6 +43,7 @@ describe('protocol contract', () => {
         'verifyIdentity',
         'lobbyPreview',
         'chat',
+        'invite',
       ].sort(),
     );
   });

@@ -45,6 +45,7 @@ describe('RoomService', () => {
       policy: new AdHocJoinPolicy(agents, new PasswordHasher(SECRET)),
       log: pino({ level: 'silent' }),
       iceServersFor: () => [{ urls: ['turn:turn.example.org:3478'], username: 'u', credential: 'c' }],
+      inviteLink: async (id) => ({ link: `http://guichet.test/r/${id}`, needsPassword: true }),
     });
     ({ roomId, password } = await rooms.createRoom('agent-1', null));
   });

@@ -50,6 +50,10 @@ export class RoomLink {
     await this.client.request('lockRoom', { locked });
   }
 
+  invite(): Promise<{ link: string; needsPassword: boolean }> {
+    return this.client.request('invite', {});
+  }
+
   async endMeeting(): Promise<void> {
     await this.client.request('endMeeting', {});
   }

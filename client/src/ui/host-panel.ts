@@ -24,6 +24,8 @@ export class HostPanel {
   private readonly list = byId('people-list', HTMLUListElement);
   private readonly lock = byId('lock-toggle', HTMLButtonElement);
   private readonly endAll = byId('end-all', HTMLButtonElement);
+  private readonly invite = byId('invite', HTMLButtonElement);
+  private readonly inviteDialog = byId('invite-dialog', HTMLDialogElement);
   private readonly identity = byId('identity-dialog', HTMLDialogElement);
   private readonly endDialog = byId('end-dialog', HTMLDialogElement);
   private readonly people = new Map<string, Person>();
@@ -40,6 +42,15 @@ export class HostPanel {
       this.run((link) => link.lockRoom(locked));
     });
     this.endAll.addEventListener('click', () => this.endDialog.showModal());
+    this.invite.addEventListener('click', () => this.run((link) => this.showInvite(link)));
+    byId('invite-copy', HTMLButtonElement).addEventListener('click', () => {
+      const field = byId('invite-link', HTMLInputElement);
+      // The clipboard API needs a secure context; selecting the text lets people copy by hand otherwise.
+      field.select();
+      void navigator.clipboard
+        ?.writeText(field.value)
+        .then(() => setText(byId('invite-copied', HTMLElement), 'invite.copied'));
+    });
     this.endDialog.addEventListener('close', () => {
       if (this.endDialog.returnValue === 'confirm') this.run((link) => link.endMeeting());
     });
@@ -77,6 +88,7 @@ export class HostPanel {
     this.host = host;
     this.lock.hidden = !host;
     this.endAll.hidden = !host;
+    this.invite.hidden = !host;
     this.lock.setAttribute('aria-pressed', String(locked));
     for (const person of this.people.values()) person.item.hidden = !host;
     this.update();
@@ -124,8 +136,18 @@ export class HostPanel {
     for (const id of [...this.people.keys()]) this.peerGone(id);
     if (this.identity.open) this.identity.close();
     if (this.endDialog.open) this.endDialog.close();
+    if (this.inviteDialog.open) this.inviteDialog.close();
     this.link = undefined;
     this.setRole(false, false);
+  }
+
+  /** A link for an interpreter or a colleague: they knock, and the host admits them like the citizen. */
+  private async showInvite(link: RoomLink): Promise<void> {
+    const { link: url, needsPassword } = await link.invite();
+    byId('invite-link', HTMLInputElement).value = url;
+    byId('invite-password-hint', HTMLElement).hidden = !needsPassword;
+    byId('invite-copied', HTMLElement).textContent = '';
+    this.inviteDialog.showModal();
   }
 
   private openIdentity(person: Person): void {

@@ -1,0 +1,97 @@
+import { SignalingClient } from '../test/helpers/signaling-client.js';
+import type { BenchServer } from './lib/server-process.js';
+import { cpuWindow, percentile, sleep } from './lib/proc.js';
+
+/*
+ * N clients joining at once over Fastify + socket.io: connect, join,
+ * createTransport ×2, connectTransport (a well-formed but dummy DTLS
+ * fingerprint: this measures signaling and worker cost, not a handshake),
+ * produce (valid Opus RTP parameters). Two clients per room.
+ */
+
+const DUMMY_DTLS = {
+  role: 'client' as const,
+  fingerprints: [{ algorithm: 'sha-256' as const, value: Array.from({ length: 32 }, () => 'AB').join(':') }],
+};
+
+export interface JoinResult {
+  clients: number;
+  ok: number;
+  failed: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  wallMs: number;
+  joinsPerSec: number;
+  /** CPU used during the wave, in cores (1 = one full core): server Node, its worker, the load generator. */
+  serverCpu: number;
+  workerCpu: number;
+  generatorCpu: number;
+  firstError: string | null;
+}
+
+async function oneJoin(
+  server: BenchServer,
+  roomId: string,
+  password: string,
+  clients: SignalingClient[],
+): Promise<number> {
+  const t0 = performance.now();
+  const client = await SignalingClient.connect(server.url);
+  clients.push(client);
+  await client.request('join', { roomId, displayName: 'Bench', password });
+  const send = await client.request('createTransport', { direction: 'send' });
+  await client.request('createTransport', { direction: 'recv' });
+  await client.request('connectTransport', { transportId: send.id, dtlsParameters: DUMMY_DTLS });
+  await client.request('produce', {
+    transportId: send.id,
+    kind: 'audio',
+    source: 'mic',
+    rtpParameters: {
+      mid: '0',
+      codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }],
+      encodings: [{ ssrc: 1000 + Math.floor(Math.random() * 1e6) }],
+      rtcp: { cname: 'bench', reducedSize: true },
+    },
+  });
+  return performance.now() - t0;
+}
+
+/** One wave of `n` simultaneous joins; everyone leaves afterwards. */
+export async function joinWave(server: BenchServer, n: number): Promise<JoinResult> {
+  const rooms = await Promise.all(Array.from({ length: Math.ceil(n / 2) }, () => server.createRoom()));
+  const clients: SignalingClient[] = [];
+  const serverCpu = cpuWindow(server.pid);
+  const workerCpu = cpuWindow(server.workerPids[0]!);
+  const gen0 = process.cpuUsage();
+  const t0 = performance.now();
+  const results = await Promise.allSettled(
+    Array.from({ length: n }, (_, i) => {
+      const room = rooms[Math.floor(i / 2)]!;
+      return oneJoin(server, room.roomId, room.password, clients);
+    }),
+  );
+  const wallMs = performance.now() - t0;
+  const gen = process.cpuUsage(gen0);
+  const server_ = serverCpu.stop();
+  const worker_ = workerCpu.stop();
+  for (const c of clients) c.close();
+  await sleep(500);
+  const times = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const firstFailure = results.find((r) => r.status === 'rejected');
+  return {
+    clients: n,
+    ok: times.length,
+    failed: n - times.length,
+    p50Ms: percentile(times, 50),
+    p99Ms: percentile(times, 99),
+    maxMs: Math.max(...times),
+    wallMs,
+    joinsPerSec: (times.length * 1000) / wallMs,
+    serverCpu: server_.share,
+    workerCpu: worker_.share,
+    generatorCpu: (gen.user + gen.system) / (wallMs * 1000),
+    firstError:
+      firstFailure && firstFailure.status === 'rejected' ? String(firstFailure.reason).slice(0, 200) : null,
+  };
+}

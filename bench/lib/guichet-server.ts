@@ -1,0 +1,39 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { loadConfig } from '../../server/config.js';
+import { startGuichet } from '../../server/guichet.js';
+
+/*
+ * The real server (same composition root as production) as its own process,
+ * so the bench can pin it to a core and read its memory. Prints one JSON
+ * line when ready; stops on SIGTERM.
+ */
+const dataDir = mkdtempSync(join(tmpdir(), 'guichet-bench-data-'));
+const config = loadConfig({
+  NODE_ENV: 'test',
+  HOST: '127.0.0.1',
+  PORT: process.env['BENCH_PORT'] ?? '18080',
+  MEDIA_WORKERS: '1',
+  MEDIA_LISTEN_IP: '127.0.0.1',
+  MEDIA_PORT_BASE: '40000',
+  LOG_LEVEL: 'warn',
+  DATA_DIR: dataDir,
+});
+const guichet = await startGuichet(config, pino({ level: 'warn' }), { runScheduler: false });
+console.log(
+  JSON.stringify({
+    ready: true,
+    url: guichet.url,
+    pid: process.pid,
+    workerPids: guichet.media.workerPids(),
+    agentToken: guichet.agents.mint({ id: 'bench-agent', name: 'Bench' }),
+  }),
+);
+process.on('SIGTERM', () => {
+  void guichet.close().finally(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+    process.exit(0);
+  });
+});

@@ -102,6 +102,7 @@ describe('the compose stack, natively, from the shipped deploy files', () => {
   let publicUrl: string;
   let turnPort: number;
   let agentSecret: string;
+  let workers: number;
 
   beforeAll(async () => {
     // The operator's step: .env from the example, every CHANGE-ME filled with its own secret.
@@ -167,6 +168,8 @@ describe('the compose stack, natively, from the shipped deploy files', () => {
     const httpPort = await freeTcpPort();
     publicUrl = `http://127.0.0.1:${httpPort}`;
     const composed = { ...dotEnv, ...interpolateAll(compose.services.guichet.environment, dotEnv) };
+    workers = Number(composed['MEDIA_WORKERS']);
+    expect(workers).toBeGreaterThan(0);
     const loopback: Record<string, string> = {
       // Compose binds 0.0.0.0 inside the container and publishes 127.0.0.1:3000 only.
       HOST: '127.0.0.1',
@@ -185,7 +188,7 @@ describe('the compose stack, natively, from the shipped deploy files', () => {
       MEDIA_LISTEN_IP: '127.0.0.1',
       MEDIA_ANNOUNCED_ADDRESS: '',
       // 40000-40001 may be taken; compose's worker count is kept.
-      MEDIA_PORT_BASE: String(await freePortRange(Number(composed['MEDIA_WORKERS'] ?? '1'))),
+      MEDIA_PORT_BASE: String(await freePortRange(workers)),
       // Our coturn instead of visio.example.fr. No turns: without a certificate
       // coturn opens no TLS listener (as the shipped file says).
       TURN_URLS: `turn:127.0.0.1:${turnPort}?transport=udp,turn:127.0.0.1:${turnPort}?transport=tcp`,
@@ -222,7 +225,10 @@ describe('the compose stack, natively, from the shipped deploy files', () => {
 
     const health = await fetch(`${publicUrl}/health`);
     expect(health.status).toBe(200);
-    expect(HealthSchema.parse(await health.json())).toMatchObject({ workersAlive: 2, workersTotal: 2 });
+    expect(HealthSchema.parse(await health.json())).toMatchObject({
+      workersAlive: workers,
+      workersTotal: workers,
+    });
 
     // /ready must ask the store, and the store is Redis: its PING count moves.
     const pings = async (): Promise<number> =>
@@ -238,11 +244,14 @@ describe('the compose stack, natively, from the shipped deploy files', () => {
     const metrics = await getText(`${publicUrl}/metrics`);
     expect(metrics.status).toBe(200);
     expect(metrics.type).toMatch(/^text\/plain/);
-    expect(sample(metrics.body, 'guichet_media_workers_alive')).toBe(2);
+    expect(sample(metrics.body, 'guichet_media_workers_alive')).toBe(workers);
     expect(sample(metrics.body, 'guichet_rooms')).toBe(0);
     expect(sample(metrics.body, 'guichet_participants')).toBe(0);
     expect(metrics.body).toContain('# TYPE guichet_http_request_duration_seconds histogram');
-    expect(metrics.body).toMatch(/^guichet_media_worker_resident_memory_bytes\{worker="1"\} \d+/m);
+    for (let i = 0; i < workers; i++)
+      expect(metrics.body).toMatch(
+        new RegExp(`^guichet_media_worker_resident_memory_bytes\\{worker="${i}"\\} \\d+`, 'm'),
+      );
   });
 
   it('two browsers limited to relay candidates call each other through coturn', async () => {

@@ -1,23 +1,25 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { RoomIdSchema, type RoomId } from '../../signaling/protocol/index.js';
-import { SQLITE_FILENAME, createStore } from '../../signaling/store/create-store.js';
+import { SQLITE_FILENAME } from '../../signaling/store/create-store.js';
 import { RedisStore } from '../../signaling/store/redis-store.js';
-import type { RoomRecord } from '../../signaling/store/room-store.js';
 import { SqliteStore } from '../../signaling/store/sqlite-store.js';
-import type {
-  AppointmentFilter,
-  AppointmentRecord,
-  AuditEvent,
-  JobOutcome,
-  NotificationJob,
-  OutboxMessage,
-  Store,
-} from '../../signaling/store/store.js';
+import type { AppointmentFilter, AuditEvent, Store } from '../../signaling/store/store.js';
 import { TEST_REDIS_URL, cleanRedisPrefix, uniqueRedisPrefix, withRedis } from '../helpers/redis.js';
+import {
+  HOUR,
+  MIN,
+  T0,
+  appointment,
+  ids,
+  job,
+  outbox,
+  retry,
+  room,
+  roomId,
+  sent,
+} from '../helpers/store-fixtures.js';
 
 /*
  * One contract, two stores. Every test runs against SQLite (a file in a temp
@@ -49,85 +51,6 @@ const backends = [
   { name: 'sqlite', setup: sqliteBackend },
   { name: 'redis', setup: redisBackend },
 ];
-
-const T0 = Date.UTC(2030, 0, 7, 9, 0);
-const MIN = 60_000;
-const HOUR = 60 * MIN;
-let seq = 0;
-/** A fresh id per record, zero-padded so ids sort in creation order. */
-const nextId = (kind: string): string => `${kind}-${String((seq += 1)).padStart(4, '0')}`;
-const roomId = (): RoomId => RoomIdSchema.parse(nextId('room'));
-
-function room(over: Partial<RoomRecord> = {}): RoomRecord {
-  const createdAt = new Date(T0).toISOString();
-  return { id: roomId(), passwordDigest: 'digest', title: null, createdBy: 'agent-a', createdAt, ...over };
-}
-
-function appointment(over: Partial<AppointmentRecord> = {}): AppointmentRecord {
-  return {
-    id: nextId('appt'),
-    roomId: roomId(),
-    agentId: 'agent-a',
-    agentName: 'Agent A',
-    startsAt: T0,
-    durationMinutes: 30,
-    timeZone: 'Europe/Paris',
-    locale: 'fr',
-    citizen: { displayName: 'Camille', email: 'camille@example.org', phone: '+33600000000' },
-    channels: ['email', 'sms'],
-    note: null,
-    status: 'scheduled',
-    pin: '123456',
-    passwordSealed: 'sealed',
-    createdAt: T0 - HOUR,
-    updatedAt: T0 - HOUR,
-    personalDataErasedAt: null,
-    version: 1,
-    ...over,
-  };
-}
-
-function job(over: Partial<NotificationJob> = {}): NotificationJob {
-  return {
-    id: nextId('job'),
-    appointmentId: 'appt-x',
-    kind: 'reminder',
-    channel: 'email',
-    generation: 0,
-    status: 'pending',
-    dueAt: T0,
-    nextAttemptAt: T0,
-    attempts: 0,
-    lastError: null,
-    sentAt: null,
-    leaseOwner: null,
-    leaseUntil: 0,
-    createdAt: T0 - MIN,
-    ...over,
-  };
-}
-
-function outbox(over: Partial<OutboxMessage> = {}): OutboxMessage {
-  return {
-    id: nextId('msg'),
-    appointmentId: 'appt-x',
-    agentId: 'agent-a',
-    channel: 'email',
-    to: 'camille@example.org',
-    subject: 'RDV',
-    text: 'Bonjour',
-    createdAt: T0,
-    ...over,
-  };
-}
-
-const sent = (sentAt: number): JobOutcome => ({ status: 'sent', sentAt });
-const retry = (nextAttemptAt: number, lastError: string): JobOutcome => ({
-  status: 'pending',
-  nextAttemptAt,
-  lastError,
-});
-const ids = (records: { id: string }[]): string[] => records.map((r) => r.id);
 
 describe.each(backends)('Store contract: $name', ({ setup }) => {
   let backend: Backend;
@@ -493,47 +416,5 @@ describe.each(backends)('Store contract: $name', ({ setup }) => {
     expect(await reopened.dueJobIds(T0, 10)).toEqual([j.id]);
     expect(await reopened.listAudit(a.id)).toEqual([e]);
     expect(await reopened.listOutbox({ appointmentId: a.id, limit: 10 })).toEqual([m]);
-  });
-});
-
-describe('createStore', () => {
-  const log = pino({ level: 'silent' });
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'guichet-create-store-'));
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-  it('opens SQLite under DATA_DIR, creating the directory', async () => {
-    const dataDir = join(dir, 'nested', 'data');
-    const store = await createStore({ dataDir }, log);
-    await store.createRoom(room());
-    await store.close();
-    expect(existsSync(join(dataDir, SQLITE_FILENAME))).toBe(true);
-  });
-
-  it('fails fast when DATA_DIR cannot be written', async () => {
-    const file = join(dir, 'not-a-dir');
-    writeFileSync(file, '');
-    const failure = createStore({ dataDir: join(file, 'data') }, log);
-    await expect(failure).rejects.toThrow(/DATA_DIR .* not a writable directory/);
-  });
-
-  it('uses Redis when REDIS_URL is set', async () => {
-    const prefix = uniqueRedisPrefix('create');
-    const store = await createStore({ dataDir: dir, redisUrl: TEST_REDIS_URL, redisKeyPrefix: prefix }, log);
-    await store.createRoom(room());
-    await store.close();
-    expect(await withRedis((admin) => cleanRedisPrefix(admin, prefix))).toBe(1);
-    expect(existsSync(join(dir, SQLITE_FILENAME))).toBe(false);
-  });
-
-  it('fails fast, with what to fix and no password, when Redis is unreachable', async () => {
-    const started = Date.now();
-    const failure = createStore({ dataDir: dir, redisUrl: 'redis://:hunter2@127.0.0.1:1' }, log);
-    await expect(failure).rejects.toThrow(
-      /Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:1.* is unreachable.*REDIS_URL/,
-    );
-    expect(Date.now() - started).toBeLessThan(10_000);
   });
 });

@@ -1,3 +1,4 @@
+import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { AccessPolicy } from '../signaling/appointments/access-window.js';
@@ -64,13 +65,19 @@ export class ConfigError extends Error {
 }
 
 function readKeyFile(path: string): string {
+  let pem: string;
   try {
-    return readFileSync(resolve(path), 'utf8');
+    pem = readFileSync(resolve(path), 'utf8');
   } catch (error) {
-    throw new ConfigError([
-      `AGENT_JWT_PUBLIC_KEY_FILE: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-    ]);
+    const code = error instanceof Error && 'code' in error ? String(error.code) : 'error';
+    throw new ConfigError([`AGENT_JWT_PUBLIC_KEY_FILE: cannot read ${path} (${code})`]);
   }
+  try {
+    createPublicKey(pem);
+  } catch {
+    throw new ConfigError([`AGENT_JWT_PUBLIC_KEY_FILE: ${path} is not a PEM public key`]);
+  }
+  return pem;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {

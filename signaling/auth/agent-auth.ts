@@ -1,3 +1,4 @@
+import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { z } from 'zod';
 import { AuthError } from '../errors.js';
@@ -32,16 +33,25 @@ export interface AgentAuthOptions {
 
 export class AgentAuth {
   readonly #options: AgentAuthOptions;
+  /**
+   * The key, parsed once: given a string, jsonwebtoken tries to parse it as a
+   * public key on every call (and fails, for an HS256 secret) before using it.
+   */
+  readonly #key: KeyObject;
 
   constructor(options: AgentAuthOptions) {
     this.#options = options;
+    this.#key =
+      options.algorithm === 'HS256'
+        ? createSecretKey(Buffer.from(options.key, 'utf8'))
+        : createPublicKey(options.key);
   }
 
   /** Verify a raw token; throws AuthError (401) with a reason safe to show. */
   verify(token: string): Agent {
     let decoded: unknown;
     try {
-      decoded = jwt.verify(token, this.#options.key, {
+      decoded = jwt.verify(token, this.#key, {
         algorithms: [this.#options.algorithm],
         ...(this.#options.issuer ? { issuer: this.#options.issuer } : {}),
         ...(this.#options.audience ? { audience: this.#options.audience } : {}),
@@ -66,15 +76,11 @@ export class AgentAuth {
   mint(agent: { id: string; name?: string; role?: 'agent' | 'admin' }, ttlSeconds = 3600): string {
     if (this.#options.algorithm !== 'HS256')
       throw new Error('tokens can only be minted with an HS256 secret');
-    return jwt.sign(
-      { sub: agent.id, name: agent.name ?? agent.id, role: agent.role ?? 'agent' },
-      this.#options.key,
-      {
-        algorithm: 'HS256',
-        expiresIn: ttlSeconds,
-        ...(this.#options.issuer ? { issuer: this.#options.issuer } : {}),
-        ...(this.#options.audience ? { audience: this.#options.audience } : {}),
-      },
-    );
+    return jwt.sign({ sub: agent.id, name: agent.name ?? agent.id, role: agent.role ?? 'agent' }, this.#key, {
+      algorithm: 'HS256',
+      expiresIn: ttlSeconds,
+      ...(this.#options.issuer ? { issuer: this.#options.issuer } : {}),
+      ...(this.#options.audience ? { audience: this.#options.audience } : {}),
+    });
   }
 }

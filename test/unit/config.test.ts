@@ -1,5 +1,11 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import jwt from 'jsonwebtoken';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../server/config.js';
+import { AgentAuth } from '../../signaling/auth/agent-auth.js';
 
 const problemsOf = (env: Record<string, string>): string[] => {
   try {
@@ -110,5 +116,30 @@ describe('config: STUN/TURN', () => {
       TURN_SECRET: 'b'.repeat(48),
     });
     expect(problems).toEqual([expect.stringMatching(/^TURN_SECRET: must differ/)]);
+  });
+});
+
+describe('agent tokens signed by an identity provider (RS256)', () => {
+  it('verifies with the public key file, and names a bad file', () => {
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const dir = mkdtempSync(join(tmpdir(), 'guichet-jwks-'));
+    const file = join(dir, 'idp.pem');
+    writeFileSync(file, publicKey.export({ type: 'spki', format: 'pem' }));
+    const config = loadConfig({ AGENT_JWT_ALGORITHM: 'RS256', AGENT_JWT_PUBLIC_KEY_FILE: file });
+    const auth = new AgentAuth(config.agentJwt);
+    const token = jwt.sign({ sub: 'alice', role: 'admin' }, privateKey, {
+      algorithm: 'RS256',
+      expiresIn: 60,
+    });
+    expect(auth.verify(token)).toEqual({ id: 'alice', name: 'alice', role: 'admin' });
+    // An HS256 token made with the public key as a secret is the classic confusion attack.
+    const forged = jwt.sign({ sub: 'eve' }, 'x'.repeat(32), { algorithm: 'HS256', expiresIn: 60 });
+    expect(() => auth.verify(forged)).toThrow('invalid token');
+
+    writeFileSync(file, 'not a key');
+    expect(problemsOf({ AGENT_JWT_ALGORITHM: 'RS256', AGENT_JWT_PUBLIC_KEY_FILE: file })).toEqual([
+      `AGENT_JWT_PUBLIC_KEY_FILE: ${file} is not a PEM public key`,
+    ]);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -4,10 +4,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
+import { connectedPaths, recordPeerConnections } from '../helpers/ice-path.js';
+import { TURNSERVER, stunAnswers } from '../helpers/native-services.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { MEDIA_DEADLINE_MS, expectMediaFlowing, fillAndJoin, waitForCallView } from './guichet-page.js';
 
@@ -19,15 +19,7 @@ import { MEDIA_DEADLINE_MS, expectMediaFlowing, fillAndJoin, waitForCallView } f
  * Run inside a loopback-only network namespace, like every browser test.
  */
 
-const TURNSERVER = process.env['TURNSERVER_PATH'] ?? '/usr/bin/turnserver';
 const TURN_SECRET = randomBytes(32).toString('base64');
-
-declare global {
-  interface Window {
-    /** Set by this test's init script: every RTCPeerConnection the page made, and the policy the app asked for. */
-    __turnTest?: { pcs: RTCPeerConnection[]; requestedPolicies: string[] };
-  }
-}
 
 const cleanups: (() => unknown)[] = [];
 let browsers: TestBrowser[] = [];
@@ -50,28 +42,6 @@ async function freeUdpPort(): Promise<number> {
   const { port } = socket.address();
   await new Promise<void>((resolve) => socket.close(resolve));
   return port;
-}
-
-/** One STUN Binding request (RFC 5389): resolves true if coturn answers within `ms`. */
-async function stunAnswers(port: number, ms: number): Promise<boolean> {
-  const socket = createSocket('udp4');
-  const request = Buffer.alloc(20);
-  request.writeUInt16BE(0x0001, 0); // Binding request, no attributes
-  request.writeUInt32BE(0x2112a442, 4); // magic cookie
-  randomBytes(12).copy(request, 8);
-  try {
-    return await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), ms);
-      socket.on('message', (answer) => {
-        clearTimeout(timer);
-        resolve(answer.readUInt16BE(0) === 0x0101 && answer.subarray(8, 20).equals(request.subarray(8, 20)));
-      });
-      socket.on('error', () => resolve(false));
-      socket.send(request, port, '127.0.0.1');
-    });
-  } finally {
-    socket.close();
-  }
 }
 
 /** Debian's coturn on 127.0.0.1 with a temp config, as close to deploy/coturn/turnserver.conf as loopback allows. */
@@ -127,61 +97,6 @@ async function startCoturn(): Promise<{ port: number }> {
   return { port };
 }
 
-/** Runs before the app: records each RTCPeerConnection and the ICE policy the client asked for. */
-function recordPeerConnections(): void {
-  const Native = window.RTCPeerConnection;
-  const seen: { pcs: RTCPeerConnection[]; requestedPolicies: string[] } = { pcs: [], requestedPolicies: [] };
-  window.__turnTest = seen;
-  class Recorded extends Native {
-    constructor(configuration?: RTCConfiguration) {
-      seen.requestedPolicies.push(configuration?.iceTransportPolicy ?? 'all');
-      super(configuration);
-      seen.pcs.push(this);
-    }
-  }
-  window.RTCPeerConnection = Recorded;
-}
-
-const StatSchema = z.object({
-  id: z.string(),
-  type: z.string(),
-  selectedCandidatePairId: z.string().optional(),
-  localCandidateId: z.string().optional(),
-  candidateType: z.string().optional(),
-  relayProtocol: z.string().optional(),
-  url: z.string().optional(),
-});
-
-/** For each connected RTCPeerConnection of the page: the local candidate type of the selected pair. */
-async function selectedLocalCandidates(page: Page): Promise<z.infer<typeof StatSchema>[]> {
-  const reports: unknown = await page.evaluate(async () => {
-    const pcs = window.__turnTest?.pcs ?? [];
-    const all: unknown[][] = [];
-    for (const pc of pcs) {
-      if (pc.connectionState !== 'connected') continue;
-      const entries: unknown[] = [];
-      (await pc.getStats()).forEach((entry: unknown) => entries.push(entry));
-      all.push(entries);
-    }
-    return all;
-  });
-  return z
-    .array(z.array(z.unknown()))
-    .parse(reports)
-    .map((entries) => {
-      const stats = new Map<string, z.infer<typeof StatSchema>>();
-      for (const entry of entries) {
-        const parsed = StatSchema.safeParse(entry);
-        if (parsed.success) stats.set(parsed.data.id, parsed.data);
-      }
-      const transport = [...stats.values()].find((s) => s.type === 'transport' && s.selectedCandidatePairId);
-      const pair = stats.get(transport?.selectedCandidatePairId ?? '');
-      const local = stats.get(pair?.localCandidateId ?? '');
-      if (!local) throw new Error('no selected candidate pair');
-      return local;
-    });
-}
-
 describe('media through TURN only', () => {
   it('two browsers limited to relay candidates exchange media through coturn', async () => {
     const turn = await startCoturn();
@@ -211,18 +126,13 @@ describe('media through TURN only', () => {
     for (const { page } of browsers) {
       // Both directions (send and receive transports), each through a relay candidate.
       await expect
-        .poll(async () => (await selectedLocalCandidates(page)).length, { timeout: MEDIA_DEADLINE_MS })
+        .poll(async () => (await connectedPaths(page)).length, { timeout: MEDIA_DEADLINE_MS })
         .toBe(2);
-      for (const local of await selectedLocalCandidates(page)) {
-        expect(local).toMatchObject({ candidateType: 'relay', relayProtocol: 'udp' });
+      for (const path of await connectedPaths(page)) {
+        // The client itself asked for relay-only ICE, and the selected pair goes through coturn.
+        expect(path.policy).toBe('relay');
+        expect(path.local).toMatchObject({ candidateType: 'relay', relayProtocol: 'udp' });
       }
-      // The client itself asked for relay-only ICE on each connection it uses.
-      const policies = await page.evaluate(() =>
-        (window.__turnTest?.pcs ?? [])
-          .filter((pc) => pc.connectionState === 'connected')
-          .map((pc) => pc.getConfiguration().iceTransportPolicy),
-      );
-      expect(policies).toEqual(['relay', 'relay']);
     }
   });
 });

@@ -5,7 +5,7 @@ import type { RoomRecord } from '../store/room-store.js';
 import type { JoinGrant, JoinPolicy } from './join-policy.js';
 import type { PasswordHasher } from './secrets.js';
 
-/** Rooms without an appointment: any agent (bearer token) as host, anyone with the password as guest. */
+/** Rooms without an appointment: every agent (bearer token) is host, whoever has the password is guest. */
 export class AdHocJoinPolicy implements JoinPolicy {
   constructor(
     private readonly agents: AgentAuth,

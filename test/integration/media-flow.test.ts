@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AudioReceiver, AudioSender } from '../helpers/rtc-peer.js';
 import { startTestServer } from '../helpers/server.js';
 import { SignalingClient } from '../helpers/signaling-client.js';
+import { Owned } from '../helpers/owned.js';
 
 /*
  * The whole path with real parts: REST room, socket.io signaling, a real
@@ -13,24 +14,9 @@ const MEDIA_DEADLINE = { timeout: 10_000, interval: 50 };
 const EVENT_DEADLINE = { timeout: 5_000, interval: 20 };
 const WANTED_PACKETS = 50;
 
-// Whoever starts something registers how to stop it; afterEach stops all, newest first.
-const cleanups: (() => unknown)[] = [];
-function owned<T>(resource: T, stop: (resource: T) => unknown): T {
-  cleanups.push(() => stop(resource));
-  return resource;
-}
-
-afterEach(async () => {
-  const failures: unknown[] = [];
-  for (const stop of cleanups.splice(0).reverse()) {
-    try {
-      await stop();
-    } catch (error) {
-      failures.push(error);
-    }
-  }
-  if (failures.length > 0) throw failures[0];
-});
+const resources = new Owned();
+const owned = <T>(resource: T, stop: (resource: T) => unknown): T => resources.add(resource, stop);
+afterEach(() => resources.stopAll());
 
 describe('media flow (real mediasoup worker, werift peers)', () => {
   it("carries A's audio to B through the SFU, and tells A when B leaves", async () => {

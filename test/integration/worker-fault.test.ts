@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AudioReceiver, AudioSender } from '../helpers/rtc-peer.js';
 import { startTestServer } from '../helpers/server.js';
 import { SignalingClient } from '../helpers/signaling-client.js';
+import { Owned } from '../helpers/owned.js';
 
 /*
  * Fault injection with the real worker: SIGKILL the mediasoup process in the
@@ -28,23 +29,9 @@ async function health(baseUrl: string): Promise<z.infer<typeof HealthSchema>> {
   return HealthSchema.parse(await response.json());
 }
 
-const cleanups: (() => unknown)[] = [];
-function owned<T>(resource: T, stop: (resource: T) => unknown): T {
-  cleanups.push(() => stop(resource));
-  return resource;
-}
-
-afterEach(async () => {
-  const failures: unknown[] = [];
-  for (const stop of cleanups.splice(0).reverse()) {
-    try {
-      await stop();
-    } catch (error) {
-      failures.push(error);
-    }
-  }
-  if (failures.length > 0) throw failures[0];
-});
+const resources = new Owned();
+const owned = <T>(resource: T, stop: (resource: T) => unknown): T => resources.add(resource, stop);
+afterEach(() => resources.stopAll());
 
 /** Both clients join (again, after a failure), A sends, B consumes; resolves once B has counted enough of A's packets. */
 async function startCall(

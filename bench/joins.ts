@@ -3,8 +3,9 @@ import type { BenchServer } from './lib/server-process.js';
 import { cpuWindow, percentile, sleep } from './lib/proc.js';
 
 /*
- * N clients joining at once over Fastify + socket.io: connect, join,
- * createTransport ×2, connectTransport (a well-formed but dummy DTLS
+ * N clients joining at once over Fastify + socket.io, the way the browser
+ * client does: connect, join (which brings both transports),
+ * connectTransport (a well-formed but dummy DTLS
  * fingerprint: this measures signaling and worker cost, not a handshake),
  * produce (valid Opus RTP parameters). Two clients per room.
  */
@@ -39,9 +40,15 @@ async function oneJoin(
   const t0 = performance.now();
   const client = await SignalingClient.connect(server.url);
   clients.push(client);
-  await client.request('join', { roomId, displayName: 'Bench', password });
-  const send = await client.request('createTransport', { direction: 'send' });
-  await client.request('createTransport', { direction: 'recv' });
+  // As the browser client does: both transports come with the join answer.
+  const joined = await client.request('join', {
+    roomId,
+    displayName: 'Bench',
+    password,
+    transports: ['recv', 'send'],
+  });
+  const send = joined.transports?.send;
+  if (!send || !joined.transports?.recv) throw new Error('join answered without both transports');
   await client.request('connectTransport', { transportId: send.id, dtlsParameters: DUMMY_DTLS });
   await client.request('produce', {
     transportId: send.id,

@@ -38,6 +38,22 @@ async function createWorkerInSfuNamespace(): Promise<types.Worker> {
   }
 }
 
+/** Master key + salt length of each suite (RFC 3711, RFC 7714). */
+const SRTP_KEY_BYTES: Record<types.SrtpCryptoSuite, number> = {
+  AEAD_AES_256_GCM: 44,
+  AEAD_AES_128_GCM: 28,
+  AES_CM_128_HMAC_SHA1_80: 30,
+  AES_CM_128_HMAC_SHA1_32: 30,
+};
+
+function srtpSuite(): types.SrtpCryptoSuite {
+  const wanted = process.env['BENCH_SRTP_SUITE'] ?? 'AES_CM_128_HMAC_SHA1_80';
+  const suite = Object.keys(SRTP_KEY_BYTES).find((k) => k === wanted);
+  if (!suite) throw new Error(`BENCH_SRTP_SUITE: unknown suite ${wanted}`);
+  return suite as types.SrtpCryptoSuite;
+}
+const SRTP_SUITE = srtpSuite();
+
 export class MediasoupSfu {
   readonly worker: types.Worker;
   readonly router: types.Router;
@@ -126,7 +142,7 @@ export class MediasoupSfu {
       rtcpMux: true,
       comedia: false,
       enableSrtp: srtp,
-      srtpCryptoSuite: 'AES_CM_128_HMAC_SHA1_80',
+      srtpCryptoSuite: SRTP_SUITE,
     });
     this.#transports.push(transport);
     await transport.connect({
@@ -135,8 +151,8 @@ export class MediasoupSfu {
       ...(srtp
         ? {
             srtpParameters: {
-              cryptoSuite: 'AES_CM_128_HMAC_SHA1_80',
-              keyBase64: randomBytes(30).toString('base64'),
+              cryptoSuite: SRTP_SUITE,
+              keyBase64: randomBytes(SRTP_KEY_BYTES[SRTP_SUITE]).toString('base64'),
             },
           }
         : {}),

@@ -35,6 +35,19 @@ describe('Call', () => {
     expect(socket.requests('resumeConsumer').map((p) => str(p, 'consumerId'))).toEqual(
       listener.media.map((m) => m.consumerId),
     );
+    // The receive transport came with the join answer: no createTransport round trip.
+    expect(socket.requests('join').map((p) => Reflect.get(p as object, 'transports'))).toEqual([
+      ['recv', 'send'],
+    ]);
+    expect(socket.requests('createTransport')).toEqual([]);
+    call.close();
+  });
+
+  it('asks for the receive transport itself when the join answer brings none', async () => {
+    const alice = { peerId: 'alice', displayName: 'Alice', producers: [producer('audio')] };
+    const socket = fakeServer({ peers: [alice], transportsInJoin: false });
+    const { call, listener } = await join(socket);
+    expect(listener.log).toEqual(['joined alice', 'media alice audio live']);
     expect(socket.requests('createTransport')).toEqual([{ direction: 'recv' }]);
     call.close();
   });
@@ -118,6 +131,8 @@ describe('Call', () => {
     socket.fire('admitted', { peers: admittedPeers([alice]) });
     const { call } = await joining;
     expect(listener.log).toEqual(['lobby', 'joined alice', 'media alice audio live']);
+    // None came with the join (the lobby has no media): asked for once admitted.
+    expect(socket.requests('createTransport')).toEqual([{ direction: 'recv' }]);
     call.close();
   });
 

@@ -109,6 +109,10 @@ export class Call {
       // A one-click link's token, else the room password.
       ...(params.token ? { token: params.token } : { password: params.password }),
       ...(params.resume ? { resume: params.resume } : {}),
+      // Built in the same round trip when we're admitted straight away. A
+      // send transport that ends up unused (no camera, no mic) costs the
+      // server little and closes with the call.
+      transports: ['recv', 'send'],
     });
     this.peerId = joined.peerId;
     this.resumeSecret = joined.resumeSecret;
@@ -122,7 +126,7 @@ export class Call {
     }
     // The server builds the transport while the browser inspects its codecs.
     const [recvOptions] = await Promise.all([
-      this.client.request('createTransport', { direction: 'recv' }),
+      joined.transports?.recv ?? this.client.request('createTransport', { direction: 'recv' }),
       loading,
     ]);
     if (this.closed) throw new GuichetError('NETWORK', 'call closed while joining');
@@ -150,7 +154,8 @@ export class Call {
       (tracks.audio !== undefined && this.device.canProduce('audio')) ||
       (tracks.video !== undefined && this.device.canProduce('video'));
     if (!wantsToSend || this.closed) return;
-    const sendOptions = await this.client.request('createTransport', { direction: 'send' });
+    const sendOptions =
+      joined.transports?.send ?? (await this.client.request('createTransport', { direction: 'send' }));
     if (this.closed) return;
     this.sendTransport = this.device.createSendTransport(
       toTransportOptions(sendOptions, joined.iceServers, this.deps.relayOnly ?? false),

@@ -119,6 +119,9 @@ export const RESULT_SCHEMAS: { [N in keyof RequestResults]: z.ZodType<RequestRes
         }),
       )
       .max(8),
+    transports: z
+      .object({ send: TransportOptionsSchema.optional(), recv: TransportOptionsSchema.optional() })
+      .optional(),
   }),
   routerCapabilities: z.object({ routerRtpCapabilities: RtpCapabilitiesSchema }),
   createTransport: TransportOptionsSchema,

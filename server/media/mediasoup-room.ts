@@ -47,6 +47,7 @@ export class MediasoupRoom implements MediaRoom {
 
   private constructor(
     slot: WorkerSlot,
+    codecs: types.RouterRtpCodecCapability[],
     router: types.Router,
     speaker: types.ActiveSpeakerObserver,
     listener: MediaRoomListener,
@@ -59,8 +60,7 @@ export class MediasoupRoom implements MediaRoom {
     this.#speaker = speaker;
     this.#listener = listener;
     this.#log = log;
-    // Parsed, not cast: proves the router's capabilities fit the wire schema.
-    this.rtpCapabilities = RtpCapabilitiesSchema.parse(router.rtpCapabilities);
+    this.rtpCapabilities = wireCapabilities(router, codecs);
   }
 
   static async create(
@@ -72,7 +72,7 @@ export class MediasoupRoom implements MediaRoom {
   ): Promise<MediasoupRoom> {
     const router = await slot.worker.createRouter({ mediaCodecs: codecs });
     const speaker = await router.createActiveSpeakerObserver({ interval: 300 });
-    const room = new MediasoupRoom(slot, router, speaker, listener, log, onClosed);
+    const room = new MediasoupRoom(slot, codecs, router, speaker, listener, log, onClosed);
     slot.routers += 1;
     speaker.on('dominantspeaker', ({ producer }) => {
       const owner = PeerIdSchema.safeParse(producer.appData['peerId']);
@@ -269,6 +269,24 @@ export class MediasoupRoom implements MediaRoom {
     }
     throw new NotFoundError('NOT_FOUND', 'no such producer in this room');
   }
+}
+
+/*
+ * A router's capabilities are a pure function of the codecs it was created
+ * with (mediasoup assigns payload types in order), and every router here gets
+ * the same list. So they are parsed once per list, not once per room: the
+ * parse was a visible share of a join in the join benchmark.
+ */
+const capabilitiesByCodecs = new WeakMap<types.RouterRtpCodecCapability[], RtpCapabilities>();
+
+/** Parsed, not cast: proves the router's capabilities fit the wire schema. */
+function wireCapabilities(router: types.Router, codecs: types.RouterRtpCodecCapability[]): RtpCapabilities {
+  let parsed = capabilitiesByCodecs.get(codecs);
+  if (!parsed) {
+    parsed = RtpCapabilitiesSchema.parse(router.rtpCapabilities);
+    capabilitiesByCodecs.set(codecs, parsed);
+  }
+  return parsed;
 }
 
 /** mediasoup's own messages describe the client's bad parameters; keep them, but as a client error. */

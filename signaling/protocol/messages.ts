@@ -42,6 +42,9 @@ export const DisplayNameSchema = z
   // Control characters would let a name break the UI or the logs.
   .regex(/^[^\p{Cc}]+$/u, 'display name has control characters');
 
+export const TransportDirectionSchema = z.enum(['send', 'recv']);
+export type TransportDirection = z.infer<typeof TransportDirectionSchema>;
+
 export const JoinRequestSchema = z
   .object({
     roomId: RoomIdSchema,
@@ -52,6 +55,16 @@ export const JoinRequestSchema = z
     resume: z
       .object({ peerId: PeerIdSchema, secret: z.string().min(16).max(64) })
       .strict()
+      .optional(),
+    /**
+     * Transports to create in the same round trip (admitted peers only; a
+     * peer that starts in the lobby gets none and asks with createTransport
+     * once admitted).
+     */
+    transports: z
+      .array(TransportDirectionSchema)
+      .max(2)
+      .refine((v) => new Set(v).size === v.length, 'each direction at most once')
       .optional(),
   })
   .strict()
@@ -96,6 +109,12 @@ export interface JoinResult {
   peers: PeerInfo[];
   iceServers: IceServer[];
   locked: boolean;
+  /**
+   * The transports asked for with `transports`, when they could be made now.
+   * One missing (in the lobby, or the media plane said no) is asked for
+   * later with createTransport.
+   */
+  transports?: { send?: TransportOptions; recv?: TransportOptions };
 }
 
 export const EmptyRequestSchema = z.object({}).strict();
@@ -104,7 +123,7 @@ export interface RouterCapabilitiesResult {
   routerRtpCapabilities: RtpCapabilities;
 }
 
-export const CreateTransportRequestSchema = z.object({ direction: z.enum(['send', 'recv']) }).strict();
+export const CreateTransportRequestSchema = z.object({ direction: TransportDirectionSchema }).strict();
 export type CreateTransportRequest = z.infer<typeof CreateTransportRequestSchema>;
 export type CreateTransportResult = TransportOptions;
 

@@ -8,6 +8,7 @@ import {
   type PeerId,
   type RoomClosedReason,
   type RoomId,
+  type TransportDirection,
 } from '../protocol/index.js';
 import type { RoomRecord, RoomStore } from '../store/room-store.js';
 import type { JoinGrant, JoinPolicy } from './join-policy.js';
@@ -82,12 +83,16 @@ export class RoomService {
     if (!record) throw new NotFoundError('ROOM_NOT_FOUND', 'no room with this id');
     const grant = await this.#deps.policy.authorise(request, record);
 
-    return this.#queue.run(request.roomId, async () => {
+    const joined = await this.#queue.run(request.roomId, async () => {
       const room = await this.#liveRoom(record, grant);
       const resumed = request.resume ? this.#resume(room, request.resume, channel) : null;
       const participant = resumed ?? this.#newParticipant(room, request, grant, channel);
       return { room, participant, result: this.#joinResult(room, participant) };
     });
+    // Outside the room's queue: the worker builds them while other joins go on.
+    const transports = await this.#joinTransports(joined.room, joined.participant, request.transports);
+    if (transports) joined.result.transports = transports;
+    return joined;
   }
 
   /**
@@ -203,6 +208,33 @@ export class RoomService {
     });
     room.add(participant);
     return participant;
+  }
+
+  /**
+   * The transports a join asked for, saving the client a round trip each.
+   * Best effort: a peer in the lobby gets none, and a media error leaves the
+   * transport out (the client's own createTransport then reports it).
+   */
+  async #joinTransports(
+    room: Room,
+    participant: Participant,
+    directions: TransportDirection[] | undefined,
+  ): Promise<JoinResult['transports']> {
+    if (!directions?.length || participant.state !== 'admitted') return undefined;
+    const made = await Promise.all(
+      directions.map((direction) =>
+        room.createTransport(participant.peerId, direction).then(
+          (options) => [direction, options] as const,
+          (error: unknown) => {
+            participant.log.warn({ err: error, direction }, 'transport for the join not created');
+            return null;
+          },
+        ),
+      ),
+    );
+    const transports: NonNullable<JoinResult['transports']> = {};
+    for (const entry of made) if (entry) transports[entry[0]] = entry[1];
+    return transports;
   }
 
   #joinResult(room: Room, participant: Participant): JoinResult {

@@ -14,9 +14,13 @@ export class FakeMediaRoom implements MediaRoom {
   closed = false;
   readonly producers = new Map<string, PeerId>();
 
+  /** Directions whose transports the "media plane" refuses, to test the callers' error paths. */
+  readonly failingDirections = new Set<'send' | 'recv'>();
+
   constructor(readonly listener: MediaRoomListener) {}
 
-  async createTransport(): Promise<TransportOptions> {
+  async createTransport(_peerId: PeerId, direction: 'send' | 'recv'): Promise<TransportOptions> {
+    if (this.failingDirections.has(direction)) throw new Error(`no ${direction} transport today`);
     return {
       id: randomUUID(),
       iceParameters: { usernameFragment: 'u', password: 'p', iceLite: true },

@@ -49,16 +49,32 @@ describe('lobby and host controls over socket.io', () => {
       roomId: view.roomId,
       displayName: 'Marie',
       token: tokenOf(view.links.citizen),
+      transports: ['recv', 'send'],
     });
     expect(joined).toMatchObject({ role: 'guest', state: 'lobby', peers: [] });
+    // Asked for, but the lobby has no media: none were made.
+    expect(joined.transports).toBeUndefined();
 
     const agent = await connect();
     const host = await agent.request('join', {
       roomId: view.roomId,
       displayName: 'Alice',
       token: tokenOf(view.links.agent),
+      transports: ['recv', 'send'],
     });
     expect(host).toMatchObject({ role: 'host', state: 'admitted' });
+    // The host is admitted at once: both transports came with the answer, from the real worker.
+    for (const direction of ['send', 'recv'] as const) {
+      expect(host.transports?.[direction]?.iceCandidates.length).toBeGreaterThan(0);
+    }
+    expect(host.transports?.send?.id).not.toBe(host.transports?.recv?.id);
+    await agent.request('connectTransport', {
+      transportId: host.transports?.send?.id ?? '',
+      dtlsParameters: {
+        role: 'client',
+        fingerprints: [{ algorithm: 'sha-256', value: Array.from({ length: 32 }, () => 'AB').join(':') }],
+      },
+    });
     expect(host.peers.map((p) => [p.peerId, p.state])).toEqual([[joined.peerId, 'lobby']]);
 
     const me = joined.peerId;

@@ -59,6 +59,14 @@ describe('signaling: bad input gets a clear error and the connection stays up', 
     ['null', null],
     ['wrong types', { roomId: 7, displayName: {}, password: true }],
     ['extra keys', { roomId: 'abcd-efgh-ijkm', displayName: 'Eve', password: 'x', role: 'host' }],
+    [
+      'a transport asked twice',
+      { roomId: 'abcd-efgh-ijkm', displayName: 'Eve', password: 'x', transports: ['send', 'send'] },
+    ],
+    [
+      'an unknown transport direction',
+      { roomId: 'abcd-efgh-ijkm', displayName: 'Eve', password: 'x', transports: ['up'] },
+    ],
   ])('answers INVALID_PAYLOAD to %s and stays connected', async (_label, payload) => {
     const client = await connect();
     const ack = await client.raw('join', payload);

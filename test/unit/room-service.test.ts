@@ -57,6 +57,21 @@ describe('RoomService', () => {
     expect(result.iceServers).toHaveLength(1);
   });
 
+  it('builds the transports a join asks for, and leaves out one the media plane refuses', async () => {
+    const first = await joinAs('Marie', { transports: ['recv', 'send'] });
+    expect(Object.keys(first.result.transports ?? {}).sort()).toEqual(['recv', 'send']);
+    expect(first.result.transports?.recv?.id).not.toBe(first.result.transports?.send?.id);
+
+    media.opened[0]!.room.failingDirections.add('send');
+    const second = await joinAs('Paul', { transports: ['recv', 'send'] });
+    // Still in the room: the client asks for the missing one with createTransport, which reports the error.
+    expect(second.result.state).toBe('admitted');
+    expect(Object.keys(second.result.transports ?? {})).toEqual(['recv']);
+
+    const plain = await joinAs('Léa');
+    expect(plain.result.transports).toBeUndefined();
+  });
+
   it('makes an agent with a valid token the host', async () => {
     const token = agents.mint({ id: 'agent-1' });
     const { result } = await rooms.join({ roomId, displayName: 'Agent', token }, new RecordingChannel());

@@ -38,6 +38,8 @@ export function fakeServer(options: {
   /** Answer the join with state 'lobby' (an appointment guest). */
   lobby?: boolean;
   onJoin?: (socket: FakeSocket) => void;
+  /** Build the transports a join asks for, as the server does for admitted peers (default true). */
+  transportsInJoin?: boolean;
 }): FakeSocket {
   const owners = new Map<string, { peerId: string; producer: FakeProducer }>();
   for (const peer of options.peers ?? [])
@@ -59,6 +61,9 @@ export function fakeServer(options: {
             routerRtpCapabilities: testFakeParameters.generateRouterRtpCapabilities(),
             peers: options.lobby ? [] : admittedPeers(options.peers),
             iceServers: [],
+            ...(options.transportsInJoin !== false && !options.lobby
+              ? { transports: joinTransports(payload) }
+              : {}),
           },
         };
       case 'createTransport':
@@ -92,6 +97,18 @@ export function fakeServer(options: {
     }
   });
   return socket;
+}
+
+function joinTransports(payload: unknown): Record<string, unknown> {
+  const asked = typeof payload === 'object' && payload !== null ? Reflect.get(payload, 'transports') : [];
+  const transports: Record<string, unknown> = {};
+  for (const direction of Array.isArray(asked) ? asked : []) {
+    transports[String(direction)] = {
+      ...testFakeParameters.generateTransportRemoteParameters(),
+      id: randomUUID(),
+    };
+  }
+  return transports;
 }
 
 export function admittedPeers(

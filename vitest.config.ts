@@ -1,11 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
 /*
- * Three projects, one command (npm test):
+ * Four projects, one command (npm test):
  *  - unit: fakes only, fast;
  *  - integration: real mediasoup worker, real Redis, real sockets;
  *  - e2e: real Chromium. Browser files run one at a time: a 2-core machine
- *    holds 2-3 headless browsers in a call, not more.
+ *    holds 2-3 headless browsers in a call, not more;
+ *  - bench: the quick benchmark run, as a smoke test (works, not how fast).
  */
 export default defineConfig({
   test: {
@@ -39,6 +40,15 @@ export default defineConfig({
           hookTimeout: 60_000,
           fileParallelism: false,
           globalSetup: ['test/e2e/build-client.setup.ts'],
+        },
+      },
+      {
+        test: {
+          // `npm run bench -- --quick` as a smoke test, last: it needs both cores to itself.
+          name: 'bench',
+          sequence: { groupOrder: 3 },
+          include: ['test/bench/**/*.smoke.test.ts'],
+          testTimeout: 240_000,
         },
       },
     ],

@@ -1,4 +1,5 @@
 import { SignalingClient } from '../test/helpers/signaling-client.js';
+import type { BareSocketIo } from './lib/bare-socketio.js';
 import type { BenchServer } from './lib/server-process.js';
 import { cpuWindow, percentile, sleep } from './lib/proc.js';
 
@@ -64,24 +65,43 @@ async function oneJoin(
   return performance.now() - t0;
 }
 
-/** One wave of `n` simultaneous joins; everyone leaves afterwards. */
+/** One wave of `n` simultaneous joins, two per room; everyone leaves afterwards. */
 export async function joinWave(server: BenchServer, n: number): Promise<JoinResult> {
   const rooms = await Promise.all(Array.from({ length: Math.ceil(n / 2) }, () => server.createRoom()));
+  return wave(n, server.pid, server.workerPids[0] ?? null, (i, clients) => {
+    const room = rooms[Math.floor(i / 2)]!;
+    return oneJoin(server, room.roomId, room.password, clients);
+  });
+}
+
+/** The same wave against bare socket.io: connect and one acknowledged request, nothing else. */
+export function floorWave(floor: BareSocketIo, n: number): Promise<JoinResult> {
+  return wave(n, floor.pid, null, async (_i, clients) => {
+    const t0 = performance.now();
+    const client = await SignalingClient.connect(floor.url);
+    clients.push(client);
+    const ack = await client.raw('join', {});
+    if (!ack.ok) throw new Error('bare socket.io refused the request');
+    return performance.now() - t0;
+  });
+}
+
+async function wave(
+  n: number,
+  serverPid: number,
+  workerPid: number | null,
+  oneClient: (i: number, clients: SignalingClient[]) => Promise<number>,
+): Promise<JoinResult> {
   const clients: SignalingClient[] = [];
-  const serverCpu = cpuWindow(server.pid);
-  const workerCpu = cpuWindow(server.workerPids[0]!);
+  const serverCpu = cpuWindow(serverPid);
+  const workerCpu = workerPid === null ? null : cpuWindow(workerPid);
   const gen0 = process.cpuUsage();
   const t0 = performance.now();
-  const results = await Promise.allSettled(
-    Array.from({ length: n }, (_, i) => {
-      const room = rooms[Math.floor(i / 2)]!;
-      return oneJoin(server, room.roomId, room.password, clients);
-    }),
-  );
+  const results = await Promise.allSettled(Array.from({ length: n }, (_, i) => oneClient(i, clients)));
   const wallMs = performance.now() - t0;
   const gen = process.cpuUsage(gen0);
   const server_ = serverCpu.stop();
-  const worker_ = workerCpu.stop();
+  const worker_ = workerCpu?.stop();
   for (const c of clients) c.close();
   await sleep(500);
   const times = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
@@ -96,7 +116,7 @@ export async function joinWave(server: BenchServer, n: number): Promise<JoinResu
     wallMs,
     joinsPerSec: (times.length * 1000) / wallMs,
     serverCpu: server_.share,
-    workerCpu: worker_.share,
+    workerCpu: worker_?.share ?? 0,
     generatorCpu: (gen.user + gen.system) / (wallMs * 1000),
     firstError:
       firstFailure && firstFailure.status === 'rejected' ? String(firstFailure.reason).slice(0, 200) : null,

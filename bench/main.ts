@@ -1,10 +1,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { runPlainForwarding, type PlainResult } from './forwarding-plain.js';
 import { runWebRtcForwarding, type WebRtcStep } from './forwarding-webrtc.js';
 import { firstFrame, type FirstFrameResult } from './first-frame.js';
 import { idleLoad, type IdleResult } from './idle.js';
-import { joinWave, type JoinResult } from './joins.js';
+import { floorWave, joinWave, type JoinResult } from './joins.js';
+import { BareSocketIo } from './lib/bare-socketio.js';
 import { machine } from './lib/proc.js';
 import { BenchServer } from './lib/server-process.js';
 import { writeReport, type BenchResults } from './report.js';
@@ -49,6 +50,7 @@ const results: BenchResults = {
   webrtc: null,
   janus: null,
   joins: null,
+  joinFloor: null,
   idle: null,
   firstFrame: null,
   clientSize: null,
@@ -115,24 +117,37 @@ if (only.has('frame') || only.has('size')) {
   }
 }
 
+/** 200 clients at once, 4 times (the first wave meets a cold process). */
+async function joinWaves(run: (n: number) => Promise<JoinResult>): Promise<JoinResult[]> {
+  const waves: JoinResult[] = [];
+  for (let i = 0; i < (QUICK ? 1 : 4); i += 1) {
+    const wave = await run(QUICK ? 20 : 200);
+    log(
+      `  wave ${i + 1}: ${wave.ok}/${wave.clients} ok, p50 ${wave.p50Ms.toFixed(0)} ms, p99 ${wave.p99Ms.toFixed(0)} ms, ` +
+        `${wave.joinsPerSec.toFixed(0)} joins/s; CPU server ${(wave.serverCpu * 100).toFixed(0)} %, ` +
+        `worker ${(wave.workerCpu * 100).toFixed(0)} %, generator ${(wave.generatorCpu * 100).toFixed(0)} %${wave.firstError ? `, first error: ${wave.firstError}` : ''}`,
+    );
+    waves.push(wave);
+  }
+  return waves;
+}
+
 if (only.has('joins') || only.has('idle') || only.has('frame')) {
   const server = await BenchServer.start('1');
   try {
     if (only.has('joins')) {
-      results.joins = await stage<JoinResult[]>(
-        'joins: 200 at once (4 waves; the first is cold)',
+      results.joins = await stage<JoinResult[]>('joins: 200 at once (4 waves; the first is cold)', () =>
+        joinWaves((n) => joinWave(server, n)),
+      );
+      results.joinFloor = await stage<JoinResult[]>(
+        'joins floor: bare socket.io on the same core, connect + one ack, 200 at once',
         async () => {
-          const waves: JoinResult[] = [];
-          for (let i = 0; i < (QUICK ? 1 : 4); i += 1) {
-            const wave = await joinWave(server, QUICK ? 20 : 200);
-            log(
-              `  wave ${i + 1}: ${wave.ok}/${wave.clients} ok, p50 ${wave.p50Ms.toFixed(0)} ms, p99 ${wave.p99Ms.toFixed(0)} ms, ` +
-                `${wave.joinsPerSec.toFixed(0)} joins/s; CPU server ${(wave.serverCpu * 100).toFixed(0)} %, ` +
-                `worker ${(wave.workerCpu * 100).toFixed(0)} %, generator ${(wave.generatorCpu * 100).toFixed(0)} %${wave.firstError ? `, first error: ${wave.firstError}` : ''}`,
-            );
-            waves.push(wave);
+          const floor = await BareSocketIo.start('1');
+          try {
+            return await joinWaves((n) => floorWave(floor, n));
+          } finally {
+            await floor.stop();
           }
-          return waves;
         },
       );
     }
@@ -192,5 +207,7 @@ if (only.has('size')) {
 }
 
 writeReport(results, process.env['BENCH_REPORT'] ?? 'BENCHMARKS.md', log);
+// The raw results, for the CI smoke test (test/bench) to check that every stage produced figures.
+if (process.env['BENCH_JSON']) writeFileSync(process.env['BENCH_JSON'], JSON.stringify(results, null, 2));
 log(`\nbench done in ${Math.round((Date.now() - started) / 1000)} s`);
 process.exit(0);

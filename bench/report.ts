@@ -17,6 +17,8 @@ export interface BenchResults {
   webrtc: Outcome<WebRtcStep[]>;
   janus: Outcome<WebRtcStep[]>;
   joins: Outcome<JoinResult[]>;
+  /** The same waves against bare socket.io (connect + one ack): the floor for any join over it. */
+  joinFloor: Outcome<JoinResult[]>;
   idle: Outcome<IdleResult>;
   firstFrame: Outcome<FirstFrameResult>;
   clientSize: Outcome<{ bytes: number; gzipBytes: number }>;
@@ -25,6 +27,15 @@ export interface BenchResults {
 /** Everything after this line in BENCHMARKS.md is hand-written and kept across runs. */
 const NOTES_MARKER = '<!-- hand-written notes below: kept by npm run bench -->';
 const JANUS_ANCHOR_US = 62;
+
+/** Median wave's p50, worst wave's p99, failures over all waves. */
+function waveSummary(waves: JoinResult[]): { p50: number; p99: number; failed: number } {
+  return {
+    p50: [...waves.map((j) => j.p50Ms)].sort((a, b) => a - b)[Math.floor(waves.length / 2)]!,
+    p99: Math.max(...waves.map((j) => j.p99Ms)),
+    failed: waves.reduce((s, j) => s + j.failed, 0),
+  };
+}
 
 function ok<T>(o: Outcome<T>): T | null {
   return o !== null && !(typeof o === 'object' && 'error' in o) ? o : null;
@@ -125,19 +136,22 @@ export function writeReport(r: BenchResults, path: string, log: (line: string) =
   }
 
   const joins = ok(r.joins);
+  const floor = ok(r.joinFloor);
   if (joins && joins.length) {
-    const p50 = [...joins.map((j) => j.p50Ms)].sort((a, b) => a - b)[Math.floor(joins.length / 2)]!;
-    const p99 = Math.max(...joins.map((j) => j.p99Ms));
-    const failed = joins.reduce((s, j) => s + j.failed, 0);
+    const { p50, p99, failed } = waveSummary(joins);
+    const bare = floor && floor.length ? waveSummary(floor) : null;
     rows.push({
       figure: `Join time, ${joins[0]!.clients} at once (median wave p50 / worst wave p99, ${joins.length} waves)`,
       ours: `${f(p50)} / ${f(p99)} ms${failed ? `, ${failed} failed` : ''}`,
-      peer: '—',
+      peer: bare
+        ? `bare socket.io on the same core, connect + 1 ack: ${f(bare.p50)} / ${f(bare.p99)} ms${bare.failed ? `, ${bare.failed} failed` : ''}`
+        : `bare socket.io: ${why(r.joinFloor) || 'not run'}`,
       goal: 'p50 < 150 ms, p99 < 400 ms',
       verdict: verdict(failed === 0 && p50 < 150 && p99 < 400),
     });
     rows.push({
-      figure: 'Joins per second one node sustains (best wave, full join incl. 2 transports + produce)',
+      figure:
+        'Joins per second one node sustains (best wave, full join incl. 2 transports, DTLS connect and produce)',
       ours: f(Math.max(...joins.map((j) => j.joinsPerSec))),
       peer: '—',
       goal: '',
@@ -226,14 +240,18 @@ export function writeReport(r: BenchResults, path: string, log: (line: string) =
     }
     details.push('');
   }
-  if (joins) {
+  for (const [title, waves] of [
+    ['Join waves (connect, join with both transports, connectTransport, produce)', joins],
+    ['Floor: the same waves against bare socket.io (connect, one ack)', floor],
+  ] as const) {
+    if (!waves) continue;
     details.push(
-      '### Join waves',
+      `### ${title}`,
       '',
       '| clients | ok | p50 | p99 | max | wall | joins/s | CPU server / worker / generator |',
       '|---|---|---|---|---|---|---|---|',
     );
-    for (const j of joins)
+    for (const j of waves)
       details.push(
         `| ${j.clients} | ${j.ok} | ${f(j.p50Ms)} ms | ${f(j.p99Ms)} ms | ${f(j.maxMs)} ms | ${f(j.wallMs)} ms | ${f(j.joinsPerSec)} | ${f(j.serverCpu * 100)} % / ${f(j.workerCpu * 100)} % / ${f(j.generatorCpu * 100)} % |`,
       );

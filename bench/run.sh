@@ -11,6 +11,17 @@ NS_SFU="guichet-bench-sfu-$$"
 NS_LOAD="guichet-bench-load-$$"
 LIMIT_S="${BENCH_TIME_LIMIT_S:-840}"
 
+# --quick: the short smoke run (about 2 minutes) that CI runs through npm test.
+for arg in "$@"; do
+	case "$arg" in
+	--quick) export BENCH_QUICK=1 ;;
+	*)
+		echo "bench: unknown argument $arg (known: --quick)" >&2
+		exit 2
+		;;
+	esac
+done
+
 if [[ "$(id -u)" != 0 ]]; then
 	echo "bench: needs root (network namespace, taskset of other processes)" >&2
 	exit 1

@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(chromium redis-server coturn iproute2 util-linux)
+APT_PACKAGES=(chromium redis-server coturn iproute2 util-linux janus)
 WORKER_BUILD_SCRIPT="${WORKER_BUILD_SCRIPT:-../shared/tools/mediasoup-worker/build-worker.sh}"
 WORKER_DEST=node_modules/mediasoup/worker/out/Release/mediasoup-worker
 

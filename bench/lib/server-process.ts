@@ -14,6 +14,53 @@ const ReadySchema = z.object({
 const RoomSchema = z.object({ roomId: z.string(), password: z.string(), joinUrl: z.string() });
 export type BenchRoom = z.infer<typeof RoomSchema>;
 
+/**
+ * A bench script as a child process pinned to `core`, resolved once it
+ * prints its JSON "ready" line (which `schema` checks).
+ */
+export function spawnReady<T>(
+  core: string,
+  script: string,
+  schema: z.ZodType<T>,
+): Promise<{ child: ChildProcess; ready: T }> {
+  // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile the server.
+  const extra = (process.env['BENCH_SERVER_NODE_ARGS'] ?? '').split(/\s+/).filter(Boolean);
+  const args = ['-c', core, process.execPath, ...extra, '--import', 'tsx', script];
+  const child = spawn('taskset', args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${script} did not start in 30 s`)), 30_000);
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const ready = schema.safeParse(
+        (() => {
+          try {
+            return JSON.parse(line) as unknown;
+          } catch {
+            return null;
+          }
+        })(),
+      );
+      if (!ready.success) return;
+      clearTimeout(timer);
+      child.removeAllListeners('exit');
+      resolve({ child, ready: ready.data });
+    });
+  });
+}
+
+/** Stops a bench child: SIGTERM, then SIGKILL after 5 s. */
+export function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
 /** bench/lib/guichet-server.ts as a child process, pinned to `core`. */
 export class BenchServer {
   readonly child: ChildProcess;
@@ -30,32 +77,9 @@ export class BenchServer {
     this.#token = ready.agentToken;
   }
 
-  static start(core: string): Promise<BenchServer> {
-    // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile the server.
-    const extra = (process.env['BENCH_SERVER_NODE_ARGS'] ?? '').split(/\s+/).filter(Boolean);
-    const args = ['-c', core, process.execPath, ...extra, '--import', 'tsx', 'bench/lib/guichet-server.ts'];
-    const child = spawn('taskset', args, {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('bench server did not start in 30 s')), 30_000);
-      child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
-      createInterface({ input: child.stdout! }).on('line', (line) => {
-        const ready = ReadySchema.safeParse(
-          (() => {
-            try {
-              return JSON.parse(line) as unknown;
-            } catch {
-              return null;
-            }
-          })(),
-        );
-        if (!ready.success) return;
-        clearTimeout(timer);
-        child.removeAllListeners('exit');
-        resolve(new BenchServer(child, ready.data));
-      });
-    });
+  static async start(core: string): Promise<BenchServer> {
+    const { child, ready } = await spawnReady(core, 'bench/lib/guichet-server.ts', ReadySchema);
+    return new BenchServer(child, ready);
   }
 
   /** Node process plus its mediasoup workers. */
@@ -74,14 +98,6 @@ export class BenchServer {
   }
 
   stop(): Promise<void> {
-    return new Promise((resolve) => {
-      if (this.child.exitCode !== null) return resolve();
-      const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
-      this.child.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      this.child.kill('SIGTERM');
-    });
+    return stopChild(this.child);
   }
 }

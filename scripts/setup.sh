@@ -5,8 +5,9 @@
 # Where GitHub is reachable, mediasoup's own postinstall downloads a prebuilt
 # worker. On a closed network it can't, so the worker is built from the npm
 # package's sources against Debian's libraries (../shared/tools/mediasoup-worker,
-# or WORKER_BUILD_SCRIPT), or taken from MEDIASOUP_WORKER_BIN if you already
-# have one. Either way it is copied to mediasoup's default path, so
+# or WORKER_BUILD_SCRIPT) with libsrtp built on OpenSSL
+# (scripts/build-libsrtp.sh), or taken from MEDIASOUP_WORKER_BIN if you
+# already have one. Either way it is copied to mediasoup's default path, so
 # `npm start` needs no extra variable.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +15,8 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(chromium redis-server coturn iproute2 util-linux janus)
 WORKER_BUILD_SCRIPT="${WORKER_BUILD_SCRIPT:-../shared/tools/mediasoup-worker/build-worker.sh}"
 WORKER_DEST=node_modules/mediasoup/worker/out/Release/mediasoup-worker
+# Kept apart from a worker built against Debian's own libsrtp2 (same version, other crypto).
+WORKER_CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/mediasoup-worker/3.19.3-srtp-openssl/mediasoup-worker"
 
 log() { printf '\n== %s\n' "$*"; }
 
@@ -24,12 +27,24 @@ if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null && [[ "${SKIP_APT:-0}"
 fi
 
 if [[ -z "${MEDIASOUP_WORKER_BIN:-}" && -x "$WORKER_BUILD_SCRIPT" ]]; then
-	log "mediasoup worker: building offline with $WORKER_BUILD_SCRIPT (cached after the first time)"
 	install_deps=0
 	[[ "$(id -u)" == 0 ]] && install_deps=1
-	INSTALL_APT_DEPS=$install_deps "$WORKER_BUILD_SCRIPT" >/tmp/guichet-worker-build.log 2>&1 ||
+	if ((install_deps)) && [[ "${SKIP_APT:-0}" != 1 ]]; then
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends make gcc libssl-dev dpkg-dev >/dev/null
+	fi
+	# libsrtp on OpenSSL instead of Debian's NSS build: twice the packets per
+	# core (see scripts/build-libsrtp.sh and BENCHMARKS.md).
+	log "libsrtp on OpenSSL: scripts/build-libsrtp.sh (cached after the first time)"
+	srtp_prefix="$(bash scripts/build-libsrtp.sh | tail -n 1)"
+	log "mediasoup worker: building offline with $WORKER_BUILD_SCRIPT (cached after the first time)"
+	PKG_CONFIG_PATH="$srtp_prefix/lib/pkgconfig" OUT="$WORKER_CACHE" INSTALL_APT_DEPS=$install_deps \
+		"$WORKER_BUILD_SCRIPT" >/tmp/guichet-worker-build.log 2>&1 ||
 		{ tail -n 30 /tmp/guichet-worker-build.log; exit 1; }
 	MEDIASOUP_WORKER_BIN="$(tail -n 1 /tmp/guichet-worker-build.log)"
+	if ldd "$MEDIASOUP_WORKER_BIN" | grep -q 'libsrtp2\.so'; then
+		echo "the worker links Debian's libsrtp2 (NSS), not the OpenSSL one built above" >&2
+		exit 1
+	fi
 fi
 
 if [[ -n "${MEDIASOUP_WORKER_BIN:-}" ]]; then

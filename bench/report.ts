@@ -112,7 +112,7 @@ export function writeReport(r: BenchResults, path: string, log: (line: string) =
       figure: `Realistic tier (werift viewers, DTLS-SRTP): CPU per outgoing packet, ${ours.viewers} viewers`,
       ours: `${f(ours.usPerPacket, 1)} µs, loss ${f(ours.loss * 100, 2)} %, latency p50 ${f(ours.latencyP50Us / 1000, 2)} ms p99 ${f(ours.latencyP99Us / 1000, 2)} ms`,
       peer: janus
-        ? `Janus ${r.janusVersion}: ${f(janus.usPerPacket, 1)} µs, loss ${f(janus.loss * 100, 2)} %, ${janus.viewers} viewers`
+        ? `${r.janusVersion}: ${f(janus.usPerPacket, 1)} µs, loss ${f(janus.loss * 100, 2)} %, ${janus.viewers} viewers`
         : `Janus not measured in this run (${janusWhy(r)}); anchor ${JANUS_ANCHOR_US} µs`,
       goal: '',
       verdict: '',

@@ -5,15 +5,14 @@ import { cpuWindow, percentile, sleep } from './lib/proc.js';
 
 /*
  * N clients joining at once over Fastify + socket.io, the way the browser
- * client does: connect, join (which brings both transports), produce (valid
- * Opus RTP parameters) carrying the send transport's DTLS parameters (a
- * well-formed but dummy fingerprint: this measures signaling and worker
- * cost, not a handshake). Two clients per room.
+ * client does: connect, join (which brings both transports),
+ * connectTransport (a well-formed but dummy DTLS
+ * fingerprint: this measures signaling and worker cost, not a handshake),
+ * produce (valid Opus RTP parameters). Two clients per room.
  */
 
 const DUMMY_DTLS = {
-  // The server asks to be the DTLS client, so mediasoup-client answers 'server'.
-  role: 'server' as const,
+  role: 'client' as const,
   fingerprints: [{ algorithm: 'sha-256' as const, value: Array.from({ length: 32 }, () => 'AB').join(':') }],
 };
 
@@ -51,10 +50,9 @@ async function oneJoin(
   });
   const send = joined.transports?.send;
   if (!send || !joined.transports?.recv) throw new Error('join answered without both transports');
+  await client.request('connectTransport', { transportId: send.id, dtlsParameters: DUMMY_DTLS });
   await client.request('produce', {
     transportId: send.id,
-    // As the browser client does: the first produce connects the transport.
-    dtlsParameters: DUMMY_DTLS,
     kind: 'audio',
     source: 'mic',
     rtpParameters: {

@@ -241,7 +241,7 @@ export function writeReport(r: BenchResults, path: string, log: (line: string) =
     details.push('');
   }
   for (const [title, waves] of [
-    ['Join waves (connect, join with both transports, produce with the DTLS parameters)', joins],
+    ['Join waves (connect, join with both transports, connectTransport, produce)', joins],
     ['Floor: the same waves against bare socket.io (connect, one ack)', floor],
   ] as const) {
     if (!waves) continue;

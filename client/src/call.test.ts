@@ -189,28 +189,6 @@ describe('Call', () => {
     expect(listener.ends).toEqual([{ kind: 'left' }]);
   });
 
-  it('connects the send transport with its first produce, and the receive one without waiting', async () => {
-    const alice = { peerId: 'alice', displayName: 'Alice', producers: [producer('audio')] };
-    const socket = fakeServer({ peers: [alice] });
-    const audio = new FakeMediaStreamTrack({ kind: 'audio' });
-    const video = new FakeMediaStreamTrack({ kind: 'video' });
-    const { call } = await join(socket, undefined, { audio, video });
-    await call.sendingReady;
-    const produced = socket.requests('produce');
-    expect(produced).toHaveLength(2);
-    // Only the first produce carries the DTLS parameters: the transport is connected once.
-    const withDtls = produced.filter((p) => Reflect.get(Object(p), 'dtlsParameters') !== undefined);
-    expect(withDtls).toHaveLength(1);
-    expect(withDtls[0]).toBe(produced[0]);
-    const [recvConnect, ...others] = socket.requests('connectTransport');
-    expect(others).toEqual([]);
-    // The receive transport's parameters went out as connectTransport, before the consumer's resume.
-    expect(Reflect.get(Object(recvConnect), 'dtlsParameters')).toBeDefined();
-    const order = socket.sent.map((s) => s.event);
-    expect(order.indexOf('connectTransport')).toBeLessThan(order.indexOf('resumeConsumer'));
-    call.close();
-  });
-
   it('sends the mic as opus and the camera as three simulcast layers, paused if asked', async () => {
     const socket = fakeServer({ peers: [] });
     const audio = new FakeMediaStreamTrack({ kind: 'audio' });

@@ -18,7 +18,7 @@ import { Receiver } from './receiver.js';
 import { NO_RECV_STATS, type RecvStats } from './recv-stats.js';
 import { Sender, type LocalSource, type LocalTracks } from './sender.js';
 import { NO_QUALITY, readQualityCounters, type CallQuality, type QualityCounters } from './quality.js';
-import { PendingDtls, toTransportOptions, wireTransport } from './transport.js';
+import { toTransportOptions, wireTransport } from './transport.js';
 
 export interface CallDeps {
   /** The call owns the client it gets and closes it. */
@@ -160,23 +160,17 @@ export class Call {
     this.sendTransport = this.device.createSendTransport(
       toTransportOptions(sendOptions, joined.iceServers, this.deps.relayOnly ?? false),
     );
-    const pendingDtls = new PendingDtls();
-    this.wireTransport(this.sendTransport, pendingDtls);
-    this.sender = new Sender(this.client, this.device, this.sendTransport, pendingDtls);
+    this.wireTransport(this.sendTransport);
+    this.sender = new Sender(this.client, this.device, this.sendTransport);
     await this.sender.start({ tracks, micOn: this.deps.micOn, cameraOn: this.deps.cameraOn }, (error) => {
       if (!this.closed) this.deps.listener.onWarning(error);
     });
   }
 
-  private wireTransport(transport: types.Transport, pendingDtls?: PendingDtls): void {
-    const restart = wireTransport(
-      transport,
-      this.client,
-      (error) => {
-        if (!this.closed) this.deps.listener.onWarning(error);
-      },
-      pendingDtls,
-    );
+  private wireTransport(transport: types.Transport): void {
+    const restart = wireTransport(transport, this.client, (error) => {
+      if (!this.closed) this.deps.listener.onWarning(error);
+    });
     this.iceRestarts.push(restart);
   }
 

@@ -2,7 +2,7 @@ import type { Device, types } from 'mediasoup-client';
 import { MediaSourceSchema, RtpParametersSchema } from '../../signaling/protocol/index.js';
 import type { ProtocolClient } from './protocol-client.js';
 import { CAMERA_CODEC_OPTIONS, CAMERA_ENCODINGS, MIC_CODEC_OPTIONS, findOpus } from './send-media.js';
-import { toError, type PendingDtls } from './transport.js';
+import { toError } from './transport.js';
 
 export type LocalSource = 'mic' | 'camera';
 
@@ -23,7 +23,6 @@ export class Sender {
     private readonly client: ProtocolClient,
     private readonly device: Device,
     private readonly transport: types.Transport,
-    private readonly pendingDtls: PendingDtls,
   ) {
     transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
       // Parsing narrows mediasoup-client's types to the protocol's, and
@@ -34,14 +33,12 @@ export class Sender {
         errback(new Error('local producer parameters do not fit the protocol'));
         return;
       }
-      const dtlsParameters = this.pendingDtls.take();
       this.client
         .request('produce', {
           transportId: transport.id,
           kind,
           rtpParameters: parameters.data,
           source: source.data,
-          ...(dtlsParameters ? { dtlsParameters } : {}),
         })
         .then(
           ({ producerId }) => callback({ id: producerId }),

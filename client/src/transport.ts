@@ -39,45 +39,20 @@ export function toError(value: unknown): Error {
 const DISCONNECTED_GRACE_MS = 3_000;
 
 /**
- * A send transport's DTLS parameters, from mediasoup-client's 'connect' to
- * the first `produce` request, which carries them to the server.
- */
-export class PendingDtls {
-  private value: types.DtlsParameters | undefined;
-
-  hold(dtlsParameters: types.DtlsParameters): void {
-    this.value = dtlsParameters;
-  }
-
-  /** Once: the server connects the transport with the first produce that brings them. */
-  take(): types.DtlsParameters | undefined {
-    const value = this.value;
-    this.value = undefined;
-    return value;
-  }
-}
-
-/**
- * Answers the transport's 'connect' without a round trip, and restarts ICE
- * when it fails, or stays disconnected too long. Returns the restart, for a
- * caller that knows the network changed.
- *
- * The server is the DTLS client and starts the handshake only once it has
- * our fingerprint, so nothing needs to wait for its answer: a send
- * transport's parameters ride on its first `produce` (`pending`), a receive
- * transport's go out at once as `connectTransport`, ahead of the requests
- * that follow on the same socket.
+ * Answers the transport's 'connect' through the server and restarts ICE when
+ * it fails, or stays disconnected too long. Returns the restart, for a caller
+ * that knows the network changed.
  */
 export function wireTransport(
   transport: types.Transport,
   client: ProtocolClient,
   onWarning: (error: unknown) => void,
-  pending?: PendingDtls,
 ): () => Promise<void> {
-  transport.on('connect', ({ dtlsParameters }, callback) => {
-    if (pending) pending.hold(dtlsParameters);
-    else client.request('connectTransport', { transportId: transport.id, dtlsParameters }).catch(onWarning);
-    callback();
+  transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+    client.request('connectTransport', { transportId: transport.id, dtlsParameters }).then(
+      () => callback(),
+      (error: unknown) => errback(toError(error)),
+    );
   });
   let restarting: Promise<void> | undefined;
   let disconnectedTimer: ReturnType<typeof setTimeout> | undefined;

@@ -116,37 +116,17 @@ export class MediasoupRoom implements MediaRoom {
       if (state === 'failed' || state === 'closed')
         this.#log.warn({ peerId, transportId: transport.id, state }, 'dtls');
     });
-    transport.observer.on('close', () => {
-      peer.transports.delete(transport.id);
-      peer.connected.delete(transport.id);
-    });
+    transport.observer.on('close', () => peer.transports.delete(transport.id));
     return {
       id: transport.id,
       iceParameters: transport.iceParameters,
       iceCandidates: transport.iceCandidates,
-      // We ask to be the DTLS client (mediasoup-client then makes the browser
-      // the server): mediasoup starts the handshake itself once ICE is up and
-      // it has the browser's fingerprint, so the browser may send its DTLS
-      // parameters along with its first produce, or without waiting for an
-      // answer. As DTLS server, mediasoup would drop a ClientHello that came
-      // before connectTransport, and the browser would wait to resend it.
-      dtlsParameters: { ...transport.dtlsParameters, role: 'client' },
+      dtlsParameters: transport.dtlsParameters,
     };
   }
 
   async connectTransport(peerId: PeerId, transportId: string, dtls: DtlsParameters): Promise<void> {
-    const peer = this.#peer(peerId);
-    const transport = peer.transport(transportId);
-    if (peer.connected.has(transportId))
-      throw new AppError('INVALID_PAYLOAD', 'this transport is already connected', 409);
-    // Marked before the worker answers, so a second connect racing this one is refused too.
-    peer.connected.add(transportId);
-    try {
-      await transport.connect({ dtlsParameters: dtls });
-    } catch (error) {
-      peer.connected.delete(transportId);
-      throw mediaError('connect', error);
-    }
+    await this.#peer(peerId).transport(transportId).connect({ dtlsParameters: dtls });
   }
 
   async restartIce(peerId: PeerId, transportId: string): Promise<TransportOptions['iceParameters']> {
@@ -156,7 +136,6 @@ export class MediasoupRoom implements MediaRoom {
   async produce(peerId: PeerId, params: ProduceParams): Promise<string> {
     const peer = this.#peer(peerId);
     const transport = peer.transport(params.transportId);
-    if (params.dtlsParameters) await this.connectTransport(peerId, params.transportId, params.dtlsParameters);
     let producer: types.Producer;
     try {
       producer = await transport.produce({

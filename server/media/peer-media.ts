@@ -6,8 +6,6 @@ export class PeerMedia {
   readonly transports = new Map<string, types.WebRtcTransport>();
   readonly producers = new Map<string, types.Producer>();
   readonly consumers = new Map<string, types.Consumer>();
-  /** Transports whose DTLS parameters have been given (mediasoup allows connect() once). */
-  readonly connected = new Set<string>();
 
   transport(id: string): types.WebRtcTransport {
     const transport = this.transports.get(id);
@@ -33,6 +31,5 @@ export class PeerMedia {
     this.transports.clear();
     this.producers.clear();
     this.consumers.clear();
-    this.connected.clear();
   }
 }

@@ -143,13 +143,6 @@ export const ProduceRequestSchema = z
     rtpParameters: RtpParametersSchema,
     source: MediaSourceSchema,
     paused: z.boolean().optional(),
-    /**
-     * The send transport's DTLS parameters, on its first produce: connects it
-     * in the same request (no connectTransport round trip). The server is the
-     * DTLS client (transport options say `role: 'client'`), so it only starts
-     * the handshake once it has them: nothing the browser sends is lost.
-     */
-    dtlsParameters: DtlsParametersSchema.optional(),
   })
   .strict()
   .refine((v) => (v.kind === 'audio') === (v.source === 'mic'), {

@@ -33,8 +33,6 @@ export interface ProduceParams {
   rtpParameters: RtpParameters;
   source: MediaSource;
   paused: boolean;
-  /** Connect the transport first, with these (its first produce saves a connectTransport). */
-  dtlsParameters?: DtlsParameters | undefined;
 }
 
 export interface ConsumeParams {

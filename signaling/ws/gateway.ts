@@ -85,7 +85,7 @@ class SocketSession {
       const { room, participant } = this.#member();
       return { iceParameters: await room.restartIce(participant.peerId, transportId) };
     });
-    on('produce', async ({ transportId, kind, rtpParameters, source, paused, dtlsParameters }) => {
+    on('produce', async ({ transportId, kind, rtpParameters, source, paused }) => {
       const { room, participant } = this.#member();
       const producerId = await room.produce(participant.peerId, {
         transportId,
@@ -93,7 +93,6 @@ class SocketSession {
         rtpParameters,
         source,
         paused: paused ?? false,
-        dtlsParameters,
       });
       return { producerId };
     });

@@ -15,7 +15,12 @@ set -euo pipefail
 
 VERSION=2.5.0
 ORIG_SHA256=8a43ef8e9ae2b665292591af62aa1a4ae41e468b6d98d8258f91478735da4e09
-MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+# The machine's own Debian mirror (deb822 sources), else deb.debian.org.
+default_mirror() {
+	awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null |
+		grep -v security || echo http://deb.debian.org/debian
+}
+MIRROR="${DEBIAN_MIRROR:-$(default_mirror)}"
 PREFIX="${LIBSRTP_PREFIX:-${XDG_CACHE_HOME:-$HOME/.cache}/guichet/libsrtp-${VERSION}-openssl}"
 
 if [[ -f "$PREFIX/lib/libsrtp2.a" && -f "$PREFIX/lib/pkgconfig/libsrtp2.pc" ]]; then

@@ -17,6 +17,7 @@ WORKER_BUILD_SCRIPT="${WORKER_BUILD_SCRIPT:-../shared/tools/mediasoup-worker/bui
 WORKER_DEST=node_modules/mediasoup/worker/out/Release/mediasoup-worker
 # Kept apart from a worker built against Debian's own libsrtp2 (same version, other crypto).
 WORKER_CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/mediasoup-worker/3.19.3-srtp-openssl/mediasoup-worker"
+WORKER_CACHE_NSS="${XDG_CACHE_HOME:-$HOME/.cache}/mediasoup-worker/3.19.3/mediasoup-worker"
 
 log() { printf '\n== %s\n' "$*"; }
 
@@ -35,13 +36,22 @@ if [[ -z "${MEDIASOUP_WORKER_BIN:-}" && -x "$WORKER_BUILD_SCRIPT" ]]; then
 	# libsrtp on OpenSSL instead of Debian's NSS build: twice the packets per
 	# core (see scripts/build-libsrtp.sh and BENCHMARKS.md).
 	log "libsrtp on OpenSSL: scripts/build-libsrtp.sh (cached after the first time)"
-	srtp_prefix="$(bash scripts/build-libsrtp.sh | tail -n 1)"
+	srtp_env=()
+	worker_out="$WORKER_CACHE"
+	if srtp_prefix="$(bash scripts/build-libsrtp.sh | tail -n 1)"; then
+		srtp_env=(PKG_CONFIG_PATH="$srtp_prefix/lib/pkgconfig")
+	else
+		# Still a working worker, just a slower one: say so loudly rather than stop here.
+		echo "WARNING: libsrtp could not be built on OpenSSL (no Debian source archive?); the worker" \
+			"links Debian's libsrtp2 (NSS) and forwards about half as many packets per core" >&2
+		worker_out="$WORKER_CACHE_NSS"
+	fi
 	log "mediasoup worker: building offline with $WORKER_BUILD_SCRIPT (cached after the first time)"
-	PKG_CONFIG_PATH="$srtp_prefix/lib/pkgconfig" OUT="$WORKER_CACHE" INSTALL_APT_DEPS=$install_deps \
+	env "${srtp_env[@]}" OUT="$worker_out" INSTALL_APT_DEPS=$install_deps \
 		"$WORKER_BUILD_SCRIPT" >/tmp/guichet-worker-build.log 2>&1 ||
 		{ tail -n 30 /tmp/guichet-worker-build.log; exit 1; }
 	MEDIASOUP_WORKER_BIN="$(tail -n 1 /tmp/guichet-worker-build.log)"
-	if ldd "$MEDIASOUP_WORKER_BIN" | grep -q 'libsrtp2\.so'; then
+	if ((${#srtp_env[@]})) && ldd "$MEDIASOUP_WORKER_BIN" | grep -q 'libsrtp2\.so'; then
 		echo "the worker links Debian's libsrtp2 (NSS), not the OpenSSL one built above" >&2
 		exit 1
 	fi

@@ -35,8 +35,20 @@ async function stage<T>(name: string, run: () => Promise<T>): Promise<T | { erro
   }
 }
 
+/** Which worker binary runs, and which SRTP crypto it links (it halves or doubles forwarding capacity). */
+function workerDescription(): string {
+  const bin =
+    process.env['MEDIASOUP_WORKER_BIN'] || 'node_modules/mediasoup/worker/out/Release/mediasoup-worker';
+  const libs = spawnSync('ldd', [bin], { encoding: 'utf8' }).stdout ?? '';
+  const srtp = /libsrtp2\.so/.test(libs)
+    ? "Debian's libsrtp2 (NSS crypto)"
+    : 'libsrtp linked in (OpenSSL crypto)';
+  return `worker ${bin}, ${srtp}`;
+}
+
 const results: BenchResults = {
   machine: machine(),
+  worker: workerDescription(),
   date: new Date().toISOString(),
   command: process.env['BENCH_COMMAND'] ?? 'npm run bench',
   janusVersion: (() => {

@@ -4,6 +4,7 @@ import { runPlainForwarding, type PlainResult } from './forwarding-plain.js';
 import { runWebRtcForwarding, type WebRtcStep } from './forwarding-webrtc.js';
 import { firstFrame, type FirstFrameResult } from './first-frame.js';
 import { idleLoad, type IdleResult } from './idle.js';
+import { resolveWorkerBinary } from '../server/media/worker-binary.js';
 import { floorWave, joinWave, type JoinResult } from './joins.js';
 import { BareSocketIo } from './lib/bare-socketio.js';
 import { machine } from './lib/proc.js';
@@ -37,8 +38,12 @@ async function stage<T>(name: string, run: () => Promise<T>): Promise<T | { erro
 
 /** Which worker binary runs, and which SRTP crypto it links (it halves or doubles forwarding capacity). */
 function workerDescription(): string {
-  const bin =
-    process.env['MEDIASOUP_WORKER_BIN'] || 'node_modules/mediasoup/worker/out/Release/mediasoup-worker';
+  let bin: string;
+  try {
+    bin = resolveWorkerBinary();
+  } catch (error) {
+    return `no worker: ${String(error instanceof Error ? error.message : error)}`;
+  }
   const libs = spawnSync('ldd', [bin], { encoding: 'utf8' }).stdout ?? '';
   const srtp = /libsrtp2\.so/.test(libs)
     ? "Debian's libsrtp2 (NSS crypto)"
@@ -129,11 +134,14 @@ if (only.has('frame') || only.has('size')) {
   }
 }
 
-/** 200 clients at once, 4 times (the first wave meets a cold process). */
+const JOIN_CLIENTS = QUICK ? 20 : 200;
+const JOIN_WAVES = QUICK ? 1 : 4;
+
+/** JOIN_CLIENTS at once, JOIN_WAVES times (the first wave meets a cold process). */
 async function joinWaves(run: (n: number) => Promise<JoinResult>): Promise<JoinResult[]> {
   const waves: JoinResult[] = [];
-  for (let i = 0; i < (QUICK ? 1 : 4); i += 1) {
-    const wave = await run(QUICK ? 20 : 200);
+  for (let i = 0; i < JOIN_WAVES; i += 1) {
+    const wave = await run(JOIN_CLIENTS);
     log(
       `  wave ${i + 1}: ${wave.ok}/${wave.clients} ok, p50 ${wave.p50Ms.toFixed(0)} ms, p99 ${wave.p99Ms.toFixed(0)} ms, ` +
         `${wave.joinsPerSec.toFixed(0)} joins/s; CPU server ${(wave.serverCpu * 100).toFixed(0)} %, ` +
@@ -148,11 +156,12 @@ if (only.has('joins') || only.has('idle') || only.has('frame')) {
   const server = await BenchServer.start('1');
   try {
     if (only.has('joins')) {
-      results.joins = await stage<JoinResult[]>('joins: 200 at once (4 waves; the first is cold)', () =>
-        joinWaves((n) => joinWave(server, n)),
+      results.joins = await stage<JoinResult[]>(
+        `joins: ${JOIN_CLIENTS} at once (${JOIN_WAVES} waves; the first is cold)`,
+        () => joinWaves((n) => joinWave(server, n)),
       );
       results.joinFloor = await stage<JoinResult[]>(
-        'joins floor: bare socket.io on the same core, connect + one ack, 200 at once',
+        `joins floor: bare socket.io on the same core, connect + one ack, ${JOIN_CLIENTS} at once`,
         async () => {
           const floor = await BareSocketIo.start('1');
           try {

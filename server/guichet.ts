@@ -21,14 +21,12 @@ import { PasswordHasher } from '../signaling/rooms/secrets.js';
 import { createStore } from '../signaling/store/create-store.js';
 import type { Store } from '../signaling/store/store.js';
 import { attachGateway } from '../signaling/ws/gateway.js';
-import type { GatewayServer } from '../signaling/ws/socket-types.js';
+import { SOCKET_SERVER_OPTIONS, type GatewayServer } from '../signaling/ws/socket-types.js';
 import type { Config } from './config.js';
 import { MediasoupBackend } from './media/mediasoup-backend.js';
 import { GuichetMetrics, registerMetrics } from './metrics.js';
 import { createNotificationSenders, messageComposer } from './notifications.js';
 
-/** socket.io drops a connection above this; the gateway's own, smaller cap answers INVALID_PAYLOAD below it. */
-const SOCKET_MAX_BUFFER = 256 * 1024;
 const RETENTION_INTERVAL_MS = 60 * 60_000;
 
 export interface Guichet {
@@ -190,11 +188,7 @@ export async function startGuichet(
     });
     cleanup.push(() => http.close());
     registerMetrics(http, { metrics, rooms, media });
-    const io: GatewayServer = new SocketServer(http.server, {
-      path: '/socket.io',
-      serveClient: false,
-      maxHttpBufferSize: SOCKET_MAX_BUFFER,
-    });
+    const io: GatewayServer = new SocketServer(http.server, SOCKET_SERVER_OPTIONS);
     attachGateway({ io, rooms, log: log.child({ component: 'ws' }) });
 
     await http.listen({ host: config.host, port: config.port });

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import { Server } from 'socket.io';
 import { z } from 'zod';
+import { SOCKET_SERVER_OPTIONS } from '../../signaling/ws/socket-types.js';
 import { spawnReady, stopChild } from './server-process.js';
 
 /*
@@ -14,7 +15,7 @@ const ReadySchema = z.object({ ready: z.literal(true), url: z.string(), pid: z.n
 
 if (process.argv[1]?.endsWith('bare-socketio.ts')) {
   const http = createServer();
-  const io = new Server(http, { path: '/socket.io', serveClient: false, maxHttpBufferSize: 256 * 1024 });
+  const io = new Server(http, SOCKET_SERVER_OPTIONS);
   io.on('connection', (socket) => {
     socket.on('join', (_payload: unknown, ack: unknown) => {
       if (typeof ack === 'function') ack({ ok: true, data: {} });

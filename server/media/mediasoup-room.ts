@@ -47,7 +47,7 @@ export class MediasoupRoom implements MediaRoom {
 
   private constructor(
     slot: WorkerSlot,
-    codecs: types.RouterRtpCodecCapability[],
+    rtpCapabilities: RtpCapabilities,
     router: types.Router,
     speaker: types.ActiveSpeakerObserver,
     listener: MediaRoomListener,
@@ -60,7 +60,7 @@ export class MediasoupRoom implements MediaRoom {
     this.#speaker = speaker;
     this.#listener = listener;
     this.#log = log;
-    this.rtpCapabilities = wireCapabilities(router, codecs);
+    this.rtpCapabilities = rtpCapabilities;
   }
 
   static async create(
@@ -72,7 +72,8 @@ export class MediasoupRoom implements MediaRoom {
   ): Promise<MediasoupRoom> {
     const router = await slot.worker.createRouter({ mediaCodecs: codecs });
     const speaker = await router.createActiveSpeakerObserver({ interval: 300 });
-    const room = new MediasoupRoom(slot, codecs, router, speaker, listener, log, onClosed);
+    const capabilities = wireCapabilities(router, codecs);
+    const room = new MediasoupRoom(slot, capabilities, router, speaker, listener, log, onClosed);
     slot.routers += 1;
     speaker.on('dominantspeaker', ({ producer }) => {
       const owner = PeerIdSchema.safeParse(producer.appData['peerId']);

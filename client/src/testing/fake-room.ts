@@ -67,10 +67,7 @@ export function fakeServer(options: {
           },
         };
       case 'createTransport':
-        return {
-          ok: true,
-          data: { ...testFakeParameters.generateTransportRemoteParameters(), id: randomUUID() },
-        };
+        return { ok: true, data: fakeTransport() };
       case 'consume': {
         const owner = owners.get(str(payload, 'producerId'));
         if (!owner) return { ok: false, error: { code: 'NOT_FOUND', message: 'no producer' } };
@@ -103,12 +100,13 @@ function joinTransports(payload: unknown): Record<string, unknown> {
   const asked = typeof payload === 'object' && payload !== null ? Reflect.get(payload, 'transports') : [];
   const transports: Record<string, unknown> = {};
   for (const direction of Array.isArray(asked) ? asked : []) {
-    transports[String(direction)] = {
-      ...testFakeParameters.generateTransportRemoteParameters(),
-      id: randomUUID(),
-    };
+    transports[String(direction)] = fakeTransport();
   }
   return transports;
+}
+
+function fakeTransport(): Record<string, unknown> {
+  return { ...testFakeParameters.generateTransportRemoteParameters(), id: randomUUID() };
 }
 
 export function admittedPeers(

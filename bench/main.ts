@@ -1,3 +1,4 @@
+import { version as mediasoupVersion } from 'mediasoup';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { runPlainForwarding, type PlainResult } from './forwarding-plain.js';
@@ -48,7 +49,7 @@ function workerDescription(): string {
   const srtp = /libsrtp2\.so/.test(libs)
     ? "Debian's libsrtp2 (NSS crypto)"
     : 'libsrtp linked in (OpenSSL crypto)';
-  return `worker ${bin}, ${srtp}`;
+  return `mediasoup ${mediasoupVersion}, worker ${bin}, ${srtp}`;
 }
 
 const results: BenchResults = {

@@ -266,7 +266,7 @@ export function writeReport(r: BenchResults, path: string, log: (line: string) =
     '',
     `Measured ${r.date} with \`${r.command}\` (code in \`bench/\`, see bench/README.md).`,
     '',
-    `Machine: ${m.model}, ${m.cores} cores, ${m.ramGiB} GiB RAM, Linux ${m.kernel}, Node ${m.node}; mediasoup 3.19.3 (${r.worker}); ${r.janusVersion}. Load average when the run started: ${m.loadAverage} (other work on the machine skews every figure).`,
+    `Machine: ${m.model}, ${m.cores} cores, ${m.ramGiB} GiB RAM, Linux ${m.kernel}, Node ${m.node}; ${r.worker}; ${r.janusVersion}. Load average when the run started: ${m.loadAverage} (other work on the machine skews every figure).`,
     'The SFU under test (mediasoup worker or Janus) is pinned to core 1 and runs in a network namespace of its own (veth end 10.99.0.1); the load generator, receivers and viewers are pinned to core 0 in a second namespace (10.99.0.2). Both namespaces are created by the bench and deleted after it, so no packet leaves them. The Guichet server for joins, idle load and first frame runs on 127.0.0.1 in the second namespace, on core 1.',
     '',
     table,

@@ -6,6 +6,8 @@
 # core 1), and always deletes both. Bounded: killed after 14 min.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=../scripts/node-env.sh
+. scripts/node-env.sh
 
 NS_SFU="guichet-bench-sfu-$$"
 NS_LOAD="guichet-bench-load-$$"

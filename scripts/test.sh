@@ -9,6 +9,8 @@
 # on 127.0.0.1:6379.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=node-env.sh
+. scripts/node-env.sh
 
 if [[ "${GUICHET_TEST_NETNS:-}" != 1 && "$(id -u)" == 0 ]] && command -v unshare >/dev/null && command -v ip >/dev/null; then
 	exec unshare --net env GUICHET_TEST_NETNS=1 bash -c 'ip link set lo up && exec bash scripts/test.sh "$@"' test.sh "$@"

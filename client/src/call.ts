@@ -19,6 +19,7 @@ import { NO_RECV_STATS, type RecvStats } from './recv-stats.js';
 import { Sender, type LocalSource, type LocalTracks } from './sender.js';
 import { NO_QUALITY, readQualityCounters, type CallQuality, type QualityCounters } from './quality.js';
 import { toTransportOptions, wireTransport } from './transport.js';
+import { clientCapabilities } from './rtp-compat.js';
 
 export interface CallDeps {
   /** The call owns the client it gets and closes it. */
@@ -117,7 +118,9 @@ export class Call {
     this.peerId = joined.peerId;
     this.resumeSecret = joined.resumeSecret;
     this.deps.onJoined?.(joined);
-    const loading = this.device.load({ routerRtpCapabilities: joined.routerRtpCapabilities });
+    const loading = this.device.load({
+      routerRtpCapabilities: clientCapabilities(joined.routerRtpCapabilities),
+    });
     let peers = joined.peers;
     if (joined.state === 'lobby') {
       // Appointment guests wait for the host; media is refused until then.

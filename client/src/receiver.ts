@@ -3,6 +3,7 @@ import type { ProducerInfo, RtpCapabilities } from '../../signaling/protocol/ind
 import type { CallListener } from './call-types.js';
 import type { ProtocolClient } from './protocol-client.js';
 import { NO_RECV_STATS, summarizeRecvStats, type RecvStats, type StatsReportLike } from './recv-stats.js';
+import { clientRtpParameters } from './rtp-compat.js';
 
 interface ConsumerEntry {
   consumer: types.Consumer;
@@ -51,7 +52,7 @@ export class Receiver {
       id: options.consumerId,
       producerId: options.producerId,
       kind: options.kind,
-      rtpParameters: options.rtpParameters,
+      rtpParameters: clientRtpParameters(options.rtpParameters),
     });
     this.consumers.set(consumer.id, { consumer, peerId, producerId: producer.producerId });
     if (this.videoPaused && consumer.kind === 'video') consumer.pause();

@@ -14,7 +14,6 @@ export function toTransportOptions(
     iceParameters: types.IceParameters;
     iceCandidates: (Omit<types.IceCandidate, 'ip'> & { ip?: string })[];
     dtlsParameters: types.DtlsParameters;
-    sctpParameters?: types.SctpParameters;
   },
   iceServers: RTCIceServer[],
   relayOnly: boolean,
@@ -24,7 +23,6 @@ export function toTransportOptions(
     iceParameters: options.iceParameters,
     iceCandidates: options.iceCandidates.map((c) => ({ ...c, ip: c.ip ?? c.address })),
     dtlsParameters: options.dtlsParameters,
-    ...(options.sctpParameters ? { sctpParameters: options.sctpParameters } : {}),
     iceServers,
     ...(relayOnly ? { iceTransportPolicy: 'relay' as const } : {}),
   };

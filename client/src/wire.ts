@@ -88,14 +88,6 @@ const TransportOptionsSchema: z.ZodType<TransportOptions> = z.object({
     )
     .max(32),
   dtlsParameters: DtlsParametersSchema,
-  sctpParameters: z
-    .object({
-      port: z.number().int(),
-      OS: z.number().int(),
-      MIS: z.number().int(),
-      maxMessageSize: z.number().int(),
-    })
-    .optional(),
 });
 
 const Empty = z.unknown().transform((): Record<string, never> => ({}));

@@ -30,10 +30,12 @@ export class MediasoupBackend implements MediaBackend {
     });
   }
 
-  static async create(options: WorkerPoolOptions, log: Logger): Promise<MediasoupBackend> {
+  static async create(options: Omit<WorkerPoolOptions, 'workerBin'>, log: Logger): Promise<MediasoupBackend> {
+    // Passed to every createWorker() (mediasoup >= 3.19.11), so what /health
+    // reports is what runs, whatever the environment says later.
     const workerBin = resolveWorkerBinary();
     return new MediasoupBackend(
-      await WorkerPool.create(options, log.child({ component: 'media' })),
+      await WorkerPool.create({ ...options, workerBin }, log.child({ component: 'media' })),
       workerBin,
     );
   }

@@ -12,6 +12,8 @@ export interface WorkerPoolOptions {
   logLevel: types.WorkerLogLevel;
   /** Delay before a dead worker is replaced, so a crash loop can't spin a core. */
   respawnDelayMs: number;
+  /** The worker binary, resolved once at start (resolveWorkerBinary). */
+  workerBin: string;
 }
 
 /** One worker process and its WebRtcServer (two fixed ports operators can open). */
@@ -94,8 +96,8 @@ export class WorkerPool {
   }
 
   async #spawn(index: number): Promise<WorkerSlot> {
-    const { listenIp, announcedAddress, portBase, logLevel } = this.#options;
-    const worker = await mediasoup.createWorker({ logLevel, appData: { index } });
+    const { listenIp, announcedAddress, portBase, logLevel, workerBin } = this.#options;
+    const worker = await createWorkerKeepingSignals({ logLevel, workerBin, appData: { index } });
     const port = portBase + index;
     const listen = (protocol: 'udp' | 'tcp'): types.TransportListenInfo => ({
       protocol,
@@ -110,6 +112,7 @@ export class WorkerPool {
       worker.close();
       throw new Error(
         `media worker ${index}: cannot listen on ${listenIp}:${port} (udp+tcp): ${String(error)}`,
+        { cause: error },
       );
     }
     const slot: WorkerSlot = { index, worker, webRtcServer, routers: 0 };
@@ -142,4 +145,27 @@ export class WorkerPool {
       );
     }, delayMs).unref();
   }
+}
+
+const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+
+/**
+ * mediasoup (3.19.22 and later) closes each worker itself on SIGTERM or
+ * SIGINT. That would cut every call at the first instant of a graceful
+ * shutdown, when server/main.ts means to drain them for
+ * SHUTDOWN_DRAIN_SECONDS and close the workers last. So the listeners a
+ * createWorker() call adds for those signals are taken off again; the pool's
+ * close() still closes every worker.
+ */
+async function createWorkerKeepingSignals(
+  settings: types.WorkerSettings<{ index: number }>,
+): Promise<types.Worker<{ index: number }>> {
+  const before = new Map(SHUTDOWN_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const worker = await mediasoup.createWorker(settings);
+  for (const signal of SHUTDOWN_SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return worker;
 }

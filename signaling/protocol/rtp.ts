@@ -32,7 +32,10 @@ export const HEADER_EXTENSION_URIS = [
   'http://www.webrtc.org/experiments/rtp-hdrext/abs-capture-time',
   'http://www.webrtc.org/experiments/rtp-hdrext/playout-delay',
   'https://aomediacodec.github.io/av1-rtp-spec/#dependency-descriptor-rtp-header-extension',
+  // mediasoup's own (3.19.5+): offered in the router's capabilities.
+  'urn:mediasoup:params:rtp-hdrext:packet-id',
 ] as const;
+export type HeaderExtensionUri = (typeof HEADER_EXTENSION_URIS)[number];
 const HeaderExtensionUriSchema = z.enum(HEADER_EXTENSION_URIS);
 
 export const RtpCodecCapabilitySchema = z.object({
@@ -126,7 +129,6 @@ export interface TransportOptions {
     tcpType?: 'active' | 'passive' | 'so';
   }[];
   dtlsParameters: DtlsParameters;
-  sctpParameters?: { port: number; OS: number; MIS: number; maxMessageSize: number };
 }
 
 export interface ConsumerOptions {

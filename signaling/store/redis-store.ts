@@ -183,7 +183,7 @@ export class RedisStore implements Store {
 
   async jobsForAppointment(appointmentId: string): Promise<NotificationJob[]> {
     // Scored by createdAt, ties by id: the SQLite store's order.
-    const ids = await this.#redis.zrange(this.#key('jobs:appointment', appointmentId), 0, -1);
+    const ids = await this.#redis.zrange(this.#key('jobs:appointment', appointmentId), '0', '-1');
     const jobs = await Promise.all(ids.map((id) => this.getJob(id)));
     return jobs.filter((job): job is NotificationJob => job !== null);
   }
@@ -292,7 +292,7 @@ export class RedisStore implements Store {
   async eraseOutboxRecipients(appointmentId: string): Promise<void> {
     // Read-modify-write without a script: a message's only change after it is
     // added is this erasure, so two erasers racing write the same thing.
-    const ids = await this.#redis.zrange(this.#key('outbox:appointment', appointmentId), 0, -1);
+    const ids = await this.#redis.zrange(this.#key('outbox:appointment', appointmentId), '0', '-1');
     for (const m of await this.#outboxByIds(ids)) {
       if (m.to !== '')
         await this.#redis.set(this.#key('outbox', m.id), JSON.stringify({ ...m, to: '' }), 'XX');

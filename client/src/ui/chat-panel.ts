@@ -25,7 +25,7 @@ export class ChatPanel {
     private readonly onChange: () => void,
   ) {
     this.input.maxLength = MAX_CHAT_CHARS;
-    this.toggle.addEventListener('click', () => this.setOpen(this.panel.hidden));
+    this.toggle.addEventListener('click', () => this.setOpen(this.panel.hidden !== false));
     this.form.addEventListener('submit', (event) => {
       event.preventDefault();
       this.send();

@@ -66,7 +66,7 @@ export class WorkerPool {
       if (slot && !slot.worker.closed && (!best || slot.routers < best.routers)) best = slot;
     }
     // A client error, not a crash: the replacement is starting, and a retry in a second works.
-    if (!best) throw new AppError('MEDIA_ERROR', 'media server restarting; try again in a moment', 503);
+    if (!best) throw new AppError('MEDIA_ERROR', 'media server restarting; try again in a moment');
     return best;
   }
 

@@ -15,7 +15,7 @@ import { CallExtras } from './call-extras.js';
 import { CallView } from './call-view.js';
 import { DeviceCheckView } from './device-check-view.js';
 import { byId, clearText, readSetting, setText, writeSetting } from './dom.js';
-import { setRejoinOffered, showKickedScreen } from './end-screens.js';
+import { closedTitle, setRejoinOffered, showCancelledScreen, showKickedScreen } from './end-screens.js';
 import { HomeForm, JoinForm, type JoinFields } from './forms.js';
 import { RoomSession } from './room-session.js';
 
@@ -152,7 +152,8 @@ export class App {
           this.callView.reset();
           this.session.reset();
           const reason = error instanceof GuichetError ? error.reason : undefined;
-          if (showKickedScreen(errorCodeOf(error), reason)) {
+          const closed = error instanceof GuichetError ? error.closedReason : undefined;
+          if (showKickedScreen(errorCodeOf(error), reason) || showCancelledScreen(closed)) {
             // Refused at the door: the citizen reads why, and the camera goes off.
             this.releaseMedia();
             this.show('ended');
@@ -233,7 +234,7 @@ export class App {
         setText(message, 'ended.left');
         break;
       case 'roomClosed':
-        setText(title, end.reason === 'ended' ? 'ended.endedTitle' : 'ended.closedTitle');
+        setText(title, closedTitle(end.reason));
         setText(message, `ended.closed.${end.reason}`);
         break;
       case 'reconnect':

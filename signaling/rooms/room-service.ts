@@ -22,7 +22,7 @@ import { openRoomMedia } from './media-recovery.js';
 import { Member, type MemberHost } from './member.js';
 import type { PeerChannel } from './peer-channel.js';
 import type { RoomCommand } from './room-command.js';
-import type { Room} from './room.js';
+import type { Room } from './room.js';
 import { type RoomAudit } from './room.js';
 import { generatePassword, generateRoomId, randomToken, type PasswordHasher } from './secrets.js';
 

@@ -58,6 +58,8 @@ export class Call {
   private sender: Sender | undefined;
   private sending: Promise<void> = Promise.resolve();
   private iceServers: JoinResult['iceServers'] = [];
+  /** How many times the server moved our media and we rebuilt it (the e2e tests read it). */
+  mediaRestarts = 0;
   // What the user has chosen since the call started: a media restart sends the same.
   private micOn: boolean;
   private cameraOn: boolean;
@@ -176,6 +178,7 @@ export class Call {
     this.sender = undefined;
     this.iceRestarts.splice(0);
     this.openReceiver(await this.client.request('createTransport', { direction: 'recv' }));
+    this.mediaRestarts += 1;
     this.sending = this.startSending(undefined).catch((error: unknown) => {
       if (!this.closed) this.deps.listener.onWarning(error);
     });

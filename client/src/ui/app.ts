@@ -192,6 +192,12 @@ export class App {
       micOn: this.wanted.mic,
       cameraOn: this.wanted.camera,
       relayOnly: this.relayOnly,
+      // The server's media moved (a worker died): a short notice while the call rebuilds itself.
+      onMediaRestart: (restarting) => {
+        this.extras.setReconnecting(restarting, 'call.mediaRestarting');
+        const current = this.call;
+        if (!restarting && current) this.extras.started(() => current.quality());
+      },
     });
     this.call = call;
     this.resumeToken = call.resumeToken;

@@ -5,6 +5,8 @@ import type {
   ConsumeParams,
   MediaRoom,
   MediaRoomListener,
+  PlainTransportInfo,
+  PlainTransportTarget,
   ProduceParams,
 } from '../../signaling/rooms/media-port.js';
 import {
@@ -91,7 +93,7 @@ export class MediasoupRoom implements MediaRoom {
   counts(): MediaCounts {
     const counts: MediaCounts = { transports: 0, producers: 0, consumers: 0 };
     for (const peer of this.#peers.values()) {
-      counts.transports += peer.transports.size;
+      counts.transports += peer.transportCount;
       counts.producers += peer.producers.size;
       counts.consumers += peer.consumers.size;
     }
@@ -127,6 +129,29 @@ export class MediasoupRoom implements MediaRoom {
     };
   }
 
+  async createPlainTransport(peerId: PeerId, target: PlainTransportTarget): Promise<PlainTransportInfo> {
+    const peer = this.#peer(peerId);
+    const { ip, announcedAddress } = this.#slot.listen;
+    const transport = await this.#router.createPlainTransport({
+      listenInfo: { protocol: 'udp', ip, ...(announcedAddress ? { announcedAddress } : {}) },
+      rtcpMux: true,
+      comedia: 'comedia' in target,
+      appData: { peerId, plain: true },
+    });
+    if (this.#closed || !this.#peers.has(peerId)) {
+      transport.close();
+      throw new AppError('NOT_JOINED', 'left the room');
+    }
+    if ('remote' in target) {
+      await transport
+        .connect({ ip: target.remote.ip, port: target.remote.port })
+        .catch(mediaStateError('createPlainTransport'));
+    }
+    peer.plainTransports.set(transport.id, transport);
+    transport.observer.on('close', () => peer.plainTransports.delete(transport.id));
+    return { id: transport.id, ip: transport.tuple.localAddress, port: transport.tuple.localPort };
+  }
+
   async connectTransport(peerId: PeerId, transportId: string, dtls: DtlsParameters): Promise<void> {
     const transport = this.#peer(peerId).transport(transportId);
     await transport.connect({ dtlsParameters: dtls }).catch(mediaStateError('connectTransport'));
@@ -139,7 +164,10 @@ export class MediasoupRoom implements MediaRoom {
 
   async produce(peerId: PeerId, params: ProduceParams): Promise<string> {
     const peer = this.#peer(peerId);
-    const transport = peer.transport(params.transportId);
+    const { transport, plain } = peer.anyTransport(params.transportId);
+    if (plain && !params.rtpParameters.codecs.every((c) => c.mimeType.toLowerCase() === 'audio/opus')) {
+      throw new AppError('INVALID_PAYLOAD', 'a plain transport carries Opus audio only');
+    }
     let producer: types.Producer;
     try {
       producer = await transport.produce({
@@ -174,8 +202,10 @@ export class MediasoupRoom implements MediaRoom {
 
   async consume(peerId: PeerId, params: ConsumeParams): Promise<ConsumerOptions> {
     const peer = this.#peer(peerId);
-    const transport = peer.transport(params.transportId);
+    const { transport, plain } = peer.anyTransport(params.transportId);
     const producer = this.#findProducer(params.producerId);
+    if (plain && producer.kind !== 'audio')
+      throw new AppError('INVALID_PAYLOAD', 'a plain transport carries audio only');
     const owner = PeerIdSchema.parse(producer.appData['peerId']);
     if (owner === peerId) throw new AppError('INVALID_PAYLOAD', 'cannot consume your own producer');
     if (!this.#router.canConsume({ producerId: producer.id, rtpCapabilities: params.rtpCapabilities })) {

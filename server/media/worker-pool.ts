@@ -21,6 +21,8 @@ export interface WorkerSlot {
   webRtcServer: types.WebRtcServer;
   /** Routers currently on this worker: the load measure for placing new rooms. */
   routers: number;
+  /** Where plain RTP transports listen (the same address as the WebRtcServer). */
+  listen: { ip: string; announcedAddress: string | undefined };
 }
 
 type DeathListener = (slot: WorkerSlot) => void;
@@ -112,7 +114,13 @@ export class WorkerPool {
         `media worker ${index}: cannot listen on ${listenIp}:${port} (udp+tcp): ${String(error)}`,
       );
     }
-    const slot: WorkerSlot = { index, worker, webRtcServer, routers: 0 };
+    const slot: WorkerSlot = {
+      index,
+      worker,
+      webRtcServer,
+      routers: 0,
+      listen: { ip: listenIp, announcedAddress },
+    };
     worker.on('died', (error) => this.#handleDeath(slot, error));
     this.#log.info({ worker: index, pid: worker.pid, port }, 'media worker started');
     return slot;

@@ -14,7 +14,7 @@ import type {
   TransportDirection,
   TransportOptions,
 } from '../protocol/index.js';
-import type { ConsumeParams, ProduceParams } from './media-port.js';
+import type { ConsumeParams, PlainTransportInfo, PlainTransportTarget, ProduceParams } from './media-port.js';
 import { MemberLimits } from './member-limits.js';
 import type { PeerChannel } from './peer-channel.js';
 import type { Room } from './room.js';
@@ -125,6 +125,21 @@ export class Member {
       const options = await this.#room.media.createTransport(this.peerId, direction);
       this.#transports.add(options.id);
       return options;
+    } finally {
+      this.#pendingTransports -= 1;
+    }
+  }
+
+  /** The phone gateway's leg: one plain RTP transport (Opus), for members of kind 'phone' only. */
+  async createPlainTransport(target: PlainTransportTarget): Promise<PlainTransportInfo> {
+    this.#admitted();
+    if (this.kind !== 'phone') throw new ForbiddenError('plain RTP is for phone members');
+    this.limits.check('transports', this.#transports.size + this.#pendingTransports);
+    this.#pendingTransports += 1;
+    try {
+      const info = await this.#room.media.createPlainTransport(this.peerId, target);
+      this.#transports.add(info.id);
+      return info;
     } finally {
       this.#pendingTransports -= 1;
     }

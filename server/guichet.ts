@@ -175,6 +175,7 @@ export async function startGuichet(
     const http = await createHttpApp({
       log,
       rooms,
+      commands,
       appointments,
       store,
       agents,

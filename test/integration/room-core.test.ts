@@ -178,6 +178,24 @@ describe('commands reach the live room', () => {
     expect(server.guichet.rooms.liveRooms).toBe(0);
   });
 
+  it('ends the call for all from REST (the agent only), the lobby included, and the appointment is over', async () => {
+    const { server, api, view, agent, citizen } = await liveAppointment();
+    const end = (token: string) =>
+      fetch(`${server.baseUrl}/api/v1/rooms/${view.roomId}/end`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+      });
+    // Another agent can't, and learns nothing about the room.
+    expect((await end(server.guichet.agents.mint({ id: 'bob' }))).status).toBe(404);
+    expect(citizen.received('roomClosed')).toEqual([]);
+    expect((await end(server.guichet.agents.mint({ id: 'alice' }))).status).toBe(204);
+    await vi.waitFor(() => {
+      expect(citizen.received('roomClosed')).toEqual([{ reason: 'ended' }]);
+      expect(agent.received('roomClosed')).toEqual([{ reason: 'ended' }]);
+    });
+    await vi.waitFor(async () => expect((await api.get(view.id)).status).toBe('ended'));
+  });
+
   it('keeps the appointment state: open, in progress, ended; the ended link says it is over', async () => {
     const { server, api, view, agent, citizen } = await liveAppointment();
     await vi.waitFor(async () => expect((await api.get(view.id)).status).toBe('open'));

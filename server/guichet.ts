@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { Server as SocketServer } from 'socket.io';
 import { AppointmentService } from '../signaling/appointments/appointment-service.js';
+import { AppointmentState } from '../signaling/appointments/appointment-state.js';
+import { inviteLinks } from '../signaling/appointments/invite-link.js';
 import { AppointmentJoinPolicy } from '../signaling/appointments/join-policy.js';
 import { AppointmentLinks } from '../signaling/appointments/links.js';
 import { eraseExpiredPersonalData } from '../signaling/appointments/retention.js';
@@ -16,6 +18,9 @@ import { AgentAuth } from '../signaling/auth/agent-auth.js';
 import { JoinTokens } from '../signaling/auth/join-token.js';
 import { createIceServers } from '../signaling/auth/turn-credentials.js';
 import { createHttpApp } from '../signaling/http/app.js';
+import { storeAuditSink } from '../signaling/rooms/audit.js';
+import { LocalRoomCommandSink } from '../signaling/rooms/local-command-sink.js';
+import type { RoomCommandSink } from '../signaling/rooms/room-command.js';
 import { RoomService } from '../signaling/rooms/room-service.js';
 import { PasswordHasher } from '../signaling/rooms/secrets.js';
 import { createStore } from '../signaling/store/create-store.js';
@@ -36,6 +41,7 @@ export interface Guichet {
   store: Store;
   rooms: RoomService;
   appointments: AppointmentService;
+  commands: RoomCommandSink;
   scheduler: NotificationScheduler;
   media: MediasoupBackend;
   agents: AgentAuth;
@@ -51,6 +57,8 @@ export interface GuichetOptions {
   clock?: () => number;
   /** Start the reminder loop (default true); tests may drive `scheduler.tick()` themselves. */
   runScheduler?: boolean;
+  /** How room commands travel (default: straight to this node's rooms). */
+  commands?: (rooms: RoomService) => RoomCommandSink;
 }
 
 function defaultClientDir(): string {
@@ -108,6 +116,12 @@ export async function startGuichet(
     );
     cleanup.push(() => media.close());
 
+    const appointmentState = new AppointmentState({
+      store,
+      access: config.access,
+      clock,
+      log: log.child({ component: 'appointment-state' }),
+    });
     const rooms = new RoomService({
       store,
       media,
@@ -119,29 +133,17 @@ export async function startGuichet(
         passwords,
         access: config.access,
         clock,
+        serviceToken: config.serviceToken,
       }),
       log: log.child({ component: 'rooms' }),
-      audit: (appointmentId, event) => {
-        store
-          .appendAudit({
-            appointmentId,
-            at: clock(),
-            type: event.type,
-            actor: event.actor,
-            detail: event.detail,
-          })
-          .catch((error: unknown) => log.error({ err: error, appointmentId }, 'audit event lost'));
-      },
+      audit: storeAuditSink(store, clock, log.child({ component: 'audit' })),
+      progress: appointmentState,
       reconnectGraceMs: config.reconnectGraceSeconds * 1000,
-      inviteLink: async (roomId) => {
-        const appointment = await store.getAppointmentByRoom(roomId);
-        // Appointment rooms: the one-click link (valid in the same window); guests knock and are admitted one by one.
-        return appointment
-          ? { link: links.citizen(appointment), needsPassword: false }
-          : { link: `${publicUrl()}/r/${roomId}`, needsPassword: true };
-      },
+      inviteLink: inviteLinks({ store, links, publicUrl }),
       iceServersFor: createIceServers(config.ice, clock),
     });
+    // One node: commands go straight to this node's rooms (a cluster swaps in its bus here).
+    const commands = options.commands?.(rooms) ?? new LocalRoomCommandSink(rooms);
     const appointments = new AppointmentService({
       store,
       passwords,
@@ -152,6 +154,8 @@ export async function startGuichet(
       dialInNumber: config.notify.dialInNumber,
       clock,
       log: log.child({ component: 'appointments' }),
+      commands,
+      state: appointmentState,
     });
     const senders = createNotificationSenders(config, store, log);
     cleanup.push(() => senders.close());
@@ -171,6 +175,7 @@ export async function startGuichet(
     const http = await createHttpApp({
       log,
       rooms,
+      commands,
       appointments,
       store,
       agents,
@@ -189,7 +194,12 @@ export async function startGuichet(
     cleanup.push(() => http.close());
     registerMetrics(http, { metrics, rooms, media });
     const io: GatewayServer = new SocketServer(http.server, SOCKET_SERVER_OPTIONS);
-    attachGateway({ io, rooms, log: log.child({ component: 'ws' }) });
+    attachGateway({
+      io,
+      rooms,
+      log: log.child({ component: 'ws' }),
+      joinTimeoutMs: config.joinTimeoutSeconds * 1000,
+    });
 
     await http.listen({ host: config.host, port: config.port });
     const address = http.server.address();
@@ -231,7 +241,21 @@ export async function startGuichet(
       await close();
     };
 
-    return { config, http, io, store, rooms, appointments, scheduler, media, agents, url, shutdown, close };
+    return {
+      config,
+      http,
+      io,
+      store,
+      rooms,
+      appointments,
+      commands,
+      scheduler,
+      media,
+      agents,
+      url,
+      shutdown,
+      close,
+    };
   } catch (error) {
     await undo();
     throw error;

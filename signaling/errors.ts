@@ -1,6 +1,39 @@
 import type { ErrorCode, FieldError } from './protocol/index.js';
 
 /**
+ * The one table from error code to HTTP status. REST answers with it; the
+ * socket gateway and the SIP gateway carry the code itself. A code means the
+ * same thing wherever it is raised, so it has one status.
+ */
+export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
+  INVALID_PAYLOAD: 400,
+  VALIDATION_FAILED: 400,
+  PROTOCOL_VERSION: 400,
+  UNAUTHORIZED: 401,
+  WRONG_PASSWORD: 401,
+  FORBIDDEN: 403,
+  NOT_OPEN_YET: 403,
+  ACCESS_CLOSED: 403,
+  REFUSED: 403,
+  REMOVED: 403,
+  ROOM_NOT_FOUND: 404,
+  NOT_FOUND: 404,
+  JOIN_TIMEOUT: 408,
+  NOT_JOINED: 409,
+  ALREADY_JOINED: 409,
+  ROOM_CLOSED: 409,
+  INVALID_STATE: 409,
+  CONFLICT: 409,
+  APPOINTMENT_OVER: 410,
+  ROOM_LOCKED: 423,
+  RATE_LIMITED: 429,
+  LIMIT_REACHED: 429,
+  INTERNAL: 500,
+  MEDIA_ERROR: 503,
+  SHUTTING_DOWN: 503,
+};
+
+/**
  * The one error type the control plane throws on purpose. Each transport
  * (REST, socket ack, socket close) turns it into its own shape in one place;
  * anything that is not an AppError is an internal error and its message is
@@ -8,42 +41,44 @@ import type { ErrorCode, FieldError } from './protocol/index.js';
  */
 export class AppError extends Error {
   readonly code: ErrorCode;
-  readonly httpStatus: number;
   readonly fields: FieldError[] | undefined;
 
-  constructor(code: ErrorCode, message: string, httpStatus: number, fields?: FieldError[]) {
+  constructor(code: ErrorCode, message: string, fields?: FieldError[]) {
     super(message);
     this.name = 'AppError';
     this.code = code;
-    this.httpStatus = httpStatus;
     this.fields = fields;
+  }
+
+  get httpStatus(): number {
+    return HTTP_STATUS[this.code];
   }
 }
 
 export class ValidationError extends AppError {
   constructor(code: 'INVALID_PAYLOAD' | 'VALIDATION_FAILED', message: string, fields: FieldError[]) {
-    super(code, message, 400, fields);
+    super(code, message, fields);
     this.name = 'ValidationError';
   }
 }
 
 export class AuthError extends AppError {
   constructor(message = 'authentication required') {
-    super('UNAUTHORIZED', message, 401);
+    super('UNAUTHORIZED', message);
     this.name = 'AuthError';
   }
 }
 
 export class ForbiddenError extends AppError {
   constructor(message = 'not allowed for your role') {
-    super('FORBIDDEN', message, 403);
+    super('FORBIDDEN', message);
     this.name = 'ForbiddenError';
   }
 }
 
 export class NotFoundError extends AppError {
   constructor(code: 'ROOM_NOT_FOUND' | 'NOT_FOUND', message: string) {
-    super(code, message, 404);
+    super(code, message);
     this.name = 'NotFoundError';
   }
 }

@@ -45,7 +45,7 @@ export interface RemoteMedia {
 /** Why a call stopped after it had started. */
 export type CallEnd =
   | { kind: 'left' }
-  | { kind: 'roomClosed'; reason: RoomClosedReason }
+  | { kind: 'roomClosed'; reason: RoomClosedReason; startsAt?: string | undefined }
   | { kind: 'reconnect'; afterMs: number }
   /** `message`: the host's reason for a refusal or a removal, when they gave one. */
   | { kind: 'kicked'; code: ErrorCode; message?: string }
@@ -75,7 +75,9 @@ export function errorForEarlyEnd(end: CallEnd): GuichetError {
     case 'kicked':
       return new GuichetError(end.code, 'kicked while joining', { reason: end.message });
     case 'roomClosed':
-      return new GuichetError('ROOM_CLOSED', `room closed while joining (${end.reason})`);
+      return new GuichetError('ROOM_CLOSED', `room closed while joining (${end.reason})`, {
+        closedReason: end.reason,
+      });
     case 'reconnect':
       return new GuichetError('SHUTTING_DOWN', 'server going down while joining');
     case 'disconnected':

@@ -4,6 +4,7 @@ import {
   type JoinResult,
   type PeerId,
   type PeerInfo,
+  type TransportOptions,
 } from '../../signaling/protocol/index.js';
 import {
   errorForEarlyEnd,
@@ -35,6 +36,8 @@ export interface CallDeps {
   onJoined?: (joined: JoinResult) => void;
   /** ICE through TURN only (`?relay=1`): for networks that pass nothing else, and to test TURN. */
   relayOnly?: boolean;
+  /** The server moved the call's media (a worker died): true while it is rebuilt, then false. */
+  onMediaRestart?: (restarting: boolean) => void;
 }
 
 /**
@@ -55,6 +58,12 @@ export class Call {
   private sendTransport: types.Transport | undefined;
   private sender: Sender | undefined;
   private sending: Promise<void> = Promise.resolve();
+  private iceServers: JoinResult['iceServers'] = [];
+  /** How many times the server moved our media and we rebuilt it (the e2e tests read it). */
+  mediaRestarts = 0;
+  // What the user has chosen since the call started: a media restart sends the same.
+  private micOn: boolean;
+  private cameraOn: boolean;
   // Server events are handled one at a time, in order, and only once the
   // peers listed in the join answer are set up: a `newProducer` can never
   // overtake the consumer set-up of the peer that owns it.
@@ -70,6 +79,8 @@ export class Call {
     private readonly deps: CallDeps,
   ) {
     this.device = deps.createDevice();
+    this.micOn = deps.micOn;
+    this.cameraOn = deps.cameraOn;
     this.queue = new Promise((resolve) => {
       this.openQueue = resolve;
     });
@@ -117,6 +128,7 @@ export class Call {
     });
     this.peerId = joined.peerId;
     this.resumeSecret = joined.resumeSecret;
+    this.iceServers = joined.iceServers;
     this.deps.onJoined?.(joined);
     const loading = this.device.load({
       routerRtpCapabilities: clientCapabilities(joined.routerRtpCapabilities),
@@ -132,18 +144,10 @@ export class Call {
       joined.transports?.recv ?? this.client.request('createTransport', { direction: 'recv' }),
       loading,
     ]);
-    if (this.closed) throw new GuichetError('NETWORK', 'call closed while joining');
-    const transport = this.device.createRecvTransport(
-      toTransportOptions(recvOptions, joined.iceServers, this.deps.relayOnly ?? false),
-    );
-    this.wireTransport(transport);
-    // Parsed rather than passed through: it narrows mediasoup-client's type to
-    // the protocol's, and fails here, clearly, if the two ever disagree.
-    const capabilities = RtpCapabilitiesSchema.parse(this.device.recvRtpCapabilities);
-    this.receiver = new Receiver(this.client, transport, capabilities, this.deps.listener);
+    this.openReceiver(recvOptions);
     // Sending waits for the camera (over a second in a fresh profile);
     // receiving must not: the citizen sees and hears the agent meanwhile.
-    this.sending = this.startSending(joined).catch((error: unknown) => {
+    this.sending = this.startSending(joined.transports?.send).catch((error: unknown) => {
       if (!this.closed) this.deps.listener.onWarning(error);
     });
     await Promise.all(peers.map((peer) => this.addPeer(peer))).finally(() => this.openQueue());
@@ -151,21 +155,56 @@ export class Call {
     if (this.earlyEnd) throw errorForEarlyEnd(this.earlyEnd);
   }
 
-  private async startSending(joined: JoinResult): Promise<void> {
+  private openReceiver(recvOptions: TransportOptions): void {
+    if (this.closed) throw new GuichetError('NETWORK', 'call closed while joining');
+    const transport = this.device.createRecvTransport(
+      toTransportOptions(recvOptions, this.iceServers, this.deps.relayOnly ?? false),
+    );
+    this.wireTransport(transport);
+    // Parsed rather than passed through: it narrows mediasoup-client's type to
+    // the protocol's, and fails here, clearly, if the two ever disagree.
+    const capabilities = RtpCapabilitiesSchema.parse(this.device.recvRtpCapabilities);
+    this.receiver = new Receiver(this.client, transport, capabilities, this.deps.listener);
+  }
+
+  /**
+   * The server's media for this room moved to a live worker: our
+   * transports, producers and consumers there are gone, but our place, role
+   * and admission are not. Build them again, with nobody clicking anything:
+   * a receive transport and the peers' streams first, then our own.
+   */
+  private async restartMedia(peers: PeerInfo[]): Promise<void> {
+    this.deps.onMediaRestart?.(true);
+    this.receiver?.drop();
+    this.sendTransport?.close();
+    this.sendTransport = undefined;
+    this.sender = undefined;
+    this.iceRestarts.splice(0);
+    this.openReceiver(await this.client.request('createTransport', { direction: 'recv' }));
+    this.mediaRestarts += 1;
+    this.sending = this.startSending(undefined).catch((error: unknown) => {
+      if (!this.closed) this.deps.listener.onWarning(error);
+    });
+    await Promise.all(peers.map((peer) => this.consumePeer(peer)));
+    void this.sending.then(() => {
+      if (!this.closed) this.deps.onMediaRestart?.(false);
+    });
+  }
+
+  private async startSending(prepared: TransportOptions | undefined): Promise<void> {
     const tracks = await this.deps.tracks;
     const wantsToSend =
       (tracks.audio !== undefined && this.device.canProduce('audio')) ||
       (tracks.video !== undefined && this.device.canProduce('video'));
     if (!wantsToSend || this.closed) return;
-    const sendOptions =
-      joined.transports?.send ?? (await this.client.request('createTransport', { direction: 'send' }));
+    const sendOptions = prepared ?? (await this.client.request('createTransport', { direction: 'send' }));
     if (this.closed) return;
     this.sendTransport = this.device.createSendTransport(
-      toTransportOptions(sendOptions, joined.iceServers, this.deps.relayOnly ?? false),
+      toTransportOptions(sendOptions, this.iceServers, this.deps.relayOnly ?? false),
     );
     this.wireTransport(this.sendTransport);
     this.sender = new Sender(this.client, this.device, this.sendTransport);
-    await this.sender.start({ tracks, micOn: this.deps.micOn, cameraOn: this.deps.cameraOn }, (error) => {
+    await this.sender.start({ tracks, micOn: this.micOn, cameraOn: this.cameraOn }, (error) => {
       if (!this.closed) this.deps.listener.onWarning(error);
     });
   }
@@ -214,13 +253,20 @@ export class Call {
     if (peer.state !== 'admitted' || peer.peerId === this.peerId) return;
     const { peerId, displayName, role } = peer;
     this.deps.listener.onPeerJoined({ peerId, displayName, role });
+    await this.consumePeer(peer);
+  }
+
+  private async consumePeer(peer: PeerInfo): Promise<void> {
+    if (peer.state !== 'admitted' || peer.peerId === this.peerId) return;
     // Concurrent on purpose: mediasoup-client folds consumers created together
     // into one SDP renegotiation, which is most of the time to first frame.
-    await Promise.all(peer.producers.map((producer) => this.receiver?.consume(peerId, producer)));
+    await Promise.all(peer.producers.map((producer) => this.receiver?.consume(peer.peerId, producer)));
   }
 
   /** Mutes or unmutes a local source for everyone in the room. */
   async setSourceEnabled(source: LocalSource, on: boolean): Promise<void> {
+    if (source === 'mic') this.micOn = on;
+    else this.cameraOn = on;
     if (!this.closed) await this.sender?.setSourceEnabled(source, on);
   }
 
@@ -281,11 +327,14 @@ export class Call {
         later(() => {
           if (peerId !== this.peerId || !this.sender?.canSend('mic')) return;
           this.sender.pauseLocally('mic');
+          this.micOn = false;
           listener.onSelfMuted();
         }),
       ),
+      // In the queue: the newProducer events that follow go to the new receiver.
+      client.on('mediaRestarted', ({ peers }) => later(() => this.restartMedia(peers))),
       // Endings skip the queue: nothing behind them matters any more.
-      client.on('roomClosed', ({ reason }) => this.end({ kind: 'roomClosed', reason })),
+      client.on('roomClosed', ({ reason, startsAt }) => this.end({ kind: 'roomClosed', reason, startsAt })),
       client.on('reconnect', ({ afterMs }) => this.end({ kind: 'reconnect', afterMs })),
       client.on('kicked', ({ code, message }) => this.end({ kind: 'kicked', code, message })),
       client.onDisconnect(() => this.end({ kind: 'disconnected' })),

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../../signaling/protocol/index.js';
+import type { ErrorCode, RoomClosedReason } from '../../signaling/protocol/index.js';
 import type { MessageKey } from './i18n/i18n.js';
 
 /**
@@ -20,16 +20,19 @@ export class GuichetError extends Error {
   readonly code: ErrorCode | ClientErrorCode;
   /** Words from a person meant for the user (a host's reason for refusing), never internals. */
   readonly reason: string | undefined;
+  /** ROOM_CLOSED: why (cancelled, rescheduled...), so the page can say it. */
+  readonly closedReason: RoomClosedReason | undefined;
 
   constructor(
     code: ErrorCode | ClientErrorCode,
     message: string,
-    options?: { cause?: unknown; reason?: string | undefined },
+    options?: { cause?: unknown; reason?: string | undefined; closedReason?: RoomClosedReason },
   ) {
     super(message, options);
     this.name = 'GuichetError';
     this.code = code;
     this.reason = options?.reason;
+    this.closedReason = options?.closedReason;
   }
 }
 

@@ -22,6 +22,8 @@ export interface GuichetDebug {
   restartIce(): Promise<number>;
   /** Our peer id, to check that a resume kept our place. */
   peerId(): string | undefined;
+  /** How many times the call rebuilt its media after the server moved it (a worker died). */
+  mediaRestarts(): number;
 }
 
 declare global {
@@ -45,6 +47,7 @@ function main(): void {
     dropSignaling: () => app.currentCall?.dropSignaling(),
     restartIce: () => app.currentCall?.restartIce() ?? Promise.resolve(0),
     peerId: () => app.currentCall?.resumeToken?.peerId,
+    mediaRestarts: () => app.currentCall?.mediaRestarts ?? 0,
   };
   registerServiceWorker();
   app.start(parseRoute(window.location));

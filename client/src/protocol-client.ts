@@ -1,6 +1,10 @@
 import { io } from 'socket.io-client';
 import {
+  AckSchema,
+  ConnectErrorDataSchema,
+  EVENT_PARSERS,
   PROTOCOL_VERSION,
+  RESULT_PARSERS,
   type RequestName,
   type RequestPayload,
   type RequestResults,
@@ -8,7 +12,6 @@ import {
   type ServerEvents,
 } from '../../signaling/protocol/index.js';
 import { GuichetError } from './errors.js';
-import { AckSchema, ConnectErrorDataSchema, EVENT_SCHEMAS, RESULT_SCHEMAS } from './wire.js';
 
 /*
  * The signaling client: one socket, typed requests, parsed events. No DOM,
@@ -17,7 +20,7 @@ import { AckSchema, ConnectErrorDataSchema, EVENT_SCHEMAS, RESULT_SCHEMAS } from
 
 /**
  * The part of a socket.io client socket this class uses. Everything from the
- * server arrives as `unknown` until a schema in wire.ts says otherwise; tests
+ * server arrives as `unknown` until a schema of signaling/protocol says otherwise; tests
  * pass a fake that implements just this.
  */
 export interface SignalingSocket {
@@ -144,7 +147,7 @@ export class ProtocolClient {
   /** Subscribes to a server event; payloads that do not parse are dropped. */
   on<E extends ServerEventName>(event: E, handler: (payload: ServerEvents[E]) => void): () => void {
     const listener = (raw: unknown): void => {
-      const parsed = EVENT_SCHEMAS[event].safeParse(raw);
+      const parsed = EVENT_PARSERS[event].safeParse(raw);
       if (parsed.success) handler(parsed.data);
       else console.warn(`guichet: dropped malformed ${event} event`, parsed.error.issues);
     };
@@ -194,7 +197,7 @@ function parseAnswer<N extends RequestName>(name: N, answer: unknown): RequestRe
     const { code, message } = envelope.data.error;
     throw new GuichetError(code, `${name}: ${message}`);
   }
-  const result = RESULT_SCHEMAS[name].safeParse(envelope.data.data);
+  const result = RESULT_PARSERS[name].safeParse(envelope.data.data);
   if (!result.success) {
     throw new GuichetError('BAD_RESPONSE', `${name}: malformed result`, { cause: result.error });
   }

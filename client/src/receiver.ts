@@ -143,6 +143,12 @@ export class Receiver {
     return summarizeRecvStats(await this.transport.getStats());
   }
 
+  /** Every track goes (the listener hears of each), then the transport: the media moved elsewhere. */
+  drop(): void {
+    for (const id of [...this.consumers.keys()]) this.remove(id);
+    this.close();
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;

@@ -5,6 +5,8 @@ import type {
   ConsumeParams,
   MediaRoom,
   MediaRoomListener,
+  PlainTransportInfo,
+  PlainTransportTarget,
   ProduceParams,
 } from '../../signaling/rooms/media-port.js';
 import {
@@ -44,6 +46,7 @@ export class MediasoupRoom implements MediaRoom {
   readonly #peers = new Map<PeerId, PeerMedia>();
   readonly #onClosed: (room: MediasoupRoom) => void;
   #closed = false;
+  #workerDied = false;
 
   private constructor(
     slot: WorkerSlot,
@@ -90,7 +93,7 @@ export class MediasoupRoom implements MediaRoom {
   counts(): MediaCounts {
     const counts: MediaCounts = { transports: 0, producers: 0, consumers: 0 };
     for (const peer of this.#peers.values()) {
-      counts.transports += peer.transports.size;
+      counts.transports += peer.transportCount;
       counts.producers += peer.producers.size;
       counts.consumers += peer.consumers.size;
     }
@@ -110,7 +113,7 @@ export class MediasoupRoom implements MediaRoom {
     if (this.#closed || !this.#peers.has(peerId)) {
       // The peer left (or the room closed) while the worker was answering.
       transport.close();
-      throw new AppError('NOT_JOINED', 'left the room', 409);
+      throw new AppError('NOT_JOINED', 'left the room');
     }
     peer.transports.set(transport.id, transport);
     transport.on('dtlsstatechange', (state) => {
@@ -126,17 +129,45 @@ export class MediasoupRoom implements MediaRoom {
     };
   }
 
+  async createPlainTransport(peerId: PeerId, target: PlainTransportTarget): Promise<PlainTransportInfo> {
+    const peer = this.#peer(peerId);
+    const { ip, announcedAddress } = this.#slot.listen;
+    const transport = await this.#router.createPlainTransport({
+      listenInfo: { protocol: 'udp', ip, ...(announcedAddress ? { announcedAddress } : {}) },
+      rtcpMux: true,
+      comedia: 'comedia' in target,
+      appData: { peerId, plain: true },
+    });
+    if (this.#closed || !this.#peers.has(peerId)) {
+      transport.close();
+      throw new AppError('NOT_JOINED', 'left the room');
+    }
+    if ('remote' in target) {
+      await transport
+        .connect({ ip: target.remote.ip, port: target.remote.port })
+        .catch(mediaStateError('createPlainTransport'));
+    }
+    peer.plainTransports.set(transport.id, transport);
+    transport.observer.on('close', () => peer.plainTransports.delete(transport.id));
+    return { id: transport.id, ip: transport.tuple.localAddress, port: transport.tuple.localPort };
+  }
+
   async connectTransport(peerId: PeerId, transportId: string, dtls: DtlsParameters): Promise<void> {
-    await this.#peer(peerId).transport(transportId).connect({ dtlsParameters: dtls });
+    const transport = this.#peer(peerId).transport(transportId);
+    await transport.connect({ dtlsParameters: dtls }).catch(mediaStateError('connectTransport'));
   }
 
   async restartIce(peerId: PeerId, transportId: string): Promise<TransportOptions['iceParameters']> {
-    return this.#peer(peerId).transport(transportId).restartIce();
+    const transport = this.#peer(peerId).transport(transportId);
+    return transport.restartIce().catch(mediaStateError('restartIce'));
   }
 
   async produce(peerId: PeerId, params: ProduceParams): Promise<string> {
     const peer = this.#peer(peerId);
-    const transport = peer.transport(params.transportId);
+    const { transport, plain } = peer.anyTransport(params.transportId);
+    if (plain && !params.rtpParameters.codecs.every((c) => c.mimeType.toLowerCase() === 'audio/opus')) {
+      throw new AppError('INVALID_PAYLOAD', 'a plain transport carries Opus audio only');
+    }
     let producer: types.Producer;
     try {
       producer = await transport.produce({
@@ -160,8 +191,9 @@ export class MediasoupRoom implements MediaRoom {
 
   async setProducerPaused(peerId: PeerId, producerId: string, paused: boolean): Promise<void> {
     const producer = this.#peer(peerId).producer(producerId);
-    if (paused) await producer.pause();
-    else await producer.resume();
+    await (paused ? producer.pause() : producer.resume()).catch(
+      mediaStateError(paused ? 'pauseProducer' : 'resumeProducer'),
+    );
   }
 
   closeProducer(peerId: PeerId, producerId: string): void {
@@ -170,12 +202,14 @@ export class MediasoupRoom implements MediaRoom {
 
   async consume(peerId: PeerId, params: ConsumeParams): Promise<ConsumerOptions> {
     const peer = this.#peer(peerId);
-    const transport = peer.transport(params.transportId);
+    const { transport, plain } = peer.anyTransport(params.transportId);
     const producer = this.#findProducer(params.producerId);
+    if (plain && producer.kind !== 'audio')
+      throw new AppError('INVALID_PAYLOAD', 'a plain transport carries audio only');
     const owner = PeerIdSchema.parse(producer.appData['peerId']);
-    if (owner === peerId) throw new AppError('INVALID_PAYLOAD', 'cannot consume your own producer', 400);
+    if (owner === peerId) throw new AppError('INVALID_PAYLOAD', 'cannot consume your own producer');
     if (!this.#router.canConsume({ producerId: producer.id, rtpCapabilities: params.rtpCapabilities })) {
-      throw new AppError('MEDIA_ERROR', 'your browser cannot decode this stream', 422);
+      throw new AppError('MEDIA_ERROR', 'your browser cannot decode this stream');
     }
     let consumer: types.Consumer;
     try {
@@ -207,11 +241,11 @@ export class MediasoupRoom implements MediaRoom {
   }
 
   async resumeConsumer(peerId: PeerId, consumerId: string): Promise<void> {
-    await this.#peer(peerId).consumer(consumerId).resume();
+    await this.#peer(peerId).consumer(consumerId).resume().catch(mediaStateError('resumeConsumer'));
   }
 
   async pauseConsumer(peerId: PeerId, consumerId: string): Promise<void> {
-    await this.#peer(peerId).consumer(consumerId).pause();
+    await this.#peer(peerId).consumer(consumerId).pause().catch(mediaStateError('pauseConsumer'));
   }
 
   async setPreferredLayers(
@@ -222,10 +256,9 @@ export class MediasoupRoom implements MediaRoom {
   ): Promise<void> {
     const consumer = this.#peer(peerId).consumer(consumerId);
     if (consumer.type !== 'simulcast' && consumer.type !== 'svc') return;
-    await consumer.setPreferredLayers({
-      spatialLayer,
-      ...(temporalLayer === undefined ? {} : { temporalLayer }),
-    });
+    await consumer
+      .setPreferredLayers({ spatialLayer, ...(temporalLayer === undefined ? {} : { temporalLayer }) })
+      .catch(mediaStateError('setPreferredLayers'));
   }
 
   closePeer(peerId: PeerId): void {
@@ -236,6 +269,7 @@ export class MediasoupRoom implements MediaRoom {
   /** Called by the backend when the worker died: the router is already gone. */
   workerDied(): void {
     if (this.#closed) return;
+    this.#workerDied = true;
     this.#markClosed();
     this.#listener.failed();
   }
@@ -254,7 +288,9 @@ export class MediasoupRoom implements MediaRoom {
   }
 
   #peer(peerId: PeerId): PeerMedia {
-    if (this.#closed) throw new AppError('ROOM_CLOSED', 'this room has closed; join again', 409);
+    // A dead worker's room is being reopened elsewhere: a passing state, not the end of the room.
+    if (this.#workerDied) throw new AppError('MEDIA_ERROR', 'media restarting; try again in a moment');
+    if (this.#closed) throw new AppError('ROOM_CLOSED', 'this room has closed; join again');
     let peer = this.#peers.get(peerId);
     if (!peer) {
       peer = new PeerMedia();
@@ -292,6 +328,24 @@ function wireCapabilities(router: types.Router, codecs: types.RouterRtpCodecCapa
 
 /** mediasoup's own messages describe the client's bad parameters; keep them, but as a client error. */
 function mediaError(operation: string, error: unknown): AppError {
+  if (error instanceof AppError) return error;
   const detail = error instanceof Error ? error.message : String(error);
-  return new AppError('MEDIA_ERROR', `${operation} refused: ${detail.slice(0, 200)}`, 422);
+  return new AppError('MEDIA_ERROR', `${operation} refused: ${detail.slice(0, 200)}`);
+}
+
+/**
+ * What mediasoup throws on an object's own operation is about its state (a
+ * transport connected twice, a consumer or transport closed meanwhile, a
+ * worker gone): a client error, INVALID_STATE, never INTERNAL. The message
+ * is mediasoup's first line, without the request id it appends.
+ */
+export function mediaStateError(operation: string): (error: unknown) => never {
+  return (error) => {
+    if (error instanceof AppError) throw error;
+    const detail = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+    throw new AppError(
+      'INVALID_STATE',
+      `${operation}: ${detail.replace(/\s*\[method:.*$/, '').slice(0, 200)}`,
+    );
+  };
 }

@@ -23,6 +23,8 @@ export interface WorkerSlot {
   webRtcServer: types.WebRtcServer;
   /** Routers currently on this worker: the load measure for placing new rooms. */
   routers: number;
+  /** Where plain RTP transports listen (the same address as the WebRtcServer). */
+  listen: { ip: string; announcedAddress: string | undefined };
 }
 
 type DeathListener = (slot: WorkerSlot) => void;
@@ -68,7 +70,7 @@ export class WorkerPool {
       if (slot && !slot.worker.closed && (!best || slot.routers < best.routers)) best = slot;
     }
     // A client error, not a crash: the replacement is starting, and a retry in a second works.
-    if (!best) throw new AppError('MEDIA_ERROR', 'media server restarting; try again in a moment', 503);
+    if (!best) throw new AppError('MEDIA_ERROR', 'media server restarting; try again in a moment');
     return best;
   }
 
@@ -115,7 +117,13 @@ export class WorkerPool {
         { cause: error },
       );
     }
-    const slot: WorkerSlot = { index, worker, webRtcServer, routers: 0 };
+    const slot: WorkerSlot = {
+      index,
+      worker,
+      webRtcServer,
+      routers: 0,
+      listen: { ip: listenIp, announcedAddress },
+    };
     worker.on('died', (error) => this.#handleDeath(slot, error));
     this.#log.info({ worker: index, pid: worker.pid, port }, 'media worker started');
     return slot;

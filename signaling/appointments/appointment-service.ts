@@ -3,9 +3,11 @@ import type { Logger } from 'pino';
 import type { Agent } from '../auth/agent-auth.js';
 import { AppError, NotFoundError, ValidationError } from '../errors.js';
 import type { AppointmentView, CreateAppointmentBody, PatchAppointmentBody } from '../protocol/index.js';
+import type { RoomCommandSink } from '../rooms/room-command.js';
 import { generatePassword, generateRoomId, type PasswordHasher } from '../rooms/secrets.js';
 import type { AppointmentFilter, AppointmentRecord, Store } from '../store/store.js';
 import { citizenWindow, type AccessPolicy } from './access-window.js';
+import { isOver, type AppointmentState } from './appointment-state.js';
 import { appointmentView } from './appointment-view.js';
 import type { AppointmentLinks } from './links.js';
 import { planCancellation, planNotices } from './notification-plan.js';
@@ -21,6 +23,9 @@ export interface AppointmentServiceDeps {
   dialInNumber: string | null;
   clock: () => number;
   log: Logger;
+  /** Reaches the live room wherever it runs (cancel, reschedule). */
+  commands: RoomCommandSink;
+  state: AppointmentState;
 }
 
 /** How far ahead a booking may be: a year covers any appointment calendar. */
@@ -110,8 +115,8 @@ export class AppointmentService {
   async patch(agent: Agent, id: string, body: PatchAppointmentBody): Promise<AppointmentView> {
     const { store, clock } = this.#deps;
     const current = await this.#owned(agent, id);
-    if (current.status === 'cancelled')
-      throw new AppError('ACCESS_CLOSED', 'this appointment was cancelled', 409);
+    if (current.status === 'cancelled') throw new AppError('ACCESS_CLOSED', 'this appointment was cancelled');
+    if (isOver(current.status)) throw new AppError('APPOINTMENT_OVER', 'this appointment is over');
     const now = clock();
     const next: AppointmentRecord = {
       ...current,
@@ -137,11 +142,7 @@ export class AppointmentService {
       await store.claimPin(next.pin, next.id, citizenWindow(next, this.#deps.access).closesAt);
     }
     if (!(await store.updateAppointment(next, current.version))) {
-      throw new AppError(
-        'VALIDATION_FAILED',
-        'the appointment changed meanwhile; read it again and retry',
-        409,
-      );
+      throw new AppError('CONFLICT', 'the appointment changed meanwhile; read it again and retry');
     }
     if (rescheduled) {
       await store.skipPendingJobs(id, 'rescheduled', ['reminder', 'invitation']);
@@ -156,6 +157,10 @@ export class AppointmentService {
       actor: 'agent',
       detail: { agentId: agent.id },
     });
+    if (next.startsAt > current.startsAt) {
+      // Those already inside are told the new time, and the room closes until then.
+      await this.#tellRoom(next, { kind: 'reschedule', startsAt: new Date(next.startsAt).toISOString() });
+    }
     return this.#view(next);
   }
 
@@ -163,6 +168,7 @@ export class AppointmentService {
     const { store, clock } = this.#deps;
     const current = await this.#owned(agent, id);
     if (current.status === 'cancelled') return this.#view(current);
+    if (isOver(current.status)) throw new AppError('APPOINTMENT_OVER', 'this appointment is over');
     const now = clock();
     const next: AppointmentRecord = {
       ...current,
@@ -171,11 +177,7 @@ export class AppointmentService {
       updatedAt: now,
     };
     if (!(await store.updateAppointment(next, current.version))) {
-      throw new AppError(
-        'VALIDATION_FAILED',
-        'the appointment changed meanwhile; read it again and retry',
-        409,
-      );
+      throw new AppError('CONFLICT', 'the appointment changed meanwhile; read it again and retry');
     }
     await store.skipPendingJobs(id, 'cancelled');
     if (now < current.startsAt) {
@@ -189,7 +191,18 @@ export class AppointmentService {
       actor: 'agent',
       detail: { agentId: agent.id },
     });
+    // Everyone inside, the lobby included, sees « Ce rendez-vous a été annulé ».
+    await this.#tellRoom(next, { kind: 'cancel' });
     return this.#view(next);
+  }
+
+  /** The change is stored whatever happens; a room that can't be told is logged, not an error for the agent. */
+  async #tellRoom(record: AppointmentRecord, command: Parameters<RoomCommandSink['send']>[1]): Promise<void> {
+    try {
+      await this.#deps.commands.send(record.roomId, command);
+    } catch (error) {
+      this.#deps.log.error({ err: error, appointmentId: record.id, command: command.kind }, 'room not told');
+    }
   }
 
   /** The record, if this agent may see it; 404 otherwise, so another agent's appointment stays invisible. */
@@ -201,7 +214,9 @@ export class AppointmentService {
     return record;
   }
 
-  async #view(record: AppointmentRecord): Promise<AppointmentView> {
+  async #view(stored: AppointmentRecord): Promise<AppointmentView> {
+    // A window that closed with nobody admitted becomes a no-show, in the store too.
+    const record = await this.#deps.state.settle(stored);
     const jobs = await this.#deps.store.jobsForAppointment(record.id);
     return appointmentView(record, jobs, {
       access: this.#deps.access,

@@ -2,6 +2,7 @@ import type { JoinTokens } from '../auth/join-token.js';
 import { renderWaitingPage, type WaitingState } from '../http/waiting-page.js';
 import type { Store } from '../store/store.js';
 import { citizenAccess, citizenWindow, type AccessPolicy } from './access-window.js';
+import { isOver, statusAt } from './appointment-state.js';
 
 export type RoomPage = { kind: 'app' } | { kind: 'waiting'; status: number; html: string };
 
@@ -45,6 +46,8 @@ export function roomPageResolver(deps: RoomPageDeps) {
     if (!claims || !appointment || appointment.roomId !== roomId) return page('invalid', 404);
     const { locale, timeZone } = appointment;
     if (appointment.status === 'cancelled') return page('cancelled', 410, locale, timeZone);
+    // Ended or nobody came: the link says it is over instead of opening a new knock.
+    if (isOver(statusAt(appointment, deps.access, now))) return page('closed', 410, locale, timeZone);
     // The agent's link is checked by the join itself (any time on the day).
     if (claims.role === 'host') return { kind: 'app' };
     const access = citizenAccess(appointment, deps.access, now);

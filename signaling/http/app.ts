@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { AppointmentService } from '../appointments/appointment-service.js';
 import type { AgentAuth } from '../auth/agent-auth.js';
 import type { MediaBackend } from '../rooms/media-port.js';
+import type { RoomCommandSink } from '../rooms/room-command.js';
 import type { RoomService } from '../rooms/room-service.js';
 import type { Store } from '../store/store.js';
 import { registerAppointmentsRoutes } from './appointments-routes.js';
@@ -18,6 +19,8 @@ import { installSecurityHeaders } from './security-headers.js';
 export interface HttpDeps {
   log: Logger;
   rooms: RoomService;
+  /** Room commands (end for all), to wherever the room lives. */
+  commands: RoomCommandSink;
   appointments: AppointmentService;
   store: Store;
   agents: AgentAuth;
@@ -46,7 +49,13 @@ export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   installSecurityHeaders(app);
   registerHealthRoutes(app, deps.media, Date.now());
   registerOpsRoutes(app, { media: deps.media, store: deps.store, accepting: () => deps.rooms.accepting });
-  registerRoomsRoutes(app, { rooms: deps.rooms, agents: deps.agents, publicUrl: deps.publicUrl });
+  registerRoomsRoutes(app, {
+    rooms: deps.rooms,
+    agents: deps.agents,
+    store: deps.store,
+    commands: deps.commands,
+    publicUrl: deps.publicUrl,
+  });
   registerAppointmentsRoutes(app, {
     appointments: deps.appointments,
     agents: deps.agents,

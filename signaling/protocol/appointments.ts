@@ -97,7 +97,7 @@ export const ListAppointmentsQuerySchema = z
   .object({
     from: z.iso.datetime({ offset: true }).optional(),
     to: z.iso.datetime({ offset: true }).optional(),
-    status: z.enum(['scheduled', 'cancelled']).optional(),
+    status: z.enum(['scheduled', 'open', 'in_progress', 'ended', 'cancelled', 'no_show']).optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
   })
   .strict();
@@ -124,7 +124,7 @@ export type NotificationView = z.infer<typeof NotificationViewSchema>;
 export const AppointmentViewSchema = z.object({
   id: z.string(),
   roomId: z.string(),
-  status: z.enum(['scheduled', 'cancelled']),
+  status: z.enum(['scheduled', 'open', 'in_progress', 'ended', 'cancelled', 'no_show']),
   startsAt: Iso,
   endsAt: Iso,
   durationMinutes: z.number().int(),

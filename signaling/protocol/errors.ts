@@ -23,6 +23,16 @@ export const ERROR_CODES = [
   'ROOM_LOCKED',
   'RATE_LIMITED',
   'INTERNAL',
+  /** The media object is not in a state for this (a transport connected twice, a closed consumer). */
+  'INVALID_STATE',
+  /** A per-member cap (transports, producers, consumers) is reached. */
+  'LIMIT_REACHED',
+  /** The connection did not join a room in time and was closed. */
+  'JOIN_TIMEOUT',
+  /** The appointment is over (ended or no-show): its link opens no new knock. */
+  'APPOINTMENT_OVER',
+  /** The resource changed meanwhile (optimistic concurrency): read it again and retry. */
+  'CONFLICT',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

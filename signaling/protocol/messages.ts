@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { MediaIdSchema, PeerIdSchema, RoomIdSchema, type PeerId } from './ids.js';
+import { CredentialSchema } from './credentials.js';
+import { MediaIdSchema, PeerIdSchema, RoomIdSchema } from './ids.js';
 import {
   AdmitRequestSchema,
   ChatRequestSchema,
@@ -10,7 +11,6 @@ import {
   RemovePeerRequestSchema,
   RequestDocumentSchema,
   VerifyIdentityRequestSchema,
-  type PeerState,
 } from './room-control.js';
 import {
   DtlsParametersSchema,
@@ -18,17 +18,13 @@ import {
   MediaSourceSchema,
   RtpCapabilitiesSchema,
   RtpParametersSchema,
-  type ConsumerOptions,
-  type MediaKind,
-  type MediaSource,
-  type RtpCapabilities,
-  type TransportOptions,
 } from './rtp.js';
 
 /*
- * Client → server requests, each a pair: the schema of what the client sends
- * and the type of what the ack carries back in `{ ok: true, data }`.
- * Every schema is strict: unknown keys are a protocol error, not ignored.
+ * Client → server requests. Each name has the schema of what the client
+ * sends (here) and the schema of what the ack carries back in
+ * `{ ok: true, data }` (results.ts, RESULT_SCHEMAS). Every request schema is
+ * strict: unknown keys are a protocol error, not ignored.
  */
 
 /** Longest socket message the server will parse, in UTF-16 code units of its JSON. */
@@ -51,6 +47,8 @@ export const JoinRequestSchema = z
     displayName: DisplayNameSchema,
     password: z.string().min(1).max(128).optional(),
     token: z.string().min(1).max(4096).optional(),
+    /** Any credential of the union (a PIN, a service): for clients other than the browser. */
+    credential: CredentialSchema.optional(),
     /** Coming back after a dropped connection: same peer, same place (no lobby again). */
     resume: z
       .object({ peerId: PeerIdSchema, secret: z.string().min(16).max(64) })
@@ -68,73 +66,22 @@ export const JoinRequestSchema = z
       .optional(),
   })
   .strict()
-  .refine((v) => v.password !== undefined || v.token !== undefined, {
-    message: 'a password or a token is required',
-    path: ['password'],
-  });
+  .refine(
+    (v) => v.password !== undefined || v.token !== undefined || v.credential !== undefined || v.resume,
+    { message: 'a password, a token or a credential is required', path: ['password'] },
+  );
 export type JoinRequest = z.infer<typeof JoinRequestSchema>;
-
-export type Role = 'host' | 'guest';
-
-export interface PeerInfo {
-  peerId: PeerId;
-  displayName: string;
-  role: Role;
-  state: PeerState;
-  producers: ProducerInfo[];
-}
-
-export interface ProducerInfo {
-  producerId: string;
-  kind: MediaKind;
-  source: MediaSource;
-  paused: boolean;
-}
-
-export interface IceServer {
-  urls: string[];
-  username?: string;
-  credential?: string;
-}
-
-export interface JoinResult {
-  peerId: PeerId;
-  role: Role;
-  /** 'lobby': wait for the host's `admitted` event; no media until then. */
-  state: PeerState;
-  /** Keep it: `join` with `resume: { peerId, secret }` after a dropped connection. */
-  resumeSecret: string;
-  routerRtpCapabilities: RtpCapabilities;
-  /** Admitted peers (and, for hosts, those knocking). Empty while in the lobby. */
-  peers: PeerInfo[];
-  iceServers: IceServer[];
-  locked: boolean;
-  /**
-   * The transports asked for with `transports`, when they could be made now.
-   * One missing (in the lobby, or the media plane said no) is asked for
-   * later with createTransport.
-   */
-  transports?: { send?: TransportOptions; recv?: TransportOptions };
-}
 
 export const EmptyRequestSchema = z.object({}).strict();
 
-export interface RouterCapabilitiesResult {
-  routerRtpCapabilities: RtpCapabilities;
-}
-
 export const CreateTransportRequestSchema = z.object({ direction: TransportDirectionSchema }).strict();
 export type CreateTransportRequest = z.infer<typeof CreateTransportRequestSchema>;
-export type CreateTransportResult = TransportOptions;
 
 export const ConnectTransportRequestSchema = z
   .object({ transportId: MediaIdSchema, dtlsParameters: DtlsParametersSchema })
   .strict();
 
 export const RestartIceRequestSchema = z.object({ transportId: MediaIdSchema }).strict();
-export interface RestartIceResult {
-  iceParameters: TransportOptions['iceParameters'];
-}
 
 export const ProduceRequestSchema = z
   .object({
@@ -149,9 +96,6 @@ export const ProduceRequestSchema = z
     message: 'audio comes from the mic source, video from camera or screen',
     path: ['source'],
   });
-export interface ProduceResult {
-  producerId: string;
-}
 
 export const ConsumeRequestSchema = z
   .object({
@@ -160,7 +104,6 @@ export const ConsumeRequestSchema = z
     rtpCapabilities: RtpCapabilitiesSchema,
   })
   .strict();
-export type ConsumeResult = ConsumerOptions;
 
 export const ConsumerRequestSchema = z.object({ consumerId: MediaIdSchema }).strict();
 export const ProducerRequestSchema = z.object({ producerId: MediaIdSchema }).strict();
@@ -210,33 +153,3 @@ export const REQUEST_SCHEMAS = {
 export type RequestName = keyof typeof REQUEST_SCHEMAS;
 
 export type RequestPayload<N extends RequestName> = z.input<(typeof REQUEST_SCHEMAS)[N]>;
-
-export interface RequestResults {
-  join: JoinResult;
-  routerCapabilities: RouterCapabilitiesResult;
-  createTransport: CreateTransportResult;
-  connectTransport: Record<string, never>;
-  restartIce: RestartIceResult;
-  produce: ProduceResult;
-  pauseProducer: Record<string, never>;
-  resumeProducer: Record<string, never>;
-  closeProducer: Record<string, never>;
-  consume: ConsumeResult;
-  resumeConsumer: Record<string, never>;
-  /** Stop receiving this stream for now (audio-only mode); resumeConsumer brings it back. */
-  pauseConsumer: Record<string, never>;
-  setPreferredLayers: Record<string, never>;
-  leave: Record<string, never>;
-  admit: Record<string, never>;
-  refuse: Record<string, never>;
-  removePeer: Record<string, never>;
-  mutePeer: Record<string, never>;
-  lockRoom: Record<string, never>;
-  endMeeting: Record<string, never>;
-  requestDocument: Record<string, never>;
-  verifyIdentity: Record<string, never>;
-  lobbyPreview: Record<string, never>;
-  chat: { at: string };
-  /** Host: a link for another guest (an interpreter, a colleague); they knock like the citizen. */
-  invite: { link: string; needsPassword: boolean };
-}

@@ -62,5 +62,3 @@ export const ChatRequestSchema = z
       .max(MAX_CHAT_CHARS, `message longer than ${MAX_CHAT_CHARS} characters`),
   })
   .strict();
-
-export type PeerState = 'lobby' | 'admitted';

@@ -114,32 +114,6 @@ export const DtlsParametersSchema = z.object({
 });
 export type DtlsParameters = z.infer<typeof DtlsParametersSchema>;
 
-/** What the server sends for a new WebRTC transport: plain data, echoed into mediasoup-client. */
-export interface TransportOptions {
-  id: string;
-  iceParameters: { usernameFragment: string; password: string; iceLite?: boolean };
-  iceCandidates: {
-    foundation: string;
-    priority: number;
-    address: string;
-    ip?: string;
-    protocol: 'udp' | 'tcp';
-    port: number;
-    type: 'host' | 'srflx' | 'prflx' | 'relay';
-    tcpType?: 'active' | 'passive' | 'so';
-  }[];
-  dtlsParameters: DtlsParameters;
-}
-
-export interface ConsumerOptions {
-  consumerId: string;
-  producerId: string;
-  peerId: string;
-  kind: MediaKind;
-  rtpParameters: RtpParameters;
-  source: MediaSource;
-}
-
 /** What a producer carries, so receivers can lay out tiles and pick layers. */
 export const MediaSourceSchema = z.enum(['mic', 'camera', 'screen']);
 export type MediaSource = z.infer<typeof MediaSourceSchema>;

@@ -1,8 +1,7 @@
 import type { AgentAuth } from '../auth/agent-auth.js';
 import { AppError } from '../errors.js';
-import type { JoinRequest } from '../protocol/index.js';
 import type { RoomRecord } from '../store/room-store.js';
-import type { JoinGrant, JoinPolicy } from './join-policy.js';
+import type { EntryCredential, JoinGrant, JoinPolicy } from './join-policy.js';
 import type { PasswordHasher } from './secrets.js';
 
 /** Rooms without an appointment: every agent (bearer token) is host, whoever has the password is guest. */
@@ -12,14 +11,15 @@ export class AdHocJoinPolicy implements JoinPolicy {
     private readonly passwords: PasswordHasher,
   ) {}
 
-  async authorise(request: JoinRequest, room: RoomRecord): Promise<JoinGrant> {
-    if (request.token !== undefined) {
-      this.agents.verify(request.token);
-      return { role: 'host', appointmentId: null, lobby: false };
+  async authorise(credential: EntryCredential, room: RoomRecord): Promise<JoinGrant> {
+    if (credential.kind === 'token') {
+      this.agents.verify(credential.token);
+      return { role: 'host', appointmentId: null, lobby: false, kind: 'web' };
     }
-    if (request.password !== undefined && this.passwords.matches(request.password, room.passwordDigest)) {
-      return { role: 'guest', appointmentId: null, lobby: false };
+    if (credential.kind === 'password' && this.passwords.matches(credential.password, room.passwordDigest)) {
+      return { role: 'guest', appointmentId: null, lobby: false, kind: 'web' };
     }
-    throw new AppError('WRONG_PASSWORD', 'wrong password for this room', 401);
+    // A PIN or a service belongs to an appointment; an ad-hoc room has neither.
+    throw new AppError('WRONG_PASSWORD', 'wrong password for this room');
   }
 }

@@ -1,20 +1,24 @@
-import type { JoinRequest, Role } from '../protocol/index.js';
+import type { Credential, ParticipantKind, Role } from '../protocol/index.js';
 import type { RoomRecord } from '../store/room-store.js';
 
 export interface JoinGrant {
   role: Role;
-  /** Set when the room belongs to an appointment (for its audit trail). */
+  /** Set when the room belongs to an appointment (for its audit trail and state). */
   appointmentId: string | null;
   /** Wait in the lobby until a host admits (guests of appointment rooms). */
   lobby: boolean;
+  kind: ParticipantKind;
 }
+
+/** A credential that enters a room afresh: a resume is checked by the room itself. */
+export type EntryCredential = Exclude<Credential, { kind: 'resume' }>;
 
 /**
  * Who may enter a room, as what. The rules depend on appointments (access
- * windows, owners), which the rooms domain doesn't know: the composition
- * root injects signaling/appointments/join-policy.
+ * windows, owners, PINs), which the rooms domain doesn't know: the
+ * composition root injects signaling/appointments/join-policy.
  */
 export interface JoinPolicy {
   /** Resolves with the grant, or throws an AppError saying why not. */
-  authorise(request: JoinRequest, room: RoomRecord): Promise<JoinGrant>;
+  authorise(credential: EntryCredential, room: RoomRecord): Promise<JoinGrant>;
 }

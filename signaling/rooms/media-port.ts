@@ -41,9 +41,25 @@ export interface ConsumeParams {
   rtpCapabilities: RtpCapabilities;
 }
 
+/**
+ * A plain RTP transport, for the phone gateway: Opus over UDP, no ICE, no
+ * DTLS. `comedia`: the media plane answers wherever the first packet came
+ * from; `remote`: it sends to this address from the start.
+ */
+export type PlainTransportTarget = { comedia: true } | { remote: { ip: string; port: number } };
+
+export interface PlainTransportInfo {
+  id: string;
+  /** Where the gateway sends its RTP (and RTCP: muxed on the same port). */
+  ip: string;
+  port: number;
+}
+
 export interface MediaRoom {
   readonly rtpCapabilities: RtpCapabilities;
   createTransport(peerId: PeerId, direction: 'send' | 'recv'): Promise<TransportOptions>;
+  /** Opus only: a plain transport's producers and consumers are audio/opus or refused. */
+  createPlainTransport(peerId: PeerId, target: PlainTransportTarget): Promise<PlainTransportInfo>;
   connectTransport(peerId: PeerId, transportId: string, dtls: DtlsParameters): Promise<void>;
   restartIce(peerId: PeerId, transportId: string): Promise<TransportOptions['iceParameters']>;
   produce(peerId: PeerId, params: ProduceParams): Promise<string>;

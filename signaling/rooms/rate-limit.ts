@@ -21,7 +21,7 @@ export class RateLimit {
     const now = this.clock();
     this.#tokens = Math.min(this.burst, this.#tokens + ((now - this.#last) / 1000) * this.perSecond);
     this.#last = now;
-    if (this.#tokens < 1) throw new AppError('RATE_LIMITED', `too many ${what}; slow down`, 429);
+    if (this.#tokens < 1) throw new AppError('RATE_LIMITED', `too many ${what}; slow down`);
     this.#tokens -= 1;
   }
 }

@@ -1,29 +1,30 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
-import { AppError, NotFoundError } from '../errors.js';
+import { AppError, AuthError, NotFoundError } from '../errors.js';
 import {
   PeerIdSchema,
+  type Credential,
   type IceServer,
-  type JoinRequest,
   type JoinResult,
   type PeerId,
+  type ResumeCredential,
   type RoomClosedReason,
   type RoomId,
   type TransportDirection,
 } from '../protocol/index.js';
-import type { RoomRecord, RoomStore } from '../store/room-store.js';
+import type { MemberRecord, RoomRecord, RoomStore } from '../store/room-store.js';
+import type { AppointmentProgress } from './appointment-progress.js';
+import type { AuditSink } from './audit.js';
 import type { JoinGrant, JoinPolicy } from './join-policy.js';
 import { KeyedQueue } from './keyed-queue.js';
 import type { MediaBackend } from './media-port.js';
+import { openRoomMedia } from './media-recovery.js';
+import { Member, type MemberHost } from './member.js';
 import type { PeerChannel } from './peer-channel.js';
-import { Participant } from './participant.js';
-import { Room, type RoomAudit } from './room.js';
+import type { RoomCommand } from './room-command.js';
+import type { Room } from './room.js';
+import { type RoomAudit } from './room.js';
 import { generatePassword, generateRoomId, randomToken, type PasswordHasher } from './secrets.js';
-
-/** Records a room event in an appointment's audit trail. */
-export type AuditSink = (
-  appointmentId: string,
-  event: { type: string; actor: string; detail: Record<string, string> },
-) => void;
 
 export interface RoomServiceDeps {
   store: RoomStore;
@@ -34,29 +35,47 @@ export interface RoomServiceDeps {
   /** ICE servers handed to each joining peer (TURN credentials are per peer). */
   iceServersFor(peerId: PeerId): IceServer[];
   audit?: AuditSink;
+  /** Appointment rooms: someone entered, a guest was admitted, the meeting ended. */
+  progress?: AppointmentProgress;
   /** The link a host hands to another guest: a one-click link, or the room's address (then the password). */
   inviteLink(roomId: RoomId): Promise<{ link: string; needsPassword: boolean }>;
   /** How long a dropped peer keeps its place, waiting for it to resume (default 20 s). */
   reconnectGraceMs?: number;
 }
 
-export interface Membership {
-  room: Room;
-  participant: Participant;
+/** One way in, whatever the entry point: a socket, a REST call, the phone gateway. */
+export interface EnterRequest {
+  roomId: RoomId;
+  displayName: string;
+  credential: Credential;
+  /** Also given: try to take back this place first, else enter with `credential`. */
+  resume?: ResumeCredential;
+  /** Transports to build in the same step (admitted members only). */
+  transports?: TransportDirection[];
 }
 
 const DEFAULT_GRACE_MS = 20_000;
 
+const digestOf = (secret: string): string => createHash('sha256').update(secret).digest('base64url');
+
+function sameDigest(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
 /**
- * The rooms of this node: who may enter, and the live Room objects. Joins
+ * The rooms of this node: who may enter, and the live Room objects. Entries
  * and leaves for one room id run one at a time (KeyedQueue), so racing joins
  * share one router and a leave can't close a room someone is entering.
+ * Members are recorded in the store (role, admission, resume digest), so a
+ * place survives this process's media, and can be read by another node.
  */
-export class RoomService {
+export class RoomService implements MemberHost {
   readonly #deps: RoomServiceDeps;
   readonly #live = new Map<RoomId, Room>();
   readonly #queue = new KeyedQueue<RoomId>();
-  readonly #graceTimers = new Map<PeerId, NodeJS.Timeout>();
+  readonly #graceTimers = new Map<Member, NodeJS.Timeout>();
   #accepting = true;
 
   constructor(deps: RoomServiceDeps) {
@@ -77,70 +96,103 @@ export class RoomService {
     return { roomId, password };
   }
 
-  async join(request: JoinRequest, channel: PeerChannel): Promise<Membership & { result: JoinResult }> {
-    if (!this.#accepting) throw new AppError('SHUTTING_DOWN', 'this server is restarting; try again', 503);
+  async enter(request: EnterRequest, channel: PeerChannel): Promise<{ member: Member; result: JoinResult }> {
+    if (!this.#accepting) throw new AppError('SHUTTING_DOWN', 'this server is restarting; try again');
     const record = await this.#deps.store.getRoom(request.roomId);
     if (!record) throw new NotFoundError('ROOM_NOT_FOUND', 'no room with this id');
-    const grant = await this.#deps.policy.authorise(request, record);
+    const { credential } = request;
+    const resume = credential.kind === 'resume' ? credential : request.resume;
+    // A resume alone must match a place; with another credential it is only a wish.
+    const grant = credential.kind === 'resume' ? null : await this.#deps.policy.authorise(credential, record);
+    const stored = resume ? await this.#storedPlace(record.id, resume) : null;
 
-    const joined = await this.#queue.run(request.roomId, async () => {
-      const room = await this.#liveRoom(record, grant);
-      const resumed = request.resume ? this.#resume(room, request.resume, channel) : null;
-      const participant = resumed ?? this.#newParticipant(room, request, grant, channel);
-      return { room, participant, result: this.#joinResult(room, participant) };
+    const member = await this.#queue.run(record.id, async () => {
+      const room = await this.#liveRoom(record, grant?.appointmentId ?? stored?.appointmentId ?? null);
+      const resumed = resume ? this.#resume(room, resume, stored, channel) : null;
+      if (resumed) return resumed;
+      if (!grant) throw new AuthError('this place is gone; join again');
+      return this.#newMember(room, request.displayName, grant, channel);
     });
+    const result = this.#joinResult(member);
     // Outside the room's queue: the worker builds them while other joins go on.
-    const transports = await this.#joinTransports(joined.room, joined.participant, request.transports);
-    if (transports) joined.result.transports = transports;
-    return joined;
+    const transports = await this.#joinTransports(member, request.transports);
+    if (transports) result.transports = transports;
+    return { member, result };
   }
 
   /**
    * The connection behind `channel` dropped: keep the place for the grace
-   * period, then leave. A stale connection's late disconnect (the peer has
-   * already resumed on a new one) changes nothing.
+   * period, then leave, always. A stale connection's late disconnect (the
+   * member has already resumed on a new one) changes nothing.
    */
-  disconnected(room: Room, peerId: PeerId, channel: PeerChannel): void {
-    const participant = room.participant(peerId);
-    if (!participant || room.closed || participant.channel !== channel) return;
-    room.disconnected(peerId);
-    clearTimeout(this.#graceTimers.get(peerId));
+  disconnected(member: Member, channel: PeerChannel): void {
+    const room = member.room;
+    if (room.closed || room.member(member.peerId) !== member || member.channel !== channel) return;
+    room.disconnected(member);
+    clearTimeout(this.#graceTimers.get(member));
     const timer = setTimeout(() => {
-      this.#graceTimers.delete(peerId);
-      if (!participant.connected) void this.leave(room, peerId);
+      this.#graceTimers.delete(member);
+      if (!member.connected) void this.leave(member);
     }, this.#deps.reconnectGraceMs ?? DEFAULT_GRACE_MS);
     timer.unref();
-    this.#graceTimers.set(peerId, timer);
+    this.#graceTimers.set(member, timer);
   }
 
-  /** Idempotent; closes the room's media once the last peer is gone. */
-  leave(room: Room, peerId: PeerId): Promise<void> {
-    clearTimeout(this.#graceTimers.get(peerId));
-    this.#graceTimers.delete(peerId);
+  /** Idempotent; closes the room's media once the last member is gone. */
+  leave(member: Member): Promise<void> {
+    return this.evict(member.room, member.peerId);
+  }
+
+  evict(room: Room, peerId: PeerId): Promise<void> {
+    const member = room.member(peerId);
+    if (member) this.#clearGrace(member);
     return this.#queue.run(room.id, async () => {
-      room.remove(peerId);
-      if (room.size === 0 && this.#live.get(room.id) === room) {
-        this.#live.delete(room.id);
-        room.close('ended');
-      }
+      if (room.remove(peerId)) this.#forget(room.id, peerId);
+      if (room.size === 0 && this.#live.get(room.id) === room) this.#closeRoom(room, 'ended');
     });
   }
 
   /** The host ends the call for everyone: all see the end screen. */
-  endMeeting(room: Room, hostId: PeerId): Promise<void> {
-    room.host(hostId);
+  endMeeting(room: Room, by: Member): Promise<void> {
     return this.#queue.run(room.id, async () => {
-      room.audit('ended', 'host', { by: hostId });
-      if (this.#live.get(room.id) === room) this.#live.delete(room.id);
-      room.close('ended');
+      room.audit('ended', 'host', { by: by.peerId });
+      if (room.appointmentId) this.#deps.progress?.ended(room.appointmentId);
+      this.#closeRoom(room, 'ended');
     });
   }
 
-  /** Hosts only: a link to invite another guest, who will knock like anyone else. */
-  invite(room: Room, hostId: PeerId): Promise<{ link: string; needsPassword: boolean }> {
-    room.host(hostId);
-    room.audit('invited', 'host', { by: hostId });
+  /**
+   * A command from elsewhere (a REST cancel, another node's bus): acts on
+   * this node's room if it is live here, else there is nobody to tell.
+   */
+  async apply(roomId: RoomId, command: RoomCommand): Promise<void> {
+    const room = this.#live.get(roomId);
+    if (!room) return;
+    await this.#queue.run(roomId, async () => {
+      room.audit(command.kind === 'end' ? 'ended' : `room-${command.kind}`, 'system', {});
+      if (command.kind === 'cancel') this.#closeRoom(room, 'cancelled');
+      else if (command.kind === 'reschedule') this.#closeRoom(room, 'rescheduled', command.startsAt);
+      else {
+        if (room.appointmentId) this.#deps.progress?.ended(room.appointmentId);
+        this.#closeRoom(room, 'ended');
+      }
+    });
+  }
+
+  invite(room: Room): Promise<{ link: string; needsPassword: boolean }> {
     return this.#deps.inviteLink(room.id);
+  }
+
+  changed(member: Member): void {
+    this.#remember(member);
+    if (member.state === 'admitted' && member.role === 'guest' && member.room.appointmentId) {
+      this.#deps.progress?.inProgress(member.room.appointmentId);
+    }
+  }
+
+  /** The live room, for tests and metrics. */
+  liveRoom(roomId: RoomId): Room | undefined {
+    return this.#live.get(roomId);
   }
 
   get liveRooms(): number {
@@ -153,7 +205,7 @@ export class RoomService {
     return total;
   }
 
-  /** Peers with a live connection (a dropped peer waiting to resume is not one: a drain need not wait for it). */
+  /** Members with a live connection (a dropped one waiting to resume is not: a drain need not wait for it). */
   get connectedParticipants(): number {
     let total = 0;
     for (const room of this.#live.values()) total += room.connectedCount;
@@ -172,61 +224,131 @@ export class RoomService {
   closeAll(reason: RoomClosedReason): void {
     for (const timer of this.#graceTimers.values()) clearTimeout(timer);
     this.#graceTimers.clear();
-    for (const room of this.#live.values()) room.close(reason);
-    this.#live.clear();
+    for (const room of [...this.#live.values()]) this.#closeRoom(room, reason);
   }
 
-  #resume(room: Room, resume: { peerId: PeerId; secret: string }, channel: PeerChannel): Participant | null {
-    const participant = room.participant(resume.peerId);
-    // An unknown or expired place is not an error: the client simply joins afresh.
-    if (!participant || participant.resumeSecret !== resume.secret) return null;
-    clearTimeout(this.#graceTimers.get(participant.peerId));
-    this.#graceTimers.delete(participant.peerId);
-    if (participant.connected) {
-      // The old connection is still open (a half-dead socket): this one replaces it.
-      room.disconnected(participant.peerId);
-      participant.channel.kick('ALREADY_JOINED', 'this place was taken over by a new connection');
+  #closeRoom(room: Room, reason: RoomClosedReason, startsAt?: string): void {
+    for (const member of room.members()) this.#clearGrace(member);
+    if (this.#live.get(room.id) === room) this.#live.delete(room.id);
+    room.close(reason, startsAt);
+    this.#deps.store.deleteMembers(room.id).catch((error: unknown) => {
+      this.#deps.log.warn({ err: error, roomId: room.id }, 'member records not deleted');
+    });
+  }
+
+  #clearGrace(member: Member): void {
+    clearTimeout(this.#graceTimers.get(member));
+    this.#graceTimers.delete(member);
+  }
+
+  async #storedPlace(roomId: RoomId, resume: ResumeCredential): Promise<MemberRecord | null> {
+    const record = await this.#deps.store.getMember(roomId, resume.peerId).catch((error: unknown) => {
+      this.#deps.log.warn({ err: error }, 'member record unreadable; joining afresh');
+      return null;
+    });
+    return record && sameDigest(record.resumeDigest, digestOf(resume.secret)) ? record : null;
+  }
+
+  /**
+   * The place behind a resume: the live member (this node still holds it),
+   * or the stored record (this node lost it: a restart, another node's room).
+   * An unknown or expired place is not an error: the caller joins afresh.
+   */
+  #resume(
+    room: Room,
+    resume: ResumeCredential,
+    stored: MemberRecord | null,
+    channel: PeerChannel,
+  ): Member | null {
+    const live = room.member(resume.peerId);
+    if (live && sameDigest(digestOf(live.resumeSecret), digestOf(resume.secret))) {
+      this.#clearGrace(live);
+      if (live.connected) {
+        // The old connection is still open (a half-dead socket): this one replaces it.
+        room.disconnected(live);
+        live.channel.kick('ALREADY_JOINED', 'this place was taken over by a new connection');
+      }
+      live.channel = channel;
+      live.connected = true;
+      live.log.info('peer resumed');
+      return live;
     }
-    participant.channel = channel;
-    participant.connected = true;
-    participant.log.info('peer resumed');
-    return participant;
+    if (live || !stored) return null;
+    const member = new Member(room, this, {
+      peerId: stored.peerId,
+      displayName: stored.displayName,
+      role: stored.role,
+      kind: stored.kind,
+      state: stored.state,
+      resumeSecret: resume.secret,
+      channel,
+      log: this.#deps.log.child({ roomId: room.id, peerId: stored.peerId }),
+    });
+    room.add(member);
+    member.log.info('peer resumed from its stored place');
+    return member;
   }
 
-  #newParticipant(room: Room, request: JoinRequest, grant: JoinGrant, channel: PeerChannel): Participant {
+  #newMember(room: Room, displayName: string, grant: JoinGrant, channel: PeerChannel): Member {
     if (room.locked && grant.role !== 'host')
-      throw new AppError('ROOM_LOCKED', 'the host has locked this room', 423);
+      throw new AppError('ROOM_LOCKED', 'the host has locked this room');
     const peerId = PeerIdSchema.parse(randomToken(9));
-    const participant = new Participant({
+    const member = new Member(room, this, {
       peerId,
-      displayName: request.displayName,
+      displayName,
       role: grant.role,
+      kind: grant.kind,
       state: grant.lobby ? 'lobby' : 'admitted',
       resumeSecret: randomToken(18),
       channel,
       log: this.#deps.log.child({ roomId: room.id, peerId }),
     });
-    room.add(participant);
-    return participant;
+    room.add(member);
+    this.#remember(member);
+    if (grant.appointmentId) this.#deps.progress?.opened(grant.appointmentId);
+    return member;
+  }
+
+  /** Best effort: a store outage must not end a call in progress. */
+  #remember(member: Member): void {
+    const record: MemberRecord = {
+      roomId: member.room.id,
+      peerId: member.peerId,
+      displayName: member.displayName,
+      role: member.role,
+      kind: member.kind,
+      state: member.state,
+      resumeDigest: digestOf(member.resumeSecret),
+      appointmentId: member.room.appointmentId,
+      updatedAt: Date.now(),
+    };
+    this.#deps.store.saveMember(record).catch((error: unknown) => {
+      member.log.warn({ err: error }, 'member record not saved');
+    });
+  }
+
+  #forget(roomId: RoomId, peerId: PeerId): void {
+    this.#deps.store.deleteMember(roomId, peerId).catch((error: unknown) => {
+      this.#deps.log.warn({ err: error, roomId }, 'member record not deleted');
+    });
   }
 
   /**
    * The transports a join asked for, saving the client a round trip each.
-   * Best effort: a peer in the lobby gets none, and a media error leaves the
+   * Best effort: a member in the lobby gets none, and a media error leaves the
    * transport out (the client's own createTransport then reports it).
    */
   async #joinTransports(
-    room: Room,
-    participant: Participant,
+    member: Member,
     directions: TransportDirection[] | undefined,
   ): Promise<JoinResult['transports']> {
-    if (!directions?.length || participant.state !== 'admitted') return undefined;
+    if (!directions?.length || member.state !== 'admitted') return undefined;
     const made = await Promise.all(
       directions.map((direction) =>
-        room.createTransport(participant.peerId, direction).then(
+        member.createTransport(direction).then(
           (options) => [direction, options] as const,
           (error: unknown) => {
-            participant.log.warn({ err: error, direction }, 'transport for the join not created');
+            member.log.warn({ err: error, direction }, 'transport for the join not created');
             return null;
           },
         ),
@@ -237,42 +359,36 @@ export class RoomService {
     return transports;
   }
 
-  #joinResult(room: Room, participant: Participant): JoinResult {
+  #joinResult(member: Member): JoinResult {
+    const room = member.room;
     return {
-      peerId: participant.peerId,
-      role: participant.role,
-      state: participant.state,
-      resumeSecret: participant.resumeSecret,
-      routerRtpCapabilities: room.rtpCapabilities,
-      peers: room.visibleTo(participant),
-      iceServers: this.#deps.iceServersFor(participant.peerId),
+      peerId: member.peerId,
+      role: member.role,
+      state: member.state,
+      resumeSecret: member.resumeSecret,
+      routerRtpCapabilities: room.media.rtpCapabilities,
+      peers: room.visibleTo(member),
+      iceServers: this.#deps.iceServersFor(member.peerId),
       locked: room.locked,
     };
   }
 
-  async #liveRoom(record: RoomRecord, grant: JoinGrant): Promise<Room> {
-    const roomId = record.id;
-    const existing = this.#live.get(roomId);
+  async #liveRoom(record: RoomRecord, appointmentId: string | null): Promise<Room> {
+    const existing = this.#live.get(record.id);
     if (existing && !existing.closed) return existing;
-    const log = this.#deps.log.child({ roomId });
-    // The media listener needs the Room, which needs the media: a late-bound reference.
-    const ref: { room?: Room } = {};
-    const media = await this.#deps.media.openRoom(
-      roomId,
-      {
-        consumerClosed: (peerId, consumerId) => ref.room?.notify(peerId, 'consumerClosed', { consumerId }),
-        activeSpeaker: (peerId) => ref.room?.broadcast('activeSpeaker', { peerId }),
-        failed: () => {
-          log.warn('media failed; closing the room so its peers rejoin elsewhere');
-          if (ref.room && this.#live.get(roomId) === ref.room) this.#live.delete(roomId);
-          ref.room?.close('media-failure');
-        },
-      },
+    const log = this.#deps.log.child({ roomId: record.id });
+    const room = await openRoomMedia({
+      roomId: record.id,
+      appointmentId,
+      media: this.#deps.media,
       log,
-    );
-    const room = new Room(roomId, media, log, this.#auditFor(grant.appointmentId, log));
-    ref.room = room;
-    this.#live.set(roomId, room);
+      audit: this.#auditFor(appointmentId, log),
+      // The room could not get its media back: it ends, and its members are told.
+      lost: (lostRoom) => {
+        if (this.#live.get(lostRoom.id) === lostRoom) this.#closeRoom(lostRoom, 'media-failure');
+      },
+    });
+    this.#live.set(record.id, room);
     return room;
   }
 

@@ -1,18 +1,9 @@
 import type { Logger } from 'pino';
-import { AppError, ForbiddenError, NotFoundError } from '../errors.js';
-import type {
-  ConsumerOptions,
-  DtlsParameters,
-  PeerId,
-  PeerInfo,
-  RoomClosedReason,
-  RoomId,
-  ServerEventName,
-  ServerEvents,
-  TransportOptions,
-} from '../protocol/index.js';
-import type { ConsumeParams, MediaRoom, ProduceParams } from './media-port.js';
-import type { Participant } from './participant.js';
+import { AppError } from '../errors.js';
+import type { PeerId, PeerInfo, RoomClosedReason, RoomId } from '../protocol/index.js';
+import type { MediaRoom } from './media-port.js';
+import type { Member } from './member.js';
+import type { PeerChannel } from './peer-channel.js';
 
 /** Where room events go for the appointment's audit trail (a no-op for ad-hoc rooms). */
 export type RoomAudit = (
@@ -23,21 +14,23 @@ export type RoomAudit = (
 
 /**
  * A live room on this node: who is in it (admitted, or knocking in the
- * lobby), and its media. Admitted peers see each other; hosts also see the
- * lobby. Nothing of the room reaches a peer in the lobby, and a peer in the
- * lobby can't touch media. Joins and leaves are serialised by RoomService.
+ * lobby), and its media. Admitted members see each other; hosts also see
+ * the lobby. Nothing of the room reaches the lobby. Joins and leaves are
+ * serialised by RoomService; what members do is on Member.
  */
 export class Room {
   readonly id: RoomId;
+  readonly appointmentId: string | null;
   readonly audit: RoomAudit;
-  readonly #media: MediaRoom;
+  #media: MediaRoom;
   readonly #log: Logger;
-  readonly #participants = new Map<PeerId, Participant>();
+  readonly #members = new Map<PeerId, Member>();
   #closed = false;
   locked = false;
 
-  constructor(id: RoomId, media: MediaRoom, log: Logger, audit: RoomAudit) {
+  constructor(id: RoomId, appointmentId: string | null, media: MediaRoom, log: Logger, audit: RoomAudit) {
     this.id = id;
+    this.appointmentId = appointmentId;
     this.#media = media;
     this.#log = log;
     this.audit = audit;
@@ -48,205 +41,119 @@ export class Room {
   }
 
   get size(): number {
-    return this.#participants.size;
+    return this.#members.size;
   }
 
   get connectedCount(): number {
     let count = 0;
-    for (const p of this.#participants.values()) if (p.connected) count += 1;
+    for (const m of this.#members.values()) if (m.connected) count += 1;
     return count;
-  }
-
-  get rtpCapabilities(): MediaRoom['rtpCapabilities'] {
-    return this.#media.rtpCapabilities;
   }
 
   get media(): MediaRoom {
     return this.#media;
   }
 
-  participant(peerId: PeerId): Participant | undefined {
-    return this.#participants.get(peerId);
+  member(peerId: PeerId): Member | undefined {
+    return this.#members.get(peerId);
   }
 
-  /** What this peer may see of the room: admitted peers, plus the lobby for hosts. */
-  visibleTo(viewer: Participant): PeerInfo[] {
+  members(): Member[] {
+    return [...this.#members.values()];
+  }
+
+  /** What this member may see of the room: admitted members, plus the lobby for hosts. */
+  visibleTo(viewer: Member): PeerInfo[] {
     const seen: PeerInfo[] = [];
     if (viewer.state !== 'admitted') return seen;
-    for (const p of this.#participants.values()) {
-      if (p.peerId === viewer.peerId) continue;
-      if (p.state === 'admitted' || viewer.isHost) seen.push(p.info());
+    for (const m of this.#members.values()) {
+      if (m.peerId === viewer.peerId) continue;
+      if (m.state === 'admitted' || viewer.isHost) seen.push(m.info());
     }
     return seen;
   }
 
-  add(participant: Participant): void {
+  add(member: Member): void {
     this.#assertOpen();
-    this.#participants.set(participant.peerId, participant);
-    if (participant.state === 'lobby') {
-      this.toHosts('knock', { peer: participant.info() });
-    } else {
-      this.broadcast('peerJoined', { peer: participant.info() }, participant.peerId);
-    }
-    this.audit('joined', participant.role, { peerId: participant.peerId, state: participant.state });
+    this.#members.set(member.peerId, member);
+    const info = member.info();
+    if (member.state === 'lobby') this.toHosts((c) => c.knock(info));
+    else this.broadcast((c) => c.peerJoined(info), member.peerId);
+    this.audit('joined', member.role, { peerId: member.peerId, state: member.state, kind: member.kind });
     this.#log.info(
-      { peerId: participant.peerId, role: participant.role, state: participant.state },
+      { peerId: member.peerId, role: member.role, state: member.state, kind: member.kind },
       'peer joined',
     );
   }
 
-  /** Idempotent: removing a peer twice is harmless (leave, then disconnect). */
+  /** Idempotent: removing a member twice is harmless (leave, then disconnect). */
   remove(peerId: PeerId): boolean {
-    const participant = this.#participants.get(peerId);
-    if (!participant) return false;
-    this.#participants.delete(peerId);
+    const member = this.#members.get(peerId);
+    if (!member) return false;
+    this.#members.delete(peerId);
     this.#media.closePeer(peerId);
-    if (participant.state === 'lobby') this.toHosts('knockWithdrawn', { peerId });
-    else this.broadcast('peerLeft', { peerId });
-    this.audit('left', participant.role, { peerId });
+    member.mediaGone();
+    if (member.state === 'lobby') this.toHosts((c) => c.knockWithdrawn(peerId));
+    else this.broadcast((c) => c.peerLeft(peerId));
+    this.audit('left', member.role, { peerId });
     this.#log.info({ peerId, size: this.size }, 'peer left');
     return true;
   }
 
   /** The connection dropped: its media is gone, its place is kept until it resumes or the grace ends. */
-  disconnected(peerId: PeerId): void {
-    const participant = this.#participants.get(peerId);
-    if (!participant) return;
-    participant.connected = false;
-    this.#media.closePeer(peerId);
-    for (const producerId of participant.producers.keys()) {
-      this.broadcast('producerClosed', { peerId, producerId }, peerId);
+  disconnected(member: Member): void {
+    member.connected = false;
+    this.#media.closePeer(member.peerId);
+    for (const producerId of member.producers.keys()) {
+      this.broadcast((c) => c.producerClosed(member.peerId, producerId), member.peerId);
     }
-    participant.producers.clear();
+    member.mediaGone();
   }
 
   /** Admit a knocking guest: they get the room, the room gets them. */
-  admit(guest: Participant): void {
+  admit(guest: Member): void {
     guest.state = 'admitted';
-    this.toHosts('knockWithdrawn', { peerId: guest.peerId });
-    guest.channel.notify('admitted', { peers: this.visibleTo(guest) });
-    this.broadcast('peerJoined', { peer: guest.info() }, guest.peerId);
+    this.toHosts((c) => c.knockWithdrawn(guest.peerId));
+    guest.channel.admitted(this.visibleTo(guest));
+    const info = guest.info();
+    this.broadcast((c) => c.peerJoined(info), guest.peerId);
   }
 
-  async createTransport(peerId: PeerId, direction: 'send' | 'recv'): Promise<TransportOptions> {
-    this.admitted(peerId);
-    return this.#media.createTransport(peerId, direction);
-  }
-
-  async connectTransport(peerId: PeerId, transportId: string, dtls: DtlsParameters): Promise<void> {
-    this.admitted(peerId);
-    return this.#media.connectTransport(peerId, transportId, dtls);
-  }
-
-  async restartIce(peerId: PeerId, transportId: string): Promise<TransportOptions['iceParameters']> {
-    this.admitted(peerId);
-    return this.#media.restartIce(peerId, transportId);
-  }
-
-  async produce(peerId: PeerId, params: ProduceParams): Promise<string> {
-    const participant = this.admitted(peerId);
-    const producerId = await this.#media.produce(peerId, params);
-    const producer = { producerId, kind: params.kind, source: params.source, paused: params.paused };
-    participant.producers.set(producerId, producer);
-    this.broadcast('newProducer', { peerId, producer: { ...producer } }, peerId);
-    return producerId;
-  }
-
-  async setProducerPaused(peerId: PeerId, producerId: string, paused: boolean): Promise<void> {
-    const producer = this.#ownProducer(peerId, producerId);
-    await this.#media.setProducerPaused(peerId, producerId, paused);
-    producer.paused = paused;
-    this.broadcast(paused ? 'producerPaused' : 'producerResumed', { peerId, producerId }, peerId);
-  }
-
-  closeProducer(peerId: PeerId, producerId: string): void {
-    this.#ownProducer(peerId, producerId);
-    this.admitted(peerId).producers.delete(producerId);
-    this.#media.closeProducer(peerId, producerId);
-    this.broadcast('producerClosed', { peerId, producerId }, peerId);
-  }
-
-  async consume(peerId: PeerId, params: ConsumeParams): Promise<ConsumerOptions> {
-    this.admitted(peerId);
-    return this.#media.consume(peerId, params);
-  }
-
-  async resumeConsumer(peerId: PeerId, consumerId: string): Promise<void> {
-    this.admitted(peerId);
-    return this.#media.resumeConsumer(peerId, consumerId);
-  }
-
-  async pauseConsumer(peerId: PeerId, consumerId: string): Promise<void> {
-    this.admitted(peerId);
-    return this.#media.pauseConsumer(peerId, consumerId);
-  }
-
-  async setPreferredLayers(
-    peerId: PeerId,
-    consumerId: string,
-    spatialLayer: number,
-    temporalLayer: number | undefined,
-  ): Promise<void> {
-    this.admitted(peerId);
-    return this.#media.setPreferredLayers(peerId, consumerId, spatialLayer, temporalLayer);
-  }
-
-  notify<E extends ServerEventName>(peerId: PeerId, event: E, payload: ServerEvents[E]): void {
-    this.#participants.get(peerId)?.channel.notify(event, payload);
-  }
-
-  /** To every admitted, connected peer. */
-  broadcast<E extends ServerEventName>(event: E, payload: ServerEvents[E], except?: PeerId): void {
-    for (const p of this.#participants.values()) {
-      if (p.peerId !== except && p.state === 'admitted' && p.connected) p.channel.notify(event, payload);
+  /**
+   * The media plane lost this room (its worker died) and opened it again
+   * elsewhere: members keep their places; what they had on the old media is
+   * gone, and each admitted member is told to build it again.
+   */
+  replaceMedia(media: MediaRoom): void {
+    this.#media = media;
+    for (const m of this.#members.values()) m.mediaGone();
+    for (const m of this.#members.values()) {
+      if (m.connected && m.state === 'admitted') m.channel.mediaRestarted(this.visibleTo(m));
     }
   }
 
-  toHosts<E extends ServerEventName>(event: E, payload: ServerEvents[E]): void {
-    for (const p of this.#participants.values()) {
-      if (p.isHost && p.connected) p.channel.notify(event, payload);
+  /** To every admitted, connected member. */
+  broadcast(send: (channel: PeerChannel) => void, except?: PeerId): void {
+    for (const m of this.#members.values()) {
+      if (m.peerId !== except && m.state === 'admitted' && m.connected) send(m.channel);
     }
+  }
+
+  toHosts(send: (channel: PeerChannel) => void): void {
+    for (const m of this.#members.values()) if (m.isHost && m.connected) send(m.channel);
   }
 
   /** Ends the room for everyone in it, the lobby included. Idempotent. */
-  close(reason: RoomClosedReason): void {
+  close(reason: RoomClosedReason, startsAt?: string): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const p of this.#participants.values()) if (p.connected) p.channel.notify('roomClosed', { reason });
-    this.#participants.clear();
+    for (const m of this.#members.values()) if (m.connected) m.channel.roomClosed(reason, startsAt);
+    this.#members.clear();
     this.#media.close();
     this.#log.info({ reason }, 'room closed');
   }
 
-  /** The participant, who must be in the room (lobby or not). */
-  member(peerId: PeerId): Participant {
-    this.#assertOpen();
-    const participant = this.#participants.get(peerId);
-    if (!participant) throw new AppError('NOT_JOINED', 'join the room first', 409);
-    return participant;
-  }
-
-  /** The participant, who must have been admitted: the lobby has no media and no say. */
-  admitted(peerId: PeerId): Participant {
-    const participant = this.member(peerId);
-    if (participant.state !== 'admitted') throw new ForbiddenError('waiting in the lobby');
-    return participant;
-  }
-
-  /** The participant, who must be an admitted host. */
-  host(peerId: PeerId): Participant {
-    const participant = this.admitted(peerId);
-    if (!participant.isHost) throw new ForbiddenError('only the host can do this');
-    return participant;
-  }
-
   #assertOpen(): void {
-    if (this.#closed) throw new AppError('ROOM_CLOSED', 'this room has closed; join again', 409);
-  }
-
-  #ownProducer(peerId: PeerId, producerId: string): { paused: boolean } {
-    const producer = this.admitted(peerId).producers.get(producerId);
-    if (!producer) throw new NotFoundError('NOT_FOUND', 'no such producer of yours');
-    return producer;
+    if (this.#closed) throw new AppError('ROOM_CLOSED', 'this room has closed; join again');
   }
 }

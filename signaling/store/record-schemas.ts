@@ -1,6 +1,12 @@
 import { z } from 'zod';
-import { RoomIdSchema } from '../protocol/index.js';
-import type { RoomRecord } from './room-store.js';
+import {
+  ParticipantKindSchema,
+  PeerIdSchema,
+  PeerStateSchema,
+  RoleSchema,
+  RoomIdSchema,
+} from '../protocol/index.js';
+import type { MemberRecord, RoomRecord } from './room-store.js';
 import type { AppointmentRecord, AuditEvent, NotificationJob, OutboxMessage } from './store.js';
 
 /*
@@ -24,6 +30,18 @@ export const RoomRecordSchema: z.ZodType<RoomRecord> = z.object({
   createdAt: z.string(),
 });
 
+export const MemberRecordSchema: z.ZodType<MemberRecord> = z.object({
+  roomId: RoomIdSchema,
+  peerId: PeerIdSchema,
+  displayName: z.string(),
+  role: RoleSchema,
+  kind: ParticipantKindSchema,
+  state: PeerStateSchema,
+  resumeDigest: z.string(),
+  appointmentId: z.string().nullable(),
+  updatedAt: z.number(),
+});
+
 export const AppointmentRecordSchema: z.ZodType<AppointmentRecord> = z.object({
   id: z.string().min(1),
   roomId: RoomIdSchema,
@@ -40,7 +58,7 @@ export const AppointmentRecordSchema: z.ZodType<AppointmentRecord> = z.object({
   }),
   channels: z.array(ChannelSchema),
   note: z.string().nullable(),
-  status: z.enum(['scheduled', 'cancelled']),
+  status: z.enum(['scheduled', 'open', 'in_progress', 'ended', 'cancelled', 'no_show']),
   pin: z.string(),
   passwordSealed: z.string(),
   createdAt: Time,

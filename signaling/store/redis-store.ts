@@ -1,9 +1,10 @@
 import { Redis } from 'ioredis';
 import { z } from 'zod';
-import type { RoomId } from '../protocol/index.js';
+import type { PeerId, RoomId } from '../protocol/index.js';
 import {
   AppointmentRecordSchema,
   AuditEventSchema,
+  MemberRecordSchema,
   NotificationJobSchema,
   OutboxMessageSchema,
   RoomRecordSchema,
@@ -27,7 +28,7 @@ import {
   SKIP_PENDING_JOBS,
   UPDATE_APPOINTMENT,
 } from './redis-scripts.js';
-import type { RoomRecord } from './room-store.js';
+import type { MemberRecord, RoomRecord } from './room-store.js';
 import type {
   AppointmentFilter,
   AppointmentRecord,
@@ -77,6 +78,26 @@ export class RedisStore implements Store {
 
   async deleteRoom(id: RoomId): Promise<void> {
     await this.#redis.del(this.#key('room', id));
+  }
+
+  // Members of live rooms: one hash per room, a field per member.
+
+  async saveMember(record: MemberRecord): Promise<void> {
+    const member = MemberRecordSchema.parse(record);
+    await this.#redis.hset(this.#key('members', member.roomId), member.peerId, JSON.stringify(member));
+  }
+
+  async getMember(roomId: RoomId, peerId: PeerId): Promise<MemberRecord | null> {
+    const text = await this.#redis.hget(this.#key('members', roomId), peerId);
+    return text === null ? null : parseStored(MemberRecordSchema, text, `member ${peerId}`);
+  }
+
+  async deleteMember(roomId: RoomId, peerId: PeerId): Promise<void> {
+    await this.#redis.hdel(this.#key('members', roomId), peerId);
+  }
+
+  async deleteMembers(roomId: RoomId): Promise<void> {
+    await this.#redis.del(this.#key('members', roomId));
   }
 
   // Appointments

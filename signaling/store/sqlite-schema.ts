@@ -81,6 +81,15 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX outbox_by_agent ON outbox (agent_id, created_at);
   CREATE INDEX outbox_by_appointment ON outbox (appointment_id, created_at);
   `,
+  // Members of live rooms: what another process needs to give a place back.
+  `
+  CREATE TABLE members (
+    room_id TEXT NOT NULL,
+    peer_id TEXT NOT NULL,
+    record TEXT NOT NULL,
+    PRIMARY KEY (room_id, peer_id)
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,10 +1,11 @@
 import Database from 'better-sqlite3';
 import type { z } from 'zod';
-import type { RoomId } from '../protocol/index.js';
+import type { PeerId, RoomId } from '../protocol/index.js';
 import {
   AppointmentRecordSchema,
   AuditDetailSchema,
   AuditEventSchema,
+  MemberRecordSchema,
   NotificationJobSchema,
   OutboxMessageSchema,
   RoomRecordSchema,
@@ -12,7 +13,7 @@ import {
   parseStored,
   pinUntil,
 } from './record-schemas.js';
-import type { RoomRecord } from './room-store.js';
+import type { MemberRecord, RoomRecord } from './room-store.js';
 import { migrate } from './sqlite-schema.js';
 import {
   AuditRowSchema,
@@ -91,6 +92,33 @@ export class SqliteStore implements Store {
 
   async deleteRoom(id: RoomId): Promise<void> {
     this.#run('DELETE FROM rooms WHERE id = ?', [id]);
+  }
+
+  // Members of live rooms
+
+  async saveMember(record: MemberRecord): Promise<void> {
+    const member = MemberRecordSchema.parse(record);
+    this.#run(
+      `INSERT INTO members (room_id, peer_id, record) VALUES (?, ?, ?)
+       ON CONFLICT (room_id, peer_id) DO UPDATE SET record = excluded.record`,
+      [member.roomId, member.peerId, JSON.stringify(member)],
+    );
+  }
+
+  async getMember(roomId: RoomId, peerId: PeerId): Promise<MemberRecord | null> {
+    const row = this.#get(RecordRowSchema, 'SELECT record FROM members WHERE room_id = ? AND peer_id = ?', [
+      roomId,
+      peerId,
+    ]);
+    return row ? parseStored(MemberRecordSchema, row.record, `member ${peerId}`) : null;
+  }
+
+  async deleteMember(roomId: RoomId, peerId: PeerId): Promise<void> {
+    this.#run('DELETE FROM members WHERE room_id = ? AND peer_id = ?', [roomId, peerId]);
+  }
+
+  async deleteMembers(roomId: RoomId): Promise<void> {
+    this.#run('DELETE FROM members WHERE room_id = ?', [roomId]);
   }
 
   // Appointments

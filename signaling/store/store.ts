@@ -11,7 +11,8 @@ import type { RoomStore } from './room-store.js';
 
 export type Locale = 'fr' | 'en';
 export type Channel = 'email' | 'sms';
-export type AppointmentStatus = 'scheduled' | 'cancelled';
+/** See signaling/appointments/appointment-state.ts for the moves between them. */
+export type AppointmentStatus = 'scheduled' | 'open' | 'in_progress' | 'ended' | 'cancelled' | 'no_show';
 
 export interface CitizenRecord {
   displayName: string;

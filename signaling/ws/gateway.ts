@@ -1,23 +1,120 @@
 import type { Logger } from 'pino';
 import { AppError } from '../errors.js';
-import { PROTOCOL_VERSION, type ErrorCode, type RequestName } from '../protocol/index.js';
+import {
+  PROTOCOL_VERSION,
+  type ErrorCode,
+  type RequestName,
+  type RequestResults,
+} from '../protocol/index.js';
+import type { Member } from '../rooms/member.js';
 import type { PeerChannel } from '../rooms/peer-channel.js';
-import * as controls from '../rooms/room-controls.js';
-import type { Membership, RoomService } from '../rooms/room-service.js';
-import { wrapRequest, type RequestHandler } from './request-handler.js';
+import type { RoomService } from '../rooms/room-service.js';
+import { enterRequestOf } from './join-request.js';
+import { wrapRequest, type ParsedRequest, type RequestHandler } from './request-handler.js';
+import { socketChannel } from './socket-channel.js';
 import type { GatewayServer, GatewaySocket } from './socket-types.js';
 
 export interface GatewayDeps {
   io: GatewayServer;
   rooms: RoomService;
   log: Logger;
+  /** A connection that has not joined a room within this time is closed (default 30 s). */
+  joinTimeoutMs?: number;
 }
 
+const DEFAULT_JOIN_TIMEOUT_MS = 30_000;
+const EMPTY: Record<string, never> = {};
+
+/** Every request but join, as a call on the member: the whole of the gateway's knowledge of the room. */
+type MemberRequests = {
+  [N in Exclude<RequestName, 'join' | 'leave'>]: (
+    member: Member,
+    data: ParsedRequest<N>,
+  ) => Promise<RequestResults[N]> | RequestResults[N];
+};
+
+const MEMBER_REQUESTS: MemberRequests = {
+  routerCapabilities: (m) => ({ routerRtpCapabilities: m.routerCapabilities() }),
+  createTransport: (m, { direction }) => m.createTransport(direction),
+  connectTransport: async (m, { transportId, dtlsParameters }) => {
+    await m.connectTransport(transportId, dtlsParameters);
+    return EMPTY;
+  },
+  restartIce: async (m, { transportId }) => ({ iceParameters: await m.restartIce(transportId) }),
+  produce: async (m, { transportId, kind, rtpParameters, source, paused }) => ({
+    producerId: await m.produce({ transportId, kind, rtpParameters, source, paused: paused ?? false }),
+  }),
+  pauseProducer: async (m, { producerId }) => {
+    await m.setProducerPaused(producerId, true);
+    return EMPTY;
+  },
+  resumeProducer: async (m, { producerId }) => {
+    await m.setProducerPaused(producerId, false);
+    return EMPTY;
+  },
+  closeProducer: (m, { producerId }) => {
+    m.closeProducer(producerId);
+    return EMPTY;
+  },
+  consume: (m, params) => m.consume(params),
+  resumeConsumer: async (m, { consumerId }) => {
+    await m.resumeConsumer(consumerId);
+    return EMPTY;
+  },
+  pauseConsumer: async (m, { consumerId }) => {
+    await m.pauseConsumer(consumerId);
+    return EMPTY;
+  },
+  setPreferredLayers: async (m, { consumerId, spatialLayer, temporalLayer }) => {
+    await m.setPreferredLayers(consumerId, spatialLayer, temporalLayer);
+    return EMPTY;
+  },
+  admit: (m, { peerId }) => {
+    m.admit(peerId);
+    return EMPTY;
+  },
+  refuse: async (m, { peerId, reason }) => {
+    await m.refuse(peerId, reason);
+    return EMPTY;
+  },
+  removePeer: async (m, { peerId, reason }) => {
+    await m.remove(peerId, reason);
+    return EMPTY;
+  },
+  mutePeer: async (m, { peerId }) => {
+    await m.mute(peerId);
+    return EMPTY;
+  },
+  lockRoom: (m, { locked }) => {
+    m.lock(locked);
+    return EMPTY;
+  },
+  endMeeting: async (m) => {
+    await m.endMeeting();
+    return EMPTY;
+  },
+  requestDocument: (m, { peerId }) => {
+    m.requestDocument(peerId);
+    return EMPTY;
+  },
+  verifyIdentity: (m, { peerId, method }) => {
+    m.verifyIdentity(peerId, method);
+    return EMPTY;
+  },
+  lobbyPreview: (m, { image }) => {
+    m.lobbyPreview(image);
+    return EMPTY;
+  },
+  chat: (m, { text }) => ({ at: m.chat(text) }),
+  invite: (m) => m.invite(),
+};
+
 /**
- * The socket.io side of signaling: the version handshake, then one typed
- * handler per protocol request. A socket holds at most one membership.
+ * The socket.io side of signaling: the version handshake, then each
+ * protocol request as one call on the socket's member. A socket holds at
+ * most one member, and a socket that joins nothing in time is closed.
  */
-export function attachGateway({ io, rooms, log }: GatewayDeps): void {
+export function attachGateway({ io, rooms, log, joinTimeoutMs }: GatewayDeps): void {
   io.use((socket, next) => {
     const auth: unknown = socket.handshake.auth;
     const version =
@@ -30,7 +127,8 @@ export function attachGateway({ io, rooms, log }: GatewayDeps): void {
   });
 
   io.on('connection', (socket) => {
-    new SocketSession(socket, rooms, log.child({ socketId: socket.id })).attach();
+    const session = new SocketSession(socket, rooms, log.child({ socketId: socket.id }));
+    session.attach(joinTimeoutMs ?? DEFAULT_JOIN_TIMEOUT_MS);
   });
 }
 
@@ -38,195 +136,96 @@ class SocketSession {
   readonly #socket: GatewaySocket;
   readonly #rooms: RoomService;
   readonly #log: Logger;
-  #membership: Membership | null = null;
+  #member: Member | null = null;
+  /** Set from the moment a join is taken in: a second join on this socket is refused. */
+  #joining = false;
   /** This socket's one channel: the identity RoomService checks a disconnect against. */
-  readonly #peerChannel: PeerChannel;
+  readonly #channel: PeerChannel;
+  #joinTimer: NodeJS.Timeout | undefined;
 
   constructor(socket: GatewaySocket, rooms: RoomService, log: Logger) {
     this.#socket = socket;
     this.#rooms = rooms;
     this.#log = log;
-    this.#peerChannel = this.#channel();
+    this.#channel = socketChannel(socket);
   }
 
-  attach(): void {
+  attach(joinTimeoutMs: number): void {
+    const logger = (): Logger => this.#member?.log ?? this.#log;
     const on = <N extends RequestName>(name: N, handler: RequestHandler<N>): void => {
       const event: string = name;
-      this.#socket.on(
-        event,
-        wrapRequest(name, handler, () => this.#membership?.participant.log ?? this.#log),
-      );
+      this.#socket.on(event, wrapRequest(name, handler, logger));
     };
+    const armJoinTimer = (): void => {
+      clearTimeout(this.#joinTimer);
+      // An idle connection holds a file descriptor for nothing.
+      this.#joinTimer = setTimeout(() => {
+        if (this.#current() || this.#joining) return;
+        this.#log.debug('no join in time; closing the connection');
+        this.#channel.kick('JOIN_TIMEOUT', 'no room joined in time');
+      }, joinTimeoutMs);
+      this.#joinTimer.unref();
+    };
+    armJoinTimer();
 
     on('join', async (request) => {
-      if (this.#membership && !this.#membership.room.closed) {
-        throw new AppError('ALREADY_JOINED', 'this connection is already in a room', 409);
+      // Checked and set before the first await: two joins sent at once can't both pass.
+      if (this.#joining || this.#current()) {
+        throw new AppError('ALREADY_JOINED', 'this connection is already in a room');
       }
-      const { room, participant, result } = await this.#rooms.join(request, this.#peerChannel);
-      if (this.#socket.disconnected) {
-        // The socket went away while we were joining: undo, nobody will send "leave".
-        await this.#rooms.leave(room, participant.peerId);
-        throw new AppError('NOT_JOINED', 'connection closed during join', 409);
+      this.#joining = true;
+      try {
+        const { member, result } = await this.#rooms.enter(enterRequestOf(request), this.#channel);
+        if (this.#socket.disconnected) {
+          // The socket went away while we were joining: undo, nobody will send "leave".
+          await member.leave();
+          throw new AppError('NOT_JOINED', 'connection closed during join');
+        }
+        this.#member = member;
+        clearTimeout(this.#joinTimer);
+        return result;
+      } finally {
+        this.#joining = false;
       }
-      this.#membership = { room, participant };
-      return result;
-    });
-    on('routerCapabilities', async () => ({ routerRtpCapabilities: this.#member().room.rtpCapabilities }));
-    on('createTransport', async ({ direction }) => {
-      const { room, participant } = this.#member();
-      return room.createTransport(participant.peerId, direction);
-    });
-    on('connectTransport', async ({ transportId, dtlsParameters }) => {
-      const { room, participant } = this.#member();
-      await room.connectTransport(participant.peerId, transportId, dtlsParameters);
-      return {};
-    });
-    on('restartIce', async ({ transportId }) => {
-      const { room, participant } = this.#member();
-      return { iceParameters: await room.restartIce(participant.peerId, transportId) };
-    });
-    on('produce', async ({ transportId, kind, rtpParameters, source, paused }) => {
-      const { room, participant } = this.#member();
-      const producerId = await room.produce(participant.peerId, {
-        transportId,
-        kind,
-        rtpParameters,
-        source,
-        paused: paused ?? false,
-      });
-      return { producerId };
-    });
-    on('pauseProducer', async ({ producerId }) => {
-      const { room, participant } = this.#member();
-      await room.setProducerPaused(participant.peerId, producerId, true);
-      return {};
-    });
-    on('resumeProducer', async ({ producerId }) => {
-      const { room, participant } = this.#member();
-      await room.setProducerPaused(participant.peerId, producerId, false);
-      return {};
-    });
-    on('closeProducer', async ({ producerId }) => {
-      const { room, participant } = this.#member();
-      room.closeProducer(participant.peerId, producerId);
-      return {};
-    });
-    on('consume', async (params) => {
-      const { room, participant } = this.#member();
-      return room.consume(participant.peerId, params);
-    });
-    on('resumeConsumer', async ({ consumerId }) => {
-      const { room, participant } = this.#member();
-      await room.resumeConsumer(participant.peerId, consumerId);
-      return {};
-    });
-    on('pauseConsumer', async ({ consumerId }) => {
-      const { room, participant } = this.#member();
-      await room.pauseConsumer(participant.peerId, consumerId);
-      return {};
-    });
-    on('setPreferredLayers', async ({ consumerId, spatialLayer, temporalLayer }) => {
-      const { room, participant } = this.#member();
-      await room.setPreferredLayers(participant.peerId, consumerId, spatialLayer, temporalLayer);
-      return {};
     });
     on('leave', async () => {
-      await this.#leave();
-      return {};
+      const member = this.#member;
+      this.#member = null;
+      if (member) await member.leave();
+      armJoinTimer();
+      return EMPTY;
     });
-
-    // Lobby and host controls: each checks the sender's role and state (room-controls).
-    on('admit', async ({ peerId }) => {
-      const { room, participant } = this.#member();
-      controls.admit(room, participant.peerId, peerId);
-      return {};
-    });
-    on('refuse', async ({ peerId, reason }) => {
-      const { room, participant } = this.#member();
-      const target = controls.refuse(room, participant.peerId, peerId, reason);
-      await this.#rooms.leave(room, target.peerId);
-      return {};
-    });
-    on('removePeer', async ({ peerId, reason }) => {
-      const { room, participant } = this.#member();
-      const target = controls.removePeer(room, participant.peerId, peerId, reason);
-      await this.#rooms.leave(room, target.peerId);
-      return {};
-    });
-    on('mutePeer', async ({ peerId }) => {
-      const { room, participant } = this.#member();
-      await controls.mutePeer(room, participant.peerId, peerId);
-      return {};
-    });
-    on('lockRoom', async ({ locked }) => {
-      const { room, participant } = this.#member();
-      controls.lockRoom(room, participant.peerId, locked);
-      return {};
-    });
-    on('endMeeting', async () => {
-      const { room, participant } = this.#member();
-      await this.#rooms.endMeeting(room, participant.peerId);
-      return {};
-    });
-    on('requestDocument', async ({ peerId }) => {
-      const { room, participant } = this.#member();
-      controls.requestDocument(room, participant.peerId, peerId);
-      return {};
-    });
-    on('verifyIdentity', async ({ peerId, method }) => {
-      const { room, participant } = this.#member();
-      controls.verifyIdentity(room, participant.peerId, peerId, method);
-      return {};
-    });
-    on('lobbyPreview', async ({ image }) => {
-      const { room, participant } = this.#member();
-      controls.lobbyPreview(room, participant.peerId, image);
-      return {};
-    });
-    on('invite', async () => {
-      const { room, participant } = this.#member();
-      return this.#rooms.invite(room, participant.peerId);
-    });
-    on('chat', async ({ text }) => {
-      const { room, participant } = this.#member();
-      return { at: controls.chat(room, participant.peerId, text) };
-    });
+    for (const name of Object.keys(MEMBER_REQUESTS) as (keyof MemberRequests)[]) {
+      this.#register(name, on);
+    }
 
     this.#socket.on('disconnect', (reason) => {
       this.#log.debug({ reason }, 'socket disconnected');
-      const membership = this.#membership;
-      this.#membership = null;
-      // Not a leave: the peer keeps its place for a while and may resume on a new connection.
-      if (membership)
-        this.#rooms.disconnected(membership.room, membership.participant.peerId, this.#peerChannel);
+      clearTimeout(this.#joinTimer);
+      const member = this.#member;
+      this.#member = null;
+      // Not a leave: the member keeps its place for a while and may resume on a new connection.
+      if (member) this.#rooms.disconnected(member, this.#channel);
     });
   }
 
-  #member(): Membership {
-    const membership = this.#membership;
-    if (!membership) throw new AppError('NOT_JOINED', 'join a room first', 409);
-    if (membership.room.closed) throw new AppError('ROOM_CLOSED', 'this room has closed; join again', 409);
-    return membership;
+  #register<N extends keyof MemberRequests>(
+    name: N,
+    on: (name: N, handler: RequestHandler<N>) => void,
+  ): void {
+    const call: MemberRequests[N] = MEMBER_REQUESTS[name];
+    on(name, async (data) => call(this.#joined(), data));
   }
 
-  async #leave(): Promise<void> {
-    const membership = this.#membership;
-    this.#membership = null;
-    if (membership) await this.#rooms.leave(membership.room, membership.participant.peerId);
+  /** The member, while its room is open. */
+  #current(): Member | null {
+    const member = this.#member;
+    return member && !member.room.closed ? member : null;
   }
 
-  #channel(): PeerChannel {
-    const socket = this.#socket;
-    return {
-      notify: (event, payload) => {
-        // The generic key/payload pair is correct by construction (ServerEvents[E]);
-        // socket.io's emit typing can't follow a generic event name.
-        (socket.emit as (event: string, payload: unknown) => boolean)(event, payload);
-      },
-      kick: (code, message) => {
-        socket.emit('kicked', { code, message });
-        socket.disconnect(true);
-      },
-    };
+  #joined(): Member {
+    if (!this.#member) throw new AppError('NOT_JOINED', 'join a room first');
+    if (this.#member.room.closed) throw new AppError('ROOM_CLOSED', 'this room has closed; join again');
+    return this.#member;
   }
 }

@@ -86,34 +86,7 @@ describe('two browsers in one room', () => {
     expect(await bruno.page.locator('#ended-title').textContent()).toBe(fr['ended.leftTitle']);
   });
 
-  it('a dead media worker closes the room; « Rejoindre à nouveau » brings the call back', async () => {
-    const room = await server.createRoom();
-    const [alice, bruno] = await open(2, room.roomId);
-    if (!alice || !bruno) throw new Error('two browsers expected');
-    await fillAndJoin(alice.page, 'Alice', room.password);
-    await waitForCallView(alice.page);
-    await fillAndJoin(bruno.page, 'Bruno', room.password);
-    await waitForFirstFrame(bruno.page);
-
-    const [pid, ...others] = server.guichet.media.workerPids();
-    if (pid === undefined || others.length > 0) throw new Error('expected exactly one media worker');
-    process.kill(pid, 'SIGKILL');
-
-    for (const { page } of [alice, bruno]) {
-      await page.locator('#view-ended').waitFor({ state: 'visible', timeout: MEDIA_DEADLINE_MS });
-      expect(await page.locator('#ended-message').textContent()).toBe(fr['ended.closed.media-failure']);
-      expect(await remoteTiles(page)).toBe(0);
-    }
-    // The pool restarts the worker; a rejoin lands on the fresh one.
-    await alice.page.getByRole('button', { name: fr['ended.rejoin'] }).click();
-    await waitForCallView(alice.page);
-    await bruno.page.getByRole('button', { name: fr['ended.rejoin'] }).click();
-    await waitForCallView(bruno.page);
-    for (const { page } of [alice, bruno]) {
-      await expect.poll(() => remoteTiles(page), { timeout: MEDIA_DEADLINE_MS }).toBe(1);
-    }
-    await Promise.all([expectMediaFlowing(alice.page), expectMediaFlowing(bruno.page)]);
-  });
+  // A dead media worker no longer closes the room: test/e2e/worker-fault.e2e.test.ts.
 
   it('a wrong password shows the French error and receives nothing', async () => {
     const room = await server.createRoom();

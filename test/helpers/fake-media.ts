@@ -4,6 +4,7 @@ import type {
   MediaHealth,
   MediaRoom,
   MediaRoomListener,
+  PlainTransportInfo,
 } from '../../signaling/rooms/media-port.js';
 import type { ConsumerOptions, PeerId, RoomId, TransportOptions } from '../../signaling/protocol/index.js';
 
@@ -27,6 +28,9 @@ export class FakeMediaRoom implements MediaRoom {
       iceCandidates: [],
       dtlsParameters: { fingerprints: [{ algorithm: 'sha-256', value: 'AA' }] },
     };
+  }
+  async createPlainTransport(): Promise<PlainTransportInfo> {
+    return { id: randomUUID(), ip: '127.0.0.1', port: 40_000 };
   }
   async connectTransport(): Promise<void> {}
   async restartIce(): Promise<TransportOptions['iceParameters']> {

@@ -1,7 +1,11 @@
 import { io, type Socket } from 'socket.io-client';
 import {
+  AckSchema,
+  EVENT_PARSERS,
   PROTOCOL_VERSION,
+  RESULT_PARSERS,
   type Ack,
+  type ErrorCode,
   type RequestName,
   type RequestPayload,
   type RequestResults,
@@ -9,15 +13,21 @@ import {
   type ServerEvents,
 } from '../../signaling/protocol/index.js';
 
-/** A socket.io client speaking the real protocol, for integration tests. */
+const isEventName = (name: string): name is ServerEventName => Object.hasOwn(EVENT_PARSERS, name);
+
+/**
+ * A socket.io client speaking the real protocol, for integration tests. It
+ * parses what the server sends with the protocol's own schemas, as the
+ * browser does: a malformed answer or event fails the test here.
+ */
 export class SignalingClient {
   readonly socket: Socket;
-  readonly events: { name: ServerEventName; payload: unknown }[] = [];
+  readonly events: { name: string; payload: unknown }[] = [];
 
   private constructor(socket: Socket) {
     this.socket = socket;
     socket.onAny((name: string, payload: unknown) => {
-      this.events.push({ name: name as ServerEventName, payload });
+      this.events.push({ name, payload });
     });
   }
 
@@ -39,22 +49,32 @@ export class SignalingClient {
     return new SignalingClient(socket);
   }
 
-  /** Send anything (also malformed payloads) and return the raw ack. */
-  raw(name: string, payload: unknown): Promise<Ack<unknown>> {
-    return this.socket.timeout(5000).emitWithAck(name, payload);
+  /** Send anything (also malformed payloads) and return the ack, checked to be an envelope. */
+  async raw(name: string, payload: unknown): Promise<Ack<unknown>> {
+    const answer: unknown = await this.socket.timeout(5000).emitWithAck(name, payload);
+    return AckSchema.parse(answer);
   }
 
   async request<N extends RequestName>(name: N, payload: RequestPayload<N>): Promise<RequestResults[N]> {
-    const ack = (await this.raw(name, payload)) as Ack<RequestResults[N]>;
+    const ack = await this.raw(name, payload);
     if (!ack.ok)
       throw Object.assign(new Error(`${name}: ${ack.error.code} ${ack.error.message}`), {
         code: ack.error.code,
       });
-    return ack.data;
+    return RESULT_PARSERS[name].parse(ack.data);
+  }
+
+  /** The error code of a request expected to fail (throws if it succeeds). */
+  async refusal(name: RequestName, payload: unknown): Promise<ErrorCode> {
+    const ack = await this.raw(name, payload);
+    if (ack.ok) throw new Error(`${name} succeeded; expected a refusal`);
+    return ack.error.code;
   }
 
   received<E extends ServerEventName>(name: E): ServerEvents[E][] {
-    return this.events.filter((e) => e.name === name).map((e) => e.payload as ServerEvents[E]);
+    return this.events
+      .filter((e) => e.name === name && isEventName(e.name))
+      .map((e) => EVENT_PARSERS[name].parse(e.payload));
   }
 
   close(): void {

@@ -118,6 +118,12 @@ describe('lobby and host controls over socket.io', () => {
     await agent.request('endMeeting', {});
     await vi.waitFor(() => expect(citizen.received('roomClosed')).toEqual([{ reason: 'ended' }]));
     expect(agent.received('roomClosed')).toEqual([{ reason: 'ended' }]);
+    // The room records the end in the store on its own time: poll for it.
+    await vi.waitFor(async () => {
+      expect((await api.call('GET', `/api/v1/appointments/${view.id}`)).json).toMatchObject({
+        status: 'ended',
+      });
+    });
 
     const { json } = await api.call('GET', `/api/v1/appointments/${view.id}/audit`);
     const events = z
@@ -127,7 +133,11 @@ describe('lobby and host controls over socket.io', () => {
         ),
       })
       .parse(json).events;
-    expect(events.map((e) => `${e.type}:${e.actor}`)).toEqual([
+    // The appointment's state moves with the room, in the store and in the trail (item 8 of issue 12).
+    expect(
+      events.filter((e) => e.type === 'status').map((e) => `${e.detail['from']}→${e.detail['to']}`),
+    ).toEqual(['scheduled→open', 'open→in_progress', 'in_progress→ended']);
+    expect(events.filter((e) => e.type !== 'status').map((e) => `${e.type}:${e.actor}`)).toEqual([
       'booked:agent',
       'joined:guest',
       'joined:host',

@@ -2,8 +2,8 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../signaling/errors.js';
 import type { JoinRequest, PeerId, RoomId } from '../../signaling/protocol/index.js';
-import * as controls from '../../signaling/rooms/room-controls.js';
 import type { JoinPolicy } from '../../signaling/rooms/join-policy.js';
+import { enterRequestOf } from '../../signaling/ws/join-request.js';
 import { RoomService } from '../../signaling/rooms/room-service.js';
 import { PasswordHasher } from '../../signaling/rooms/secrets.js';
 import { FakeMediaBackend } from '../helpers/fake-media.js';
@@ -12,10 +12,10 @@ import { RecordingChannel } from '../helpers/recording-channel.js';
 
 /** Tokens "host" and passwords are enough here: the real rules are tested with appointments. */
 const policy: JoinPolicy = {
-  async authorise(request: JoinRequest) {
-    return request.token === 'host'
-      ? { role: 'host', appointmentId: 'apt-1', lobby: false }
-      : { role: 'guest', appointmentId: 'apt-1', lobby: true };
+  async authorise(credential) {
+    return credential.kind === 'token' && credential.token === 'host'
+      ? { role: 'host', appointmentId: 'apt-1', lobby: false, kind: 'web' }
+      : { role: 'guest', appointmentId: 'apt-1', lobby: true, kind: 'web' };
   },
 };
 
@@ -33,10 +33,14 @@ describe('lobby and host controls', () => {
   let roomId: RoomId;
   let audit: { type: string; actor: string }[];
 
+  // The wire's join, through the gateway's own translation to the room core's request.
   const enter = async (name: string, auth: Partial<JoinRequest>) => {
     const channel = new RecordingChannel();
-    const membership = await rooms.join({ roomId, displayName: name, ...auth }, channel);
-    return { ...membership, channel, id: membership.participant.peerId };
+    const { member, result } = await rooms.enter(
+      enterRequestOf({ roomId, displayName: name, ...auth }),
+      channel.channel,
+    );
+    return { member, result, channel, room: member.room, id: member.peerId };
   };
 
   beforeEach(async () => {
@@ -75,25 +79,25 @@ describe('lobby and host controls', () => {
     const guest = await enter('Marie', { password: 'x' });
     const { room } = guest;
     const attempts: [string, () => unknown][] = [
-      ['admit itself', () => controls.admit(room, guest.id, guest.id)],
-      ['admit another', () => controls.admit(room, guest.id, other.id)],
-      ['refuse another', () => controls.refuse(room, guest.id, other.id, 'no')],
-      ['remove the host', () => controls.removePeer(room, guest.id, host.id, undefined)],
-      ['mute the host', () => controls.mutePeer(room, guest.id, host.id)],
-      ['verify itself', () => controls.verifyIdentity(room, guest.id, guest.id, 'id-document')],
-      ['lock', () => controls.lockRoom(room, guest.id, true)],
-      ['end the meeting', () => rooms.endMeeting(room, guest.id)],
-      ['request a document', () => controls.requestDocument(room, guest.id, other.id)],
-      ['invite someone', () => rooms.invite(room, guest.id)],
-      ['create a transport', () => room.createTransport(guest.id, 'send')],
-      ['consume', () => room.consume(guest.id, { transportId: 't', producerId: 'p', rtpCapabilities: {} })],
-      ['chat', () => controls.chat(room, guest.id, 'hello')],
+      ['admit itself', () => guest.member.admit(guest.id)],
+      ['admit another', () => guest.member.admit(other.id)],
+      ['refuse another', () => guest.member.refuse(other.id, 'no')],
+      ['remove the host', () => guest.member.remove(host.id, undefined)],
+      ['mute the host', () => guest.member.mute(host.id)],
+      ['verify itself', () => guest.member.verifyIdentity(guest.id, 'id-document')],
+      ['lock', () => guest.member.lock(true)],
+      ['end the meeting', () => guest.member.endMeeting()],
+      ['request a document', () => guest.member.requestDocument(other.id)],
+      ['invite someone', () => guest.member.invite()],
+      ['create a transport', () => guest.member.createTransport('send')],
+      ['consume', () => guest.member.consume({ transportId: 't', producerId: 'p', rtpCapabilities: {} })],
+      ['chat', () => guest.member.chat('hello')],
     ];
     for (const [label, attempt] of attempts) {
       expect(`${label}: ${await codeOf(attempt)}`).toBe(`${label}: FORBIDDEN`);
     }
-    expect(room.participant(guest.id)?.state).toBe('lobby');
-    expect(room.participant(other.id)?.state).toBe('lobby');
+    expect(room.member(guest.id)?.state).toBe('lobby');
+    expect(room.member(other.id)?.state).toBe('lobby');
     expect(room.locked).toBe(false);
     expect(room.closed).toBe(false);
     expect(audit.map((e) => e.type)).toEqual(['joined', 'joined', 'joined']);
@@ -106,13 +110,13 @@ describe('lobby and host controls', () => {
       event: 'knock',
       payload: { peer: { displayName: 'Marie', state: 'lobby' } },
     });
-    controls.admit(host.room, host.id, guest.id);
+    host.member.admit(guest.id);
     expect(guest.channel.events.at(-1)).toMatchObject({
       event: 'admitted',
       payload: { peers: [{ displayName: 'Agent' }] },
     });
     expect(host.channel.names().slice(-2)).toEqual(['knockWithdrawn', 'peerJoined']);
-    expect(await codeOf(() => guest.room.createTransport(guest.id, 'send'))).toBe('ok');
+    expect(await codeOf(() => guest.member.createTransport('send'))).toBe('ok');
     expect(audit.map((e) => `${e.type}:${e.actor}`)).toEqual([
       'joined:host',
       'joined:guest',
@@ -123,24 +127,24 @@ describe('lobby and host controls', () => {
   it('relays lobby previews to hosts only, and rate-limits them', async () => {
     const host = await enter('Agent', { token: 'host' });
     const admittedGuest = await enter('Interprète', { password: 'x' });
-    controls.admit(host.room, host.id, admittedGuest.id);
+    host.member.admit(admittedGuest.id);
     const guest = await enter('Marie', { password: 'x' });
     const image = 'data:image/jpeg;base64,/9j/AAAA';
-    controls.lobbyPreview(guest.room, guest.id, image);
+    guest.member.lobbyPreview(image);
     expect(host.channel.events.at(-1)).toEqual({
       event: 'lobbyPreview',
       payload: { peerId: guest.id, image },
     });
     expect(admittedGuest.channel.names()).not.toContain('lobbyPreview');
-    controls.lobbyPreview(guest.room, guest.id, image);
-    expect(await codeOf(() => controls.lobbyPreview(guest.room, guest.id, image))).toBe('RATE_LIMITED');
-    expect(await codeOf(() => controls.lobbyPreview(guest.room, admittedGuest.id, image))).toBe('FORBIDDEN');
+    guest.member.lobbyPreview(image);
+    expect(await codeOf(() => guest.member.lobbyPreview(image))).toBe('RATE_LIMITED');
+    expect(await codeOf(() => admittedGuest.member.lobbyPreview(image))).toBe('FORBIDDEN');
   });
 
   it('refuses with a reason the guest sees, and records it', async () => {
     const host = await enter('Agent', { token: 'host' });
     const guest = await enter('Marie', { password: 'x' });
-    controls.refuse(host.room, host.id, guest.id, 'Rendez-vous déplacé');
+    await host.member.refuse(guest.id, 'Rendez-vous déplacé');
     expect(guest.channel.kicked).toEqual({ code: 'REFUSED', message: 'Rendez-vous déplacé' });
     expect(audit.map((e) => e.type)).toContain('refused');
   });
@@ -148,34 +152,34 @@ describe('lobby and host controls', () => {
   it('mutes, locks, verifies identity and ends the meeting for everyone', async () => {
     const host = await enter('Agent', { token: 'host' });
     const guest = await enter('Marie', { password: 'x' });
-    controls.admit(host.room, host.id, guest.id);
-    const transport = await guest.room.createTransport(guest.id, 'send');
-    const mic = await guest.room.produce(guest.id, {
+    host.member.admit(guest.id);
+    const transport = await guest.member.createTransport('send');
+    const mic = await guest.member.produce({
       transportId: transport.id,
       kind: 'audio',
       source: 'mic',
       paused: false,
       rtpParameters: { codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000 }] },
     });
-    await controls.mutePeer(host.room, host.id, guest.id);
+    await host.member.mute(guest.id);
     expect(guest.channel.events.at(-1)).toEqual({
       event: 'peerMuted',
       payload: { peerId: guest.id, producerId: mic },
     });
 
-    expect(await rooms.invite(host.room, host.id)).toEqual({
+    expect(await host.member.invite()).toEqual({
       link: `http://guichet.test/r/${roomId}?t=invite`,
       needsPassword: false,
     });
-    controls.lockRoom(host.room, host.id, true);
+    host.member.lock(true);
     expect(await codeOf(() => enter('Late', { password: 'x' }))).toBe('ROOM_LOCKED');
     expect(await codeOf(() => enter('Colleague', { token: 'host' }))).toBe('ok');
 
-    controls.verifyIdentity(host.room, host.id, guest.id, 'id-document');
+    host.member.verifyIdentity(guest.id, 'id-document');
     expect(host.channel.events.some((e) => e.event === 'identityVerified')).toBe(true);
     expect(guest.channel.names()).not.toContain('identityVerified');
 
-    await rooms.endMeeting(host.room, host.id);
+    await host.member.endMeeting();
     expect(guest.channel.events.at(-1)).toEqual({ event: 'roomClosed', payload: { reason: 'ended' } });
     expect(host.channel.events.at(-1)).toEqual({ event: 'roomClosed', payload: { reason: 'ended' } });
     expect(audit.map((e) => e.type)).toEqual([
@@ -194,8 +198,8 @@ describe('lobby and host controls', () => {
     vi.useFakeTimers();
     const host = await enter('Agent', { token: 'host' });
     const guest = await enter('Marie', { password: 'x' });
-    controls.admit(host.room, host.id, guest.id);
-    rooms.disconnected(guest.room, guest.id, guest.channel);
+    host.member.admit(guest.id);
+    rooms.disconnected(guest.member, guest.channel.channel);
     await vi.advanceTimersByTimeAsync(900);
     const again = await enter('Marie', {
       password: 'x',
@@ -204,13 +208,13 @@ describe('lobby and host controls', () => {
     expect(again.id).toBe(guest.id);
     expect(again.result.state).toBe('admitted');
     // The old connection's disconnect arriving late changes nothing.
-    rooms.disconnected(guest.room, guest.id, guest.channel);
-    expect(again.room.participant(guest.id)?.connected).toBe(true);
+    rooms.disconnected(guest.member, guest.channel.channel);
+    expect(again.room.member(guest.id)?.connected).toBe(true);
     await vi.advanceTimersByTimeAsync(2000);
     expect(host.channel.names()).not.toContain('peerLeft');
 
     // Without a resume, the place is given up after the grace period.
-    rooms.disconnected(guest.room, guest.id, again.channel);
+    rooms.disconnected(again.member, again.channel.channel);
     await vi.advanceTimersByTimeAsync(1100);
     expect(host.channel.events.at(-1)).toEqual({ event: 'peerLeft', payload: { peerId: guest.id } });
   });
@@ -218,7 +222,7 @@ describe('lobby and host controls', () => {
   it('ignores a resume with the wrong secret: that is a new arrival, in the lobby', async () => {
     const host = await enter('Agent', { token: 'host' });
     const guest = await enter('Marie', { password: 'x' });
-    controls.admit(host.room, host.id, guest.id);
+    host.member.admit(guest.id);
     const intruder = await enter('Marie', {
       password: 'x',
       resume: { peerId: guest.id, secret: 'x'.repeat(24) },
@@ -230,8 +234,8 @@ describe('lobby and host controls', () => {
   it('brings the host back in as host while guests stay in the call', async () => {
     const host = await enter('Agent', { token: 'host' });
     const guest = await enter('Marie', { password: 'x' });
-    controls.admit(host.room, host.id, guest.id);
-    await rooms.leave(host.room, host.id);
+    host.member.admit(guest.id);
+    await host.member.leave();
     expect(guest.room.closed).toBe(false);
     const back = await enter('Agent', { token: 'host' });
     expect(back.result).toMatchObject({ role: 'host', state: 'admitted' });
@@ -242,14 +246,14 @@ describe('lobby and host controls', () => {
   it('keeps chat text as text, bounded, rate-limited, for admitted peers only', async () => {
     const host = await enter('Agent', { token: 'host' });
     const guest = await enter('Marie', { password: 'x' });
-    controls.admit(host.room, host.id, guest.id);
-    controls.chat(host.room, guest.id, '<img src=x onerror=alert(1)>');
+    host.member.admit(guest.id);
+    guest.member.chat('<img src=x onerror=alert(1)>');
     expect(host.channel.events.at(-1)).toMatchObject({
       event: 'chatMessage',
       payload: { peerId: guest.id, displayName: 'Marie', text: '<img src=x onerror=alert(1)>' },
     });
-    for (let i = 0; i < 4; i += 1) controls.chat(host.room, guest.id, `m${i}`);
-    expect(await codeOf(() => controls.chat(host.room, guest.id, 'flood'))).toBe('RATE_LIMITED');
+    for (let i = 0; i < 4; i += 1) guest.member.chat(`m${i}`);
+    expect(await codeOf(() => guest.member.chat('flood'))).toBe('RATE_LIMITED');
     const peerIds: PeerId[] = host.channel.events
       .filter((e) => e.event === 'chatMessage')
       .map(() => guest.id);

@@ -60,6 +60,7 @@ describe('protocol contract', () => {
       consumerClosed: true,
       activeSpeaker: true,
       roomClosed: true,
+      mediaRestarted: true,
       reconnect: true,
       kicked: true,
       knock: true,
@@ -72,7 +73,7 @@ describe('protocol contract', () => {
       identityVerified: true,
       chatMessage: true,
     };
-    expect(Object.keys(names)).toHaveLength(20);
+    expect(Object.keys(names)).toHaveLength(21);
   });
 
   it('pins the error codes', () => {
@@ -97,6 +98,11 @@ describe('protocol contract', () => {
       'ROOM_LOCKED',
       'RATE_LIMITED',
       'INTERNAL',
+      'INVALID_STATE',
+      'LIMIT_REACHED',
+      'JOIN_TIMEOUT',
+      'APPOINTMENT_OVER',
+      'CONFLICT',
     ]);
   });
 });

@@ -25,7 +25,7 @@ describe('join request', () => {
     expect(result.success).toBe(false);
     if (!result.success)
       expect(toFieldErrors(result.error)).toEqual([
-        { path: 'password', message: 'a password or a token is required' },
+        { path: 'password', message: 'a password, a token or a credential is required' },
       ]);
   });
 

@@ -15,7 +15,7 @@ import { CallExtras } from './call-extras.js';
 import { CallView } from './call-view.js';
 import { DeviceCheckView } from './device-check-view.js';
 import { byId, clearText, readSetting, setText, writeSetting } from './dom.js';
-import { setRejoinOffered, showKickedScreen } from './end-screens.js';
+import { closedTitle, setRejoinOffered, showCancelledScreen, showKickedScreen } from './end-screens.js';
 import { HomeForm, JoinForm, type JoinFields } from './forms.js';
 import { RoomSession } from './room-session.js';
 
@@ -152,7 +152,8 @@ export class App {
           this.callView.reset();
           this.session.reset();
           const reason = error instanceof GuichetError ? error.reason : undefined;
-          if (showKickedScreen(errorCodeOf(error), reason)) {
+          const closed = error instanceof GuichetError ? error.closedReason : undefined;
+          if (showKickedScreen(errorCodeOf(error), reason) || showCancelledScreen(closed)) {
             // Refused at the door: the citizen reads why, and the camera goes off.
             this.releaseMedia();
             this.show('ended');
@@ -191,6 +192,12 @@ export class App {
       micOn: this.wanted.mic,
       cameraOn: this.wanted.camera,
       relayOnly: this.relayOnly,
+      // The server's media moved (a worker died): a short notice while the call rebuilds itself.
+      onMediaRestart: (restarting) => {
+        this.extras.setReconnecting(restarting, 'call.mediaRestarting');
+        const current = this.call;
+        if (!restarting && current) this.extras.started(() => current.quality());
+      },
     });
     this.call = call;
     this.resumeToken = call.resumeToken;
@@ -233,7 +240,7 @@ export class App {
         setText(message, 'ended.left');
         break;
       case 'roomClosed':
-        setText(title, end.reason === 'ended' ? 'ended.endedTitle' : 'ended.closedTitle');
+        setText(title, closedTitle(end.reason));
         setText(message, `ended.closed.${end.reason}`);
         break;
       case 'reconnect':

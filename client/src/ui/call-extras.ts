@@ -1,3 +1,4 @@
+import type { MessageKey } from '../i18n/i18n.js';
 import type { CallQuality } from '../quality.js';
 import { byId, clearText, setText } from './dom.js';
 import { QualityView } from './quality-view.js';
@@ -74,11 +75,11 @@ export class CallExtras {
     clearText(this.banner);
   }
 
-  setReconnecting(on: boolean): void {
+  setReconnecting(on: boolean, notice: MessageKey = 'call.reconnecting'): void {
     clearTimeout(this.bannerTimer);
     if (on) {
       this.quality.stop();
-      setText(this.banner, 'call.reconnecting');
+      setText(this.banner, notice);
       return;
     }
     setText(this.banner, 'call.reconnected');

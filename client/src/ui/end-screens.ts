@@ -1,5 +1,6 @@
 import type { CallEnd } from '../call-types.js';
-import type { ErrorCode } from '../../../signaling/protocol/index.js';
+import type { ErrorCode, RoomClosedReason } from '../../../signaling/protocol/index.js';
+import type { MessageKey } from '../i18n/i18n.js';
 import { byId, setText } from './dom.js';
 
 /**
@@ -19,8 +20,28 @@ export function showKickedScreen(code: ErrorCode | string | undefined, reason: s
   return true;
 }
 
+/** Reasons after which coming back now makes no sense: the meeting is over, or not now. */
+const FINAL_REASONS: readonly RoomClosedReason[] = ['ended', 'cancelled', 'rescheduled'];
+
 /** « Rejoindre à nouveau » makes no sense once the host ended the meeting or sent us away. */
 export function setRejoinOffered(end: CallEnd): void {
-  const final = (end.kind === 'roomClosed' && end.reason === 'ended') || end.kind === 'kicked';
+  const final = (end.kind === 'roomClosed' && FINAL_REASONS.includes(end.reason)) || end.kind === 'kicked';
   byId('rejoin', HTMLButtonElement).hidden = final;
+}
+
+/** The title of the end screen for a room that closed. */
+export function closedTitle(reason: RoomClosedReason): MessageKey {
+  if (reason === 'ended') return 'ended.endedTitle';
+  if (reason === 'cancelled') return 'ended.cancelledTitle';
+  if (reason === 'rescheduled') return 'ended.rescheduledTitle';
+  return 'ended.closedTitle';
+}
+
+/** Cancelled or moved while waiting in the lobby: the end screen says so. False for other closings. */
+export function showCancelledScreen(reason: RoomClosedReason | undefined): boolean {
+  if (reason !== 'cancelled' && reason !== 'rescheduled') return false;
+  setText(byId('ended-title', HTMLElement), closedTitle(reason));
+  setText(byId('ended-message', HTMLElement), `ended.closed.${reason}`);
+  byId('rejoin', HTMLButtonElement).hidden = true;
+  return true;
 }

@@ -10,6 +10,8 @@ export class AppError extends Error {
   readonly code: ErrorCode;
   readonly httpStatus: number;
   readonly fields: FieldError[] | undefined;
+  /** Set by RoomElsewhereError only: where the client should go instead. */
+  readonly location: string | undefined = undefined;
 
   constructor(code: ErrorCode, message: string, httpStatus: number, fields?: FieldError[]) {
     super(message);
@@ -45,5 +47,16 @@ export class NotFoundError extends AppError {
   constructor(code: 'ROOM_NOT_FOUND' | 'NOT_FOUND', message: string) {
     super(code, message, 404);
     this.name = 'NotFoundError';
+  }
+}
+
+/** The room lives on another node: the client reconnects to `location` and joins there. */
+export class RoomElsewhereError extends AppError {
+  override readonly location: string;
+
+  constructor(location: string) {
+    super('ROOM_ELSEWHERE', 'this room is served by another node', 421);
+    this.name = 'RoomElsewhereError';
+    this.location = location;
   }
 }

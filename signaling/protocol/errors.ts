@@ -23,6 +23,7 @@ export const ERROR_CODES = [
   'ROOM_LOCKED',
   'RATE_LIMITED',
   'INTERNAL',
+  'ROOM_ELSEWHERE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -37,4 +38,6 @@ export interface ErrorBody {
   code: ErrorCode;
   message: string;
   fields?: FieldError[];
+  /** ROOM_ELSEWHERE: the address of the node that owns the room; the client goes there. */
+  location?: string;
 }

@@ -42,6 +42,7 @@ export function wrapRequest<N extends RequestName>(
             code: error.code,
             message: error.message,
             ...(error.fields ? { fields: error.fields } : {}),
+            ...(error.location ? { location: error.location } : {}),
           },
         });
         return;

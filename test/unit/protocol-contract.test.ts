@@ -97,6 +97,7 @@ describe('protocol contract', () => {
       'ROOM_LOCKED',
       'RATE_LIMITED',
       'INTERNAL',
+      'ROOM_ELSEWHERE',
     ]);
   });
 });

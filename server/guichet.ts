@@ -22,6 +22,7 @@ import { createStore } from '../signaling/store/create-store.js';
 import type { Store } from '../signaling/store/store.js';
 import { attachGateway } from '../signaling/ws/gateway.js';
 import { SOCKET_SERVER_OPTIONS, type GatewayServer } from '../signaling/ws/socket-types.js';
+import { createCluster, type Cluster } from './cluster.js';
 import type { Config } from './config.js';
 import { MediasoupBackend } from './media/mediasoup-backend.js';
 import { GuichetMetrics, registerMetrics } from './metrics.js';
@@ -39,6 +40,8 @@ export interface Guichet {
   scheduler: NotificationScheduler;
   media: MediasoupBackend;
   agents: AgentAuth;
+  /** This node's registry entry, room directory, member ledger and command bus. */
+  cluster: Cluster;
   /** Address actually bound (port 0 in tests resolves here). */
   url: string;
   /** Refuse joins, tell clients to reconnect, wait for rooms to empty (up to drainMs), then close. */
@@ -108,6 +111,20 @@ export async function startGuichet(
     );
     cleanup.push(() => media.close());
 
+    // Read through `rooms` once it exists: the registry's heartbeats carry this node's load.
+    const load: { rooms?: RoomService } = {};
+    const cluster = createCluster(
+      config,
+      {
+        url: () => url,
+        rooms: () => load.rooms?.liveRooms ?? 0,
+        peers: () => load.rooms?.participants ?? 0,
+        workerPids: () => media.workerPids(),
+      },
+      log,
+    );
+    cleanup.push(() => cluster.close());
+
     const rooms = new RoomService({
       store,
       media,
@@ -141,7 +158,10 @@ export async function startGuichet(
           : { link: `${publicUrl()}/r/${roomId}`, needsPassword: true };
       },
       iceServersFor: createIceServers(config.ice, clock),
+      placement: cluster.directory,
+      ledger: cluster.ledger,
     });
+    load.rooms = rooms;
     const appointments = new AppointmentService({
       store,
       passwords,
@@ -185,6 +205,7 @@ export async function startGuichet(
         serviceName: config.serviceName,
       }),
       trustProxy: config.trustProxy,
+      clusterNodes: () => cluster.knownNodes().map(({ id, url: nodeUrl }) => ({ id, url: nodeUrl })),
     });
     cleanup.push(() => http.close());
     registerMetrics(http, { metrics, rooms, media });
@@ -195,7 +216,8 @@ export async function startGuichet(
     const address = http.server.address();
     const boundPort = typeof address === 'object' && address ? address.port : config.port;
     url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${boundPort}`;
-    log.info({ url, workers: config.media.workers }, 'guichet listening');
+    await cluster.start((roomId, command) => rooms.apply(roomId, command));
+    log.info({ url, workers: config.media.workers, nodeId: cluster.nodeId }, 'guichet listening');
 
     if (options.runScheduler !== false) scheduler.start();
     const retentionLog = log.child({ component: 'retention' });
@@ -214,6 +236,7 @@ export async function startGuichet(
         clearInterval(retentionTimer);
         await scheduler.stop();
         rooms.closeAll('server-shutdown');
+        await cluster.close();
         io.disconnectSockets(true);
         await new Promise<void>((resolve) => io.close(() => resolve()));
         await undo();
@@ -231,7 +254,21 @@ export async function startGuichet(
       await close();
     };
 
-    return { config, http, io, store, rooms, appointments, scheduler, media, agents, url, shutdown, close };
+    return {
+      config,
+      http,
+      io,
+      store,
+      rooms,
+      appointments,
+      scheduler,
+      media,
+      agents,
+      cluster,
+      url,
+      shutdown,
+      close,
+    };
   } catch (error) {
     await undo();
     throw error;

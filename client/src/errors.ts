@@ -20,16 +20,19 @@ export class GuichetError extends Error {
   readonly code: ErrorCode | ClientErrorCode;
   /** Words from a person meant for the user (a host's reason for refusing), never internals. */
   readonly reason: string | undefined;
+  /** ROOM_ELSEWHERE: the node that owns the room (the protocol client goes there by itself). */
+  readonly location: string | undefined;
 
   constructor(
     code: ErrorCode | ClientErrorCode,
     message: string,
-    options?: { cause?: unknown; reason?: string | undefined },
+    options?: { cause?: unknown; reason?: string | undefined; location?: string | undefined },
   ) {
     super(message, options);
     this.name = 'GuichetError';
     this.code = code;
     this.reason = options?.reason;
+    this.location = options?.location;
   }
 }
 

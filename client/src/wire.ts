@@ -38,6 +38,10 @@ const ErrorCodeSchema = z.enum(ERROR_CODES).catch('INTERNAL');
 const ErrorBodySchema: z.ZodType<ErrorBody> = z.object({
   code: ErrorCodeSchema,
   message: z.string().max(1024),
+  location: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .optional(),
 });
 
 export const AckSchema = z.discriminatedUnion('ok', [

@@ -16,6 +16,9 @@ import { KeyedQueue } from './keyed-queue.js';
 import type { MediaBackend } from './media-port.js';
 import type { PeerChannel } from './peer-channel.js';
 import { Participant } from './participant.js';
+import * as controls from './room-controls.js';
+import type { RoomCommand } from './room-command.js';
+import type { MemberLedger, MemberRecord, RoomPlacement } from './room-placement.js';
 import { Room, type RoomAudit } from './room.js';
 import { generatePassword, generateRoomId, randomToken, type PasswordHasher } from './secrets.js';
 
@@ -38,6 +41,10 @@ export interface RoomServiceDeps {
   inviteLink(roomId: RoomId): Promise<{ link: string; needsPassword: boolean }>;
   /** How long a dropped peer keeps its place, waiting for it to resume (default 20 s). */
   reconnectGraceMs?: number;
+  /** Which node a room lives on (the cluster's directory); unset: always here. */
+  placement?: RoomPlacement;
+  /** Members kept where another node can give them their place back; unset: none. */
+  ledger?: MemberLedger;
 }
 
 export interface Membership {
@@ -82,11 +89,19 @@ export class RoomService {
     const record = await this.#deps.store.getRoom(request.roomId);
     if (!record) throw new NotFoundError('ROOM_NOT_FOUND', 'no room with this id');
     const grant = await this.#deps.policy.authorise(request, record);
+    // A place kept by another node (or a room since reopened): role and admission survive the move.
+    const recalled =
+      request.resume && this.#deps.ledger
+        ? await this.#deps.ledger.recall(request.roomId, request.resume.peerId, request.resume.secret)
+        : null;
 
     const joined = await this.#queue.run(request.roomId, async () => {
       const room = await this.#liveRoom(record, grant);
       const resumed = request.resume ? this.#resume(room, request.resume, channel) : null;
-      const participant = resumed ?? this.#newParticipant(room, request, grant, channel);
+      const restored =
+        resumed ??
+        (recalled && request.resume ? this.#restore(room, recalled, request.resume.secret, channel) : null);
+      const participant = restored ?? this.#newParticipant(room, request, grant, channel);
       return { room, participant, result: this.#joinResult(room, participant) };
     });
     // Outside the room's queue: the worker builds them while other joins go on.
@@ -118,11 +133,29 @@ export class RoomService {
     clearTimeout(this.#graceTimers.get(peerId));
     this.#graceTimers.delete(peerId);
     return this.#queue.run(room.id, async () => {
-      room.remove(peerId);
-      if (room.size === 0 && this.#live.get(room.id) === room) {
-        this.#live.delete(room.id);
-        room.close('ended');
-      }
+      if (room.remove(peerId)) this.#deps.ledger?.forget(room.id, peerId);
+      if (room.size === 0 && this.#live.get(room.id) === room) this.#closeRoom(room, 'ended');
+    });
+  }
+
+  /** A host admits a knocking guest; the admission is recorded where another node can find it. */
+  admit(room: Room, hostId: PeerId, guestId: PeerId): void {
+    controls.admit(room, hostId, guestId);
+    const guest = room.participant(guestId);
+    if (guest) this.#remember(room, guest);
+  }
+
+  /**
+   * A command from anywhere in the cluster (the bus delivers it here when
+   * this node owns the room): for now every kind ends the live room for
+   * everyone. The room core's own apply (item 7) replaces this.
+   */
+  apply(roomId: RoomId, command: RoomCommand): Promise<void> {
+    return this.#queue.run(roomId, async () => {
+      const room = this.#live.get(roomId);
+      if (!room) return;
+      room.audit('ended', 'system', { by: command.kind });
+      this.#closeRoom(room, 'ended');
     });
   }
 
@@ -131,8 +164,7 @@ export class RoomService {
     room.host(hostId);
     return this.#queue.run(room.id, async () => {
       room.audit('ended', 'host', { by: hostId });
-      if (this.#live.get(room.id) === room) this.#live.delete(room.id);
-      room.close('ended');
+      this.#closeRoom(room, 'ended');
     });
   }
 
@@ -172,8 +204,38 @@ export class RoomService {
   closeAll(reason: RoomClosedReason): void {
     for (const timer of this.#graceTimers.values()) clearTimeout(timer);
     this.#graceTimers.clear();
-    for (const room of this.#live.values()) room.close(reason);
+    for (const room of this.#live.values()) {
+      this.#deps.placement?.release(room.id);
+      room.close(reason);
+    }
     this.#live.clear();
+  }
+
+  /** Closes a room and, if it is this node's live one, frees its place in the cluster. */
+  #closeRoom(room: Room, reason: RoomClosedReason): void {
+    if (this.#live.get(room.id) === room) {
+      this.#live.delete(room.id);
+      this.#deps.placement?.release(room.id);
+    }
+    room.close(reason);
+  }
+
+  #remember(room: Room, participant: Participant): void {
+    const { peerId, displayName, role, state } = participant;
+    this.#deps.ledger?.remember(room.id, { peerId, displayName, role, state }, participant.resumeSecret);
+  }
+
+  /** Someone whose place this room (on this node, or this media) never held: back with their role and admission. */
+  #restore(room: Room, member: MemberRecord, resumeSecret: string, channel: PeerChannel): Participant {
+    const participant = new Participant({
+      ...member,
+      resumeSecret,
+      channel,
+      log: this.#deps.log.child({ roomId: room.id, peerId: member.peerId }),
+    });
+    room.add(participant);
+    participant.log.info({ state: member.state }, 'peer restored from the ledger');
+    return participant;
   }
 
   #resume(room: Room, resume: { peerId: PeerId; secret: string }, channel: PeerChannel): Participant | null {
@@ -207,6 +269,7 @@ export class RoomService {
       log: this.#deps.log.child({ roomId: room.id, peerId }),
     });
     room.add(participant);
+    this.#remember(room, participant);
     return participant;
   }
 
@@ -255,17 +318,18 @@ export class RoomService {
     const existing = this.#live.get(roomId);
     if (existing && !existing.closed) return existing;
     const log = this.#deps.log.child({ roomId });
+    // Another node may own the room: then this throws ROOM_ELSEWHERE with its address.
+    await this.#deps.placement?.claim(roomId);
     // The media listener needs the Room, which needs the media: a late-bound reference.
     const ref: { room?: Room } = {};
-    const media = await this.#deps.media.openRoom(
+    const media = await this.#openMedia(
       roomId,
       {
         consumerClosed: (peerId, consumerId) => ref.room?.notify(peerId, 'consumerClosed', { consumerId }),
         activeSpeaker: (peerId) => ref.room?.broadcast('activeSpeaker', { peerId }),
         failed: () => {
           log.warn('media failed; closing the room so its peers rejoin elsewhere');
-          if (ref.room && this.#live.get(roomId) === ref.room) this.#live.delete(roomId);
-          ref.room?.close('media-failure');
+          if (ref.room) this.#closeRoom(ref.room, 'media-failure');
         },
       },
       log,
@@ -274,6 +338,16 @@ export class RoomService {
     ref.room = room;
     this.#live.set(roomId, room);
     return room;
+  }
+
+  /** Opens the room's media; if that fails, the claim just taken goes too. */
+  async #openMedia(...args: Parameters<MediaBackend['openRoom']>): ReturnType<MediaBackend['openRoom']> {
+    try {
+      return await this.#deps.media.openRoom(...args);
+    } catch (error) {
+      this.#deps.placement?.release(args[0]);
+      throw error;
+    }
   }
 
   #auditFor(appointmentId: string | null, log: Logger): RoomAudit {

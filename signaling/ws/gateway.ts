@@ -138,7 +138,7 @@ class SocketSession {
     // Lobby and host controls: each checks the sender's role and state (room-controls).
     on('admit', async ({ peerId }) => {
       const { room, participant } = this.#member();
-      controls.admit(room, participant.peerId, peerId);
+      this.#rooms.admit(room, participant.peerId, peerId);
       return {};
     });
     on('refuse', async ({ peerId, reason }) => {

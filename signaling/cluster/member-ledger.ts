@@ -33,11 +33,31 @@ function toRecord({ peerId, displayName, role, state }: StoredMember): MemberRec
 /** One node: the members of rooms on this process (a room reopened on a fresh worker finds them). */
 export class MemoryMemberLedger implements MemberLedger {
   readonly #rooms = new Map<RoomId, Map<PeerId, StoredMember>>();
+  /** Last change per room: rooms left behind (a crash of their media, a shutdown) go after the TTL. */
+  readonly #touched = new Map<RoomId, number>();
+
+  constructor(private readonly now: () => number = Date.now) {}
 
   remember(roomId: RoomId, member: MemberRecord, resumeSecret: string): void {
+    this.#prune();
     let members = this.#rooms.get(roomId);
     if (!members) this.#rooms.set(roomId, (members = new Map()));
     members.set(member.peerId, { ...member, secretDigest: digest(resumeSecret) });
+    this.#touched.set(roomId, this.now());
+  }
+
+  forgetRoom(roomId: RoomId): void {
+    this.#rooms.delete(roomId);
+    this.#touched.delete(roomId);
+  }
+
+  get rooms(): number {
+    return this.#rooms.size;
+  }
+
+  #prune(): void {
+    const oldest = this.now() - LEDGER_TTL_SECONDS * 1000;
+    for (const [roomId, at] of this.#touched) if (at < oldest) this.forgetRoom(roomId);
   }
 
   async recall(roomId: RoomId, peerId: PeerId, resumeSecret: string): Promise<MemberRecord | null> {
@@ -48,7 +68,7 @@ export class MemoryMemberLedger implements MemberLedger {
   forget(roomId: RoomId, peerId: PeerId): void {
     const members = this.#rooms.get(roomId);
     members?.delete(peerId);
-    if (members?.size === 0) this.#rooms.delete(roomId);
+    if (members?.size === 0) this.forgetRoom(roomId);
   }
 }
 
@@ -101,6 +121,12 @@ export class RedisMemberLedger implements MemberLedger {
     this.#redis
       .hdel(this.#key(roomId), peerId)
       .catch((error: unknown) => this.#log.warn({ err: error, roomId }, 'member not forgotten'));
+  }
+
+  forgetRoom(roomId: RoomId): void {
+    this.#redis
+      .del(this.#key(roomId))
+      .catch((error: unknown) => this.#log.warn({ err: error, roomId }, 'room members not forgotten'));
   }
 
   #key(roomId: RoomId): string {

@@ -29,4 +29,6 @@ export interface MemberLedger {
   remember(roomId: RoomId, member: MemberRecord, resumeSecret: string): void;
   recall(roomId: RoomId, peerId: PeerId, resumeSecret: string): Promise<MemberRecord | null>;
   forget(roomId: RoomId, peerId: PeerId): void;
+  /** The room ended for everyone: nobody will resume into it. */
+  forgetRoom(roomId: RoomId): void;
 }

@@ -217,6 +217,8 @@ export class RoomService {
       this.#live.delete(room.id);
       this.#deps.placement?.release(room.id);
     }
+    // Ended for everyone: no one resumes into it. After a media failure they do, on a fresh router.
+    if (reason === 'ended') this.#deps.ledger?.forgetRoom(room.id);
     room.close(reason);
   }
 

@@ -96,7 +96,10 @@ async function wave(nodes: BenchServer[]): Promise<WaveResult> {
   const results = await Promise.allSettled(
     Array.from({ length: WAVE }, (_, i) => {
       const room = rooms[Math.floor(i / 2)]!;
-      return oneJoin(nodes[i % nodes.length]!.url, room.roomId, room.password, clients);
+      // BENCH_CLUSTER_ENTRY=room: both people of a room enter through the same node (no redirect);
+      // by default they enter through different nodes, so one of the two is redirected.
+      const entry = process.env['BENCH_CLUSTER_ENTRY'] === 'room' ? Math.floor(i / 2) : i;
+      return oneJoin(nodes[entry % nodes.length]!.url, room.roomId, room.password, clients);
     }),
   );
   const wallMs = performance.now() - t0;

@@ -30,7 +30,10 @@ export async function followRedirects<T>(
     } catch (error) {
       const location =
         error instanceof GuichetError && error.code === 'ROOM_ELSEWHERE' ? error.location : undefined;
-      if (location === undefined || hop >= MAX_REDIRECTS) throw error;
+      if (location === undefined) throw error;
+      // Nodes still disagree (a claim moving after a crash): a passing failure, worth a later try.
+      if (hop >= MAX_REDIRECTS)
+        throw new GuichetError('TIMEOUT', 'the room could not be reached', { cause: error });
       await moveTo(location);
     }
   }

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { RoomElsewhereError } from '../errors.js';
+import { AppError, RoomElsewhereError } from '../errors.js';
 import type { RoomId } from '../protocol/index.js';
 import type { RoomPlacement } from '../rooms/room-placement.js';
 import { CLAIM_ROOM, RELEASE_ROOM, RENEW_ROOM } from './cluster-scripts.js';
@@ -103,7 +103,16 @@ export class RedisRoomDirectory implements RoomDirectory {
         continue;
       }
       const node = live.find((n) => n.id === owner);
-      if (node) throw new RoomElsewhereError(node.url);
+      if (node && node.url !== this.#registry.self.url) throw new RoomElsewhereError(node.url);
+      if (node) {
+        // A redirect to our own address would come straight back: either this node restarted
+        // with a new NODE_ID (the old claim lapses within the TTL) or two nodes share NODE_URL.
+        this.#log.error(
+          { roomId, owner, url: node.url },
+          "room owner has this node's NODE_URL; set NODE_URL per node",
+        );
+        throw new AppError('MEDIA_ERROR', 'this room is moving between servers; try again', 503);
+      }
       // The owner is no longer heart-beating: free its claim, then claim again.
       this.#log.info({ roomId, deadNode: owner }, 'clearing the claim of a dead node');
       await RELEASE_ROOM.run(

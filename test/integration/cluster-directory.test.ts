@@ -39,14 +39,19 @@ function connection(): Redis {
   return redis;
 }
 
-async function startNode(prefix: string, id: string, capacity = 100): Promise<TestNode> {
+async function startNode(
+  prefix: string,
+  id: string,
+  capacity = 100,
+  url = `http://${id}.test:3000`,
+): Promise<TestNode> {
   const redis = connection();
   const registry = new RedisNodeRegistry(
     redis,
     prefix,
     {
       self: { id, mediaAddress: '127.0.0.1', capacity, startedAt: Date.now() },
-      url: () => `http://${id}.test:3000`,
+      url: () => url,
       load: () => ({ rooms: 0, peers: 0, workerCpu: 0 }),
       heartbeatMs: TTL_MS / 3,
       ttlMs: TTL_MS,
@@ -196,6 +201,16 @@ describe('room directory', () => {
     await a.redis.set(`${prefix}cluster:room:${room('stolen')}`, 'b', 'PX', 10_000);
     await vi.waitFor(() => expect(a.directory.held).toBe(0), { timeout: TTL_MS * 2 });
     expect(await a.redis.zscore(`${prefix}cluster:node-rooms:a`, room('stolen'))).toBeNull();
+  });
+});
+
+describe('room directory, misconfigured', () => {
+  it('never redirects a join to its own address (two node ids, one NODE_URL): a retryable refusal', async () => {
+    const prefix = freshPrefix();
+    const a = await startNode(prefix, 'a', 100, 'https://visio.example.fr');
+    const b = await startNode(prefix, 'b', 100, 'https://visio.example.fr');
+    await a.directory.claim(room('shared-url'));
+    await expect(b.directory.claim(room('shared-url'))).rejects.toMatchObject({ code: 'MEDIA_ERROR' });
   });
 });
 

@@ -194,6 +194,20 @@ describe('room directory', () => {
     expect(b.directory.held).toBe(1);
   });
 
+  it('a node restarted under the same NODE_ID takes its rooms back at once', async () => {
+    const prefix = freshPrefix();
+    const before = await startNode(prefix, 'a');
+    const other = await startNode(prefix, 'b');
+    await before.directory.claim(room('back'));
+    await before.die();
+    const after = await startNode(prefix, 'a');
+    const startedAt = Date.now();
+    await after.directory.claim(room('back'));
+    expect(Date.now() - startedAt).toBeLessThan(TTL_MS);
+    expect(await other.directory.ownerOf(room('back'))).toBe('a');
+    expect(after.directory.held).toBe(1);
+  });
+
   it('renewal fails safe: a node whose claim was taken over stops holding the room', async () => {
     const prefix = freshPrefix();
     const a = await startNode(prefix, 'a');

@@ -61,6 +61,15 @@ export const EnvShape = z.object({
     .optional(),
   REDIS_KEY_PREFIX: z.string().max(64).default('guichet:'),
 
+  // Several nodes on one Redis (signaling/cluster): who this node is and where clients reach it.
+  NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, '1 to 64 letters, digits, dots, dashes or underscores')
+    .optional(),
+  NODE_URL: z.url().optional(),
+  NODE_MAX_ROOMS: z.coerce.number().int().min(1).max(100_000).default(500),
+  CLUSTER_TTL_MS: z.coerce.number().int().min(1000).max(60_000).default(3000),
+
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, 'an smtp:// or smtps:// URL')

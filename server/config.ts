@@ -26,6 +26,16 @@ export interface Config {
   agentJwt: AgentAuthOptions;
   secretKey: string;
   store: { dataDir: string; redisUrl: string | undefined; redisKeyPrefix: string };
+  /** This node in a cluster (several nodes on one Redis; see signaling/cluster). */
+  node: {
+    /** NODE_ID; unset: the host name plus a random suffix, new at each start. */
+    id: string | undefined;
+    /** NODE_URL: where clients reach this very node; unset: PUBLIC_URL, else the bound address. */
+    url: string | undefined;
+    maxRooms: number;
+    /** A dead node's heartbeat and room claims lapse after this. */
+    ttlMs: number;
+  };
   notify: {
     smtpUrl: string | undefined;
     smtpFrom: string;
@@ -113,6 +123,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     secretKey: e.SECRET_KEY,
     store: { dataDir: e.DATA_DIR, redisUrl: e.REDIS_URL, redisKeyPrefix: e.REDIS_KEY_PREFIX },
+    node: {
+      id: e.NODE_ID,
+      url: e.NODE_URL?.replace(/\/+$/, ''),
+      maxRooms: e.NODE_MAX_ROOMS,
+      ttlMs: e.CLUSTER_TTL_MS,
+    },
     notify: {
       smtpUrl: e.SMTP_URL,
       smtpFrom: e.SMTP_FROM,

@@ -19,7 +19,6 @@ import { JoinTokens } from '../signaling/auth/join-token.js';
 import { createIceServers } from '../signaling/auth/turn-credentials.js';
 import { createHttpApp } from '../signaling/http/app.js';
 import { storeAuditSink } from '../signaling/rooms/audit.js';
-import { LocalRoomCommandSink } from '../signaling/rooms/local-command-sink.js';
 import type { RoomCommandSink } from '../signaling/rooms/room-command.js';
 import { RoomService } from '../signaling/rooms/room-service.js';
 import { PasswordHasher } from '../signaling/rooms/secrets.js';
@@ -27,6 +26,7 @@ import { createStore } from '../signaling/store/create-store.js';
 import type { Store } from '../signaling/store/store.js';
 import { attachGateway } from '../signaling/ws/gateway.js';
 import { SOCKET_SERVER_OPTIONS, type GatewayServer } from '../signaling/ws/socket-types.js';
+import { createCluster, type Cluster } from './cluster.js';
 import type { Config } from './config.js';
 import { MediasoupBackend } from './media/mediasoup-backend.js';
 import { GuichetMetrics, registerMetrics } from './metrics.js';
@@ -45,6 +45,8 @@ export interface Guichet {
   scheduler: NotificationScheduler;
   media: MediasoupBackend;
   agents: AgentAuth;
+  /** This node's registry entry, room directory and command bus. */
+  cluster: Cluster;
   /** Address actually bound (port 0 in tests resolves here). */
   url: string;
   /** Refuse joins, tell clients to reconnect, wait for rooms to empty (up to drainMs), then close. */
@@ -122,6 +124,20 @@ export async function startGuichet(
       clock,
       log: log.child({ component: 'appointment-state' }),
     });
+    // Read through `rooms` once it exists: the registry's heartbeats carry this node's load.
+    const load: { rooms?: RoomService } = {};
+    const cluster = createCluster(
+      config,
+      {
+        url: () => url,
+        rooms: () => load.rooms?.liveRooms ?? 0,
+        peers: () => load.rooms?.participants ?? 0,
+        workerPids: () => media.workerPids(),
+      },
+      log,
+    );
+    cleanup.push(() => cluster.close());
+
     const rooms = new RoomService({
       store,
       media,
@@ -141,9 +157,14 @@ export async function startGuichet(
       reconnectGraceMs: config.reconnectGraceSeconds * 1000,
       inviteLink: inviteLinks({ store, links, publicUrl }),
       iceServersFor: createIceServers(config.ice, clock),
+      placement: cluster.directory,
     });
-    // One node: commands go straight to this node's rooms (a cluster swaps in its bus here).
-    const commands = options.commands?.(rooms) ?? new LocalRoomCommandSink(rooms);
+    load.rooms = rooms;
+    // Commands travel through the cluster's bus: straight to this node's rooms
+    // on one node, to the owner node over Redis otherwise (valid once started).
+    const commands: RoomCommandSink = options.commands?.(rooms) ?? {
+      send: (roomId, command) => cluster.bus.send(roomId, command),
+    };
     const appointments = new AppointmentService({
       store,
       passwords,
@@ -190,6 +211,7 @@ export async function startGuichet(
         serviceName: config.serviceName,
       }),
       trustProxy: config.trustProxy,
+      clusterNodes: () => cluster.knownNodes().map(({ id, url: nodeUrl }) => ({ id, url: nodeUrl })),
     });
     cleanup.push(() => http.close());
     registerMetrics(http, { metrics, rooms, media });
@@ -205,7 +227,8 @@ export async function startGuichet(
     const address = http.server.address();
     const boundPort = typeof address === 'object' && address ? address.port : config.port;
     url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${boundPort}`;
-    log.info({ url, workers: config.media.workers }, 'guichet listening');
+    await cluster.start((roomId, command) => rooms.apply(roomId, command));
+    log.info({ url, workers: config.media.workers, nodeId: cluster.nodeId }, 'guichet listening');
 
     if (options.runScheduler !== false) scheduler.start();
     const retentionLog = log.child({ component: 'retention' });
@@ -224,6 +247,7 @@ export async function startGuichet(
         clearInterval(retentionTimer);
         await scheduler.stop();
         rooms.closeAll('server-shutdown');
+        await cluster.close();
         io.disconnectSockets(true);
         await new Promise<void>((resolve) => io.close(() => resolve()));
         await undo();
@@ -252,6 +276,7 @@ export async function startGuichet(
       scheduler,
       media,
       agents,
+      cluster,
       url,
       shutdown,
       close,

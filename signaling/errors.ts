@@ -25,6 +25,8 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   INVALID_STATE: 409,
   CONFLICT: 409,
   APPOINTMENT_OVER: 410,
+  // Misdirected Request: this node does not serve the room; `location` says which one does.
+  ROOM_ELSEWHERE: 421,
   ROOM_LOCKED: 423,
   RATE_LIMITED: 429,
   LIMIT_REACHED: 429,
@@ -42,6 +44,8 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly fields: FieldError[] | undefined;
+  /** Set by RoomElsewhereError only: where the client should go instead. */
+  readonly location: string | undefined = undefined;
 
   constructor(code: ErrorCode, message: string, fields?: FieldError[]) {
     super(message);
@@ -80,5 +84,16 @@ export class NotFoundError extends AppError {
   constructor(code: 'ROOM_NOT_FOUND' | 'NOT_FOUND', message: string) {
     super(code, message);
     this.name = 'NotFoundError';
+  }
+}
+
+/** The room lives on another node: the client reconnects to `location` and joins there. */
+export class RoomElsewhereError extends AppError {
+  override readonly location: string;
+
+  constructor(location: string) {
+    super('ROOM_ELSEWHERE', 'this room is served by another node');
+    this.name = 'RoomElsewhereError';
+    this.location = location;
   }
 }

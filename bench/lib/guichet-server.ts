@@ -17,9 +17,17 @@ const config = loadConfig({
   PORT: process.env['BENCH_PORT'] ?? '18080',
   MEDIA_WORKERS: '1',
   MEDIA_LISTEN_IP: '127.0.0.1',
-  MEDIA_PORT_BASE: '40000',
+  MEDIA_PORT_BASE: process.env['BENCH_MEDIA_PORT_BASE'] ?? '40000',
   LOG_LEVEL: 'warn',
   DATA_DIR: dataDir,
+  // The cluster bench (bench/cluster.ts): several of these on one Redis.
+  ...(process.env['BENCH_REDIS_URL']
+    ? {
+        REDIS_URL: process.env['BENCH_REDIS_URL'],
+        REDIS_KEY_PREFIX: process.env['BENCH_REDIS_PREFIX'] ?? 'bench:',
+        NODE_ID: process.env['BENCH_NODE_ID'] ?? 'bench',
+      }
+    : {}),
 });
 const guichet = await startGuichet(config, pino({ level: 'warn' }), { runScheduler: false });
 console.log(

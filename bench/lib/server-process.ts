@@ -22,11 +22,15 @@ export function spawnReady<T>(
   core: string,
   script: string,
   schema: z.ZodType<T>,
+  env: Record<string, string> = {},
 ): Promise<{ child: ChildProcess; ready: T }> {
   // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile the server.
   const extra = (process.env['BENCH_SERVER_NODE_ARGS'] ?? '').split(/\s+/).filter(Boolean);
   const args = ['-c', core, process.execPath, ...extra, '--import', 'tsx', script];
-  const child = spawn('taskset', args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn('taskset', args, {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
+  });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${script} did not start in 30 s`)), 30_000);
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
@@ -77,8 +81,9 @@ export class BenchServer {
     this.#token = ready.agentToken;
   }
 
-  static async start(core: string): Promise<BenchServer> {
-    const { child, ready } = await spawnReady(core, 'bench/lib/guichet-server.ts', ReadySchema);
+  /** `env`: BENCH_PORT, BENCH_REDIS_URL… (bench/lib/guichet-server.ts), for several nodes. */
+  static async start(core: string, env: Record<string, string> = {}): Promise<BenchServer> {
+    const { child, ready } = await spawnReady(core, 'bench/lib/guichet-server.ts', ReadySchema, env);
     return new BenchServer(child, ready);
   }
 

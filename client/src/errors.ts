@@ -22,17 +22,25 @@ export class GuichetError extends Error {
   readonly reason: string | undefined;
   /** ROOM_CLOSED: why (cancelled, rescheduled...), so the page can say it. */
   readonly closedReason: RoomClosedReason | undefined;
+  /** ROOM_ELSEWHERE: the node that owns the room (the protocol client goes there by itself). */
+  readonly location: string | undefined;
 
   constructor(
     code: ErrorCode | ClientErrorCode,
     message: string,
-    options?: { cause?: unknown; reason?: string | undefined; closedReason?: RoomClosedReason },
+    options?: {
+      cause?: unknown;
+      reason?: string | undefined;
+      closedReason?: RoomClosedReason;
+      location?: string | undefined;
+    },
   ) {
     super(message, options);
     this.name = 'GuichetError';
     this.code = code;
     this.reason = options?.reason;
     this.closedReason = options?.closedReason;
+    this.location = options?.location;
   }
 }
 

@@ -12,6 +12,7 @@ import {
   type ServerEvents,
 } from '../../signaling/protocol/index.js';
 import { GuichetError } from './errors.js';
+import { browserRoute, followRedirects, socketTarget, type NodeRoute } from './node-route.js';
 
 /*
  * The signaling client: one socket, typed requests, parsed events. No DOM,
@@ -42,11 +43,17 @@ export interface ConnectOptions {
   timeoutMs?: number;
   /** Tests inject a fake; production uses socket.io-client. */
   createSocket?: (url: string | undefined, timeoutMs: number) => SignalingSocket;
+  /** The other nodes to try if `url` is unreachable; in a browser (no createSocket), the page's route. */
+  route?: NodeRoute;
 }
 
+type OpenSocket = (url: string | undefined) => Promise<SignalingSocket>;
+
 function defaultSocket(url: string | undefined, timeoutMs: number): SignalingSocket {
+  // A node's address may carry a path (/n/<node> behind the TLS proxy): socket.io lives under it.
+  const target = url === undefined ? undefined : socketTarget(url);
   const options = {
-    path: '/socket.io',
+    path: target?.path ?? '/socket.io',
     auth: { protocolVersion: PROTOCOL_VERSION },
     // A new socket is a new, unjoined peer for the server: reconnecting the
     // socket silently would leave a call that looks alive but isn't. The app
@@ -58,7 +65,7 @@ function defaultSocket(url: string | undefined, timeoutMs: number): SignalingSoc
     transports: ['websocket', 'polling'],
     tryAllTransports: true,
   };
-  return url === undefined ? io(options) : io(url, options);
+  return target === undefined ? io(options) : io(target.origin, options);
 }
 
 export type DisconnectHandler = (reason: string) => void;
@@ -67,54 +74,74 @@ export class ProtocolClient {
   private closed = false;
   private readonly pending = new Set<(error: Error) => void>();
   private readonly disconnectHandlers = new Set<DisconnectHandler>();
+  /** Every event subscription, so that a move to another node carries them over. */
+  private readonly subscriptions = new Set<{ event: string; listener: (payload: unknown) => void }>();
 
-  private constructor(private readonly socket: SignalingSocket) {
+  private constructor(
+    private socket: SignalingSocket,
+    private readonly open: OpenSocket,
+  ) {
+    this.listen(socket);
+  }
+
+  /** Resolves once the handshake is accepted; rejects with the server's refusal code. */
+  static async connect(options: ConnectOptions = {}): Promise<ProtocolClient> {
+    const timeoutMs = options.timeoutMs ?? CONNECT_TIMEOUT_MS;
+    const create = options.createSocket ?? defaultSocket;
+    const open: OpenSocket = (url) => openSocket(create(url, timeoutMs), timeoutMs);
+    const route = options.route ?? (options.createSocket ? undefined : browserRoute());
+    const socket = route ? await route.connect(options.url, open) : await open(options.url);
+    return new ProtocolClient(socket, open);
+  }
+
+  private listen(socket: SignalingSocket): void {
     socket.on('disconnect', (reason: unknown) => {
       if (this.closed) return;
       this.closed = true;
       this.failPending(new GuichetError('NETWORK', `socket disconnected: ${String(reason)}`));
       for (const handler of [...this.disconnectHandlers]) handler(String(reason));
     });
+    for (const { event, listener } of this.subscriptions) socket.on(event, listener);
   }
 
-  /** Resolves once the handshake is accepted; rejects with the server's refusal code. */
-  static connect(options: ConnectOptions = {}): Promise<ProtocolClient> {
-    const timeoutMs = options.timeoutMs ?? CONNECT_TIMEOUT_MS;
-    const socket = (options.createSocket ?? defaultSocket)(options.url, timeoutMs);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        cleanup();
-        socket.disconnect();
-        reject(new GuichetError('TIMEOUT', 'socket connection timed out'));
-      }, timeoutMs);
-      const onConnect = (): void => {
-        cleanup();
-        resolve(new ProtocolClient(socket));
-      };
-      const onError = (error: unknown): void => {
-        cleanup();
-        socket.disconnect();
-        reject(connectErrorToGuichetError(error));
-      };
-      const cleanup = (): void => {
-        clearTimeout(timer);
-        socket.off('connect', onConnect);
-        socket.off('connect_error', onError);
-      };
-      socket.on('connect', onConnect);
-      socket.on('connect_error', onError);
-    });
+  /**
+   * ROOM_ELSEWHERE: this connection moves to the room's node. The old socket
+   * is dropped quietly (it was never in the room); subscriptions follow.
+   */
+  private async moveTo(url: string): Promise<void> {
+    const next = await this.open(url);
+    if (this.closed) {
+      next.disconnect();
+      throw new GuichetError('NETWORK', 'client closed');
+    }
+    const previous = this.socket;
+    previous.removeAllListeners();
+    previous.disconnect();
+    this.socket = next;
+    this.listen(next);
   }
 
   get isClosed(): boolean {
     return this.closed;
   }
 
-  /** Sends one request and resolves with its parsed result, or rejects with its error code. */
+  /** Sends one request and resolves with its parsed result, or rejects with its error code. A join follows the room to its node. */
   request<N extends RequestName>(
     name: N,
     payload: RequestPayload<N>,
     timeoutMs = REQUEST_TIMEOUT_MS,
+  ): Promise<RequestResults[N]> {
+    if (name !== 'join') return this.send(name, payload, timeoutMs);
+    return followRedirects(
+      () => this.send(name, payload, timeoutMs),
+      (url) => this.moveTo(url),
+    );
+  }
+
+  private send<N extends RequestName>(
+    name: N,
+    payload: RequestPayload<N>,
+    timeoutMs: number,
   ): Promise<RequestResults[N]> {
     return new Promise<RequestResults[N]>((resolve, reject) => {
       if (this.closed) {
@@ -151,8 +178,11 @@ export class ProtocolClient {
       if (parsed.success) handler(parsed.data);
       else console.warn(`guichet: dropped malformed ${event} event`, parsed.error.issues);
     };
+    const subscription = { event, listener };
+    this.subscriptions.add(subscription);
     this.socket.on(event, listener);
     return () => {
+      this.subscriptions.delete(subscription);
       this.socket.off(event, listener);
     };
   }
@@ -188,14 +218,41 @@ export class ProtocolClient {
   }
 }
 
+/** Resolves with the socket once the handshake is accepted; rejects with the server's refusal code. */
+function openSocket(socket: SignalingSocket, timeoutMs: number): Promise<SignalingSocket> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      socket.disconnect();
+      reject(new GuichetError('TIMEOUT', 'socket connection timed out'));
+    }, timeoutMs);
+    const onConnect = (): void => {
+      cleanup();
+      resolve(socket);
+    };
+    const onError = (error: unknown): void => {
+      cleanup();
+      socket.disconnect();
+      reject(connectErrorToGuichetError(error));
+    };
+    const cleanup = (): void => {
+      clearTimeout(timer);
+      socket.off('connect', onConnect);
+      socket.off('connect_error', onError);
+    };
+    socket.on('connect', onConnect);
+    socket.on('connect_error', onError);
+  });
+}
+
 function parseAnswer<N extends RequestName>(name: N, answer: unknown): RequestResults[N] {
   const envelope = AckSchema.safeParse(answer);
   if (!envelope.success) {
     throw new GuichetError('BAD_RESPONSE', `${name}: answer is not an ack envelope`);
   }
   if (!envelope.data.ok) {
-    const { code, message } = envelope.data.error;
-    throw new GuichetError(code, `${name}: ${message}`);
+    const { code, message, location } = envelope.data.error;
+    throw new GuichetError(code, `${name}: ${message}`, { location });
   }
   const result = RESULT_PARSERS[name].safeParse(envelope.data.data);
   if (!result.success) {

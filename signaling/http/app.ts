@@ -9,6 +9,7 @@ import type { RoomService } from '../rooms/room-service.js';
 import type { Store } from '../store/store.js';
 import { registerAppointmentsRoutes } from './appointments-routes.js';
 import { registerClientRoutes, type ResolveRoomPage } from './client-routes.js';
+import { registerClusterRoutes } from './cluster-routes.js';
 import { registerDocsRoutes } from './docs-routes.js';
 import { installErrorHandler } from './error-handler.js';
 import { registerHealthRoutes } from './health-routes.js';
@@ -31,6 +32,8 @@ export interface HttpDeps {
   resolveRoomPage: ResolveRoomPage;
   /** Behind a reverse proxy, trust X-Forwarded-* for the client address. */
   trustProxy: boolean;
+  /** The cluster's live nodes (this one included), read per request; unset: one node. */
+  clusterNodes?: () => { id: string; url: string }[];
 }
 
 export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
@@ -46,7 +49,14 @@ export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     })(),
   });
   installErrorHandler(app);
-  installSecurityHeaders(app);
+  const nodes = deps.clusterNodes ?? (() => []);
+  // Other nodes' origins only: this one is 'self' (behind one TLS origin, every node is).
+  installSecurityHeaders(app, () => {
+    const own = new URL(deps.publicUrl()).origin;
+    return nodes()
+      .map((node) => new URL(node.url).origin)
+      .filter((origin) => origin !== own);
+  });
   registerHealthRoutes(app, deps.media, Date.now());
   registerOpsRoutes(app, { media: deps.media, store: deps.store, accepting: () => deps.rooms.accepting });
   registerRoomsRoutes(app, {
@@ -62,6 +72,7 @@ export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     store: deps.store,
   });
   registerDocsRoutes(app, deps.publicUrl);
+  registerClusterRoutes(app, nodes);
   await registerClientRoutes(app, deps.clientDir, deps.resolveRoomPage);
   return app;
 }

@@ -23,9 +23,28 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-export function installSecurityHeaders(app: FastifyInstance): void {
+/**
+ * The policy with the cluster's other nodes allowed in connect-src: a join
+ * can be sent to the node that owns the room (ROOM_ELSEWHERE), and behind
+ * one TLS origin (/n/<node>/) the list adds nothing.
+ */
+export function contentSecurityPolicy(nodeOrigins: readonly string[]): string {
+  const extra = new Set<string>();
+  for (const origin of nodeOrigins) {
+    extra.add(origin);
+    extra.add(origin.replace(/^http/, 'ws'));
+  }
+  if (extra.size === 0) return CONTENT_SECURITY_POLICY;
+  return CONTENT_SECURITY_POLICY.replace("connect-src 'self'", `connect-src 'self' ${[...extra].join(' ')}`);
+}
+
+/** `nodeOrigins`: the other nodes' origins (scheme://host:port), read per response. */
+export function installSecurityHeaders(
+  app: FastifyInstance,
+  nodeOrigins: () => readonly string[] = () => [],
+): void {
   app.addHook('onSend', async (_request, reply, payload) => {
-    reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
+    reply.header('content-security-policy', contentSecurityPolicy(nodeOrigins()));
     reply.header('referrer-policy', 'no-referrer');
     reply.header('x-content-type-options', 'nosniff');
     reply.header('x-frame-options', 'DENY');

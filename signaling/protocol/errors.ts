@@ -33,6 +33,8 @@ export const ERROR_CODES = [
   'APPOINTMENT_OVER',
   /** The resource changed meanwhile (optimistic concurrency): read it again and retry. */
   'CONFLICT',
+  /** The room lives on another node: `location` is its address, and the client goes there. */
+  'ROOM_ELSEWHERE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -47,4 +49,6 @@ export interface ErrorBody {
   code: ErrorCode;
   message: string;
   fields?: FieldError[];
+  /** ROOM_ELSEWHERE: the address of the node that owns the room; the client goes there. */
+  location?: string;
 }

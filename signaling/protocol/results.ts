@@ -28,6 +28,11 @@ export const ErrorBodySchema = z.object({
     .array(z.object({ path: z.string().max(256), message: z.string().max(512) }))
     .max(64)
     .optional(),
+  /** ROOM_ELSEWHERE: the owner node's address, where the client goes by itself. */
+  location: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .optional(),
 });
 
 /** Every socket request is answered through its ack with exactly one of these. */

@@ -22,6 +22,7 @@ import { openRoomMedia } from './media-recovery.js';
 import { Member, type MemberHost } from './member.js';
 import type { PeerChannel } from './peer-channel.js';
 import type { RoomCommand } from './room-command.js';
+import type { RoomPlacement } from './room-placement.js';
 import type { Room } from './room.js';
 import { type RoomAudit } from './room.js';
 import { generatePassword, generateRoomId, randomToken, type PasswordHasher } from './secrets.js';
@@ -41,6 +42,8 @@ export interface RoomServiceDeps {
   inviteLink(roomId: RoomId): Promise<{ link: string; needsPassword: boolean }>;
   /** How long a dropped peer keeps its place, waiting for it to resume (default 20 s). */
   reconnectGraceMs?: number;
+  /** Which node a room lives on (the cluster's directory); unset: always here. */
+  placement?: RoomPlacement;
 }
 
 /** One way in, whatever the entry point: a socket, a REST call, the phone gateway. */
@@ -229,7 +232,11 @@ export class RoomService implements MemberHost {
 
   #closeRoom(room: Room, reason: RoomClosedReason, startsAt?: string): void {
     for (const member of room.members()) this.#clearGrace(member);
-    if (this.#live.get(room.id) === room) this.#live.delete(room.id);
+    if (this.#live.get(room.id) === room) {
+      this.#live.delete(room.id);
+      // This node's claim on the room goes with it (the cluster's directory).
+      this.#deps.placement?.release(room.id);
+    }
     room.close(reason, startsAt);
     this.#deps.store.deleteMembers(room.id).catch((error: unknown) => {
       this.#deps.log.warn({ err: error, roomId: room.id }, 'member records not deleted');
@@ -377,7 +384,9 @@ export class RoomService implements MemberHost {
     const existing = this.#live.get(record.id);
     if (existing && !existing.closed) return existing;
     const log = this.#deps.log.child({ roomId: record.id });
-    const room = await openRoomMedia({
+    // Another node may own the room: then this throws ROOM_ELSEWHERE with its address.
+    await this.#deps.placement?.claim(record.id);
+    const room = await this.#openMedia({
       roomId: record.id,
       appointmentId,
       media: this.#deps.media,
@@ -390,6 +399,16 @@ export class RoomService implements MemberHost {
     });
     this.#live.set(record.id, room);
     return room;
+  }
+
+  /** Opens the room's media; if that fails, the claim just taken goes too. */
+  async #openMedia(...args: Parameters<typeof openRoomMedia>): ReturnType<typeof openRoomMedia> {
+    try {
+      return await openRoomMedia(...args);
+    } catch (error) {
+      this.#deps.placement?.release(args[0].roomId);
+      throw error;
+    }
   }
 
   #auditFor(appointmentId: string | null, log: Logger): RoomAudit {

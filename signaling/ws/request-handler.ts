@@ -51,7 +51,12 @@ export function errorAck(error: unknown, event: string, log: () => Logger): Ack<
   if (error instanceof AppError) {
     return {
       ok: false,
-      error: { code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) },
+      error: {
+        code: error.code,
+        message: error.message,
+        ...(error.fields ? { fields: error.fields } : {}),
+        ...(error.location ? { location: error.location } : {}),
+      },
     };
   }
   log().error({ err: error, event }, 'request failed');

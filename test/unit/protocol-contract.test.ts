@@ -103,6 +103,7 @@ describe('protocol contract', () => {
       'JOIN_TIMEOUT',
       'APPOINTMENT_OVER',
       'CONFLICT',
+      'ROOM_ELSEWHERE',
     ]);
   });
 });

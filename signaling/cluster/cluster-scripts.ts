@@ -1,0 +1,68 @@
+import { LuaScript } from '../store/redis-scripts.js';
+
+/*
+ * The room directory's check-then-write steps, each one Lua script so that no
+ * other node's command lands in between: a claim is SET NX PX, its renewal
+ * and its release compare the owner first (never a GET then a SET or DEL from
+ * the node). Times come from Redis (TIME), the one clock every node shares.
+ * Per node, a sorted set holds the rooms it owns scored by claim expiry, so a
+ * node that died stops counting as loaded once its claims lapse.
+ */
+
+const NOW = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+`;
+
+/**
+ * KEYS: the room's claim. ARGV: roomId, ttlMs, prefix, candidate count, then
+ * (nodeId, capacity) pairs in order of preference for ties.
+ * Claims the room for the candidate with the fewest live claims per unit of
+ * capacity. Returns {1, owner} when it claimed, {0, owner} when the room was
+ * already claimed.
+ */
+export const CLAIM_ROOM = new LuaScript(`${NOW}
+local owner = redis.call('GET', KEYS[1])
+if owner then return {0, owner} end
+local best, bestScore = nil, nil
+for i = 0, tonumber(ARGV[4]) - 1 do
+  local id = ARGV[5 + i * 2]
+  local set = ARGV[3] .. 'cluster:node-rooms:' .. id
+  redis.call('ZREMRANGEBYSCORE', set, '-inf', now)
+  local score = redis.call('ZCARD', set) / tonumber(ARGV[6 + i * 2])
+  if best == nil or score < bestScore then best, bestScore = id, score end
+end
+if not redis.call('SET', KEYS[1], best, 'NX', 'PX', ARGV[2]) then
+  return {0, redis.call('GET', KEYS[1])}
+end
+redis.call('ZADD', ARGV[3] .. 'cluster:node-rooms:' .. best, now + tonumber(ARGV[2]), ARGV[1])
+return {1, best}
+`);
+
+/**
+ * KEYS: the room's claim, the node's room set. ARGV: nodeId, ttlMs, roomId.
+ * Extends the claim if this node still holds it: 1, else 0 (someone else
+ * took over after it lapsed; the caller must not act as owner).
+ */
+export const RENEW_ROOM = new LuaScript(`${NOW}
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+  redis.call('ZREM', KEYS[2], ARGV[3])
+  return 0
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+redis.call('ZADD', KEYS[2], now + tonumber(ARGV[2]), ARGV[3])
+return 1
+`);
+
+/**
+ * KEYS: the room's claim, the owner's room set. ARGV: the expected owner, roomId.
+ * Deletes the claim only if `owner` still holds it (its own release, or a
+ * live node clearing the claim of a node the registry no longer lists).
+ */
+export const RELEASE_ROOM = new LuaScript(`
+redis.call('ZREM', KEYS[2], ARGV[2])
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+`);

@@ -1,0 +1,13 @@
+import type { RoomId } from '../protocol/index.js';
+
+/**
+ * Which node a room lives on. RoomService asks before it opens a room here
+ * and tells when the room closes here; the cluster's directory implements it
+ * (signaling/cluster), and a single node always places a room on itself.
+ */
+export interface RoomPlacement {
+  /** Resolves when this node may open the room; throws RoomElsewhereError when another node owns it. */
+  claim(roomId: RoomId): Promise<void>;
+  /** The room closed on this node: its claim goes. Never throws. */
+  release(roomId: RoomId): void;
+}

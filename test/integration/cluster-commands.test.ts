@@ -1,0 +1,77 @@
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DEV_AGENT_JWT_SECRET } from '../../server/config.js';
+import { AgentAuth } from '../../signaling/auth/agent-auth.js';
+import { RedisCommandBus } from '../../signaling/cluster/command-bus.js';
+import { RoomIdSchema } from '../../signaling/protocol/index.js';
+import { apiClient } from '../helpers/api.js';
+import { joinFollowing, TestCluster, type FollowedJoin } from '../helpers/cluster-nodes.js';
+import { TEST_REDIS_URL } from '../helpers/redis.js';
+
+/*
+ * The command bus between processes: a room live in a real node process is
+ * ended by a command sent from another process on its own Redis
+ * connections (as a REST cancel on node C will, once the room core routes
+ * it through RoomCommandSink), and everyone inside is told within a second.
+ */
+describe('room commands across processes', () => {
+  let cluster: TestCluster | undefined;
+  const joins: FollowedJoin[] = [];
+  const connections: Redis[] = [];
+
+  afterEach(async () => {
+    for (const join of joins.splice(0)) join.client.close();
+    for (const redis of connections.splice(0)) redis.disconnect();
+    await cluster?.close();
+    cluster = undefined;
+  });
+
+  it('a command from another process ends the live room on its owner within 1 s', async () => {
+    cluster = await TestCluster.start(['a', 'b']);
+    const token = new AgentAuth({ algorithm: 'HS256', key: DEV_AGENT_JWT_SECRET }).mint({ id: 'alice' });
+    const created = await apiClient(cluster.node('a').url, token).call('POST', '/api/v1/rooms', {
+      title: 't',
+    });
+    const { roomId, password } = created.json as { roomId: string; password: string };
+    for (const entry of ['a', 'b']) {
+      joins.push(await joinFollowing(cluster.node(entry).url, { roomId, displayName: entry, password }));
+    }
+    const owner = await cluster.ownerOf(roomId);
+    expect(owner).not.toBeNull();
+
+    const connection = (): Redis => {
+      const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 1 });
+      connections.push(redis);
+      return redis;
+    };
+    const publisher = connection();
+    const bus = await RedisCommandBus.create(
+      publisher,
+      connection(),
+      cluster.prefix,
+      {
+        nodeId: 'c',
+        ownerOf: (id) => publisher.get(`${cluster!.prefix}cluster:room:${id}`),
+        deliver: async () => {
+          throw new Error('node c owns no room');
+        },
+      },
+      pino({ level: 'silent' }),
+    );
+    const sentAt = Date.now();
+    await bus.send(RoomIdSchema.parse(roomId), { kind: 'cancel' });
+    for (const join of joins) {
+      await vi.waitFor(() => expect(join.client.received('roomClosed')).toEqual([{ reason: 'ended' }]), {
+        timeout: 1000,
+        interval: 10,
+      });
+    }
+    const tookMs = Date.now() - sentAt;
+    console.log(`command from another process → roomClosed on every client of node ${owner}: ${tookMs} ms`);
+    expect(tookMs).toBeLessThan(1000);
+    // The room's claim went with it: the next join opens it afresh.
+    await vi.waitFor(async () => expect(await cluster!.ownerOf(roomId)).toBeNull(), { timeout: 1000 });
+    await bus.close();
+  });
+});

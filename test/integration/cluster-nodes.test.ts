@@ -3,6 +3,7 @@ import { DEV_AGENT_JWT_SECRET } from '../../server/config.js';
 import { AgentAuth } from '../../signaling/auth/agent-auth.js';
 import { apiClient } from '../helpers/api.js';
 import {
+  CLUSTER_TEST_TIMEOUT_MS,
   joinFollowing,
   TEST_CLUSTER_TTL_MS,
   TestCluster,
@@ -22,7 +23,7 @@ const agentToken = new AgentAuth({ algorithm: 'HS256', key: DEV_AGENT_JWT_SECRET
 });
 const tokenOf = (link: string): string => new URL(link).searchParams.get('t') ?? '';
 
-describe('rooms across three nodes', () => {
+describe('rooms across three nodes', { timeout: CLUSTER_TEST_TIMEOUT_MS }, () => {
   let cluster: TestCluster | undefined;
   const joins: FollowedJoin[] = [];
 

@@ -53,6 +53,12 @@ describe('rooms across three nodes', { timeout: CLUSTER_TEST_TIMEOUT_MS }, () =>
     );
     console.log('rooms per node', shares, 'redirected joins', joins.filter((j) => j.hops > 0).length);
     expect(joins.filter((j) => j.hops > 0).length).toBeGreaterThan(0);
+    // Each node tells Prometheus how many rooms it holds and how many nodes it sees.
+    for (const node of nodes) {
+      const text = await (await fetch(`${node.url}/metrics`)).text();
+      expect(text).toMatch(/^guichet_cluster_nodes_live 3$/m);
+      expect(text).toContain(`guichet_cluster_rooms_claimed ${shares[node.id]}\n`);
+    }
     for (const share of Object.values(shares)) {
       expect(share).toBeGreaterThanOrEqual(7);
       expect(share).toBeLessThanOrEqual(13);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { Gauge, type Registry } from 'prom-client';
 import {
   LocalCommandBus,
   RedisCommandBus,
@@ -193,4 +194,24 @@ export function createCluster(config: Config, hooks: ClusterHooks, log: Logger):
       return closing;
     },
   };
+}
+
+/** The cluster as seen from this node, read at scrape time. */
+export function registerClusterMetrics(registry: Registry, cluster: Cluster): void {
+  new Gauge({
+    name: 'guichet_cluster_nodes_live',
+    help: 'Nodes heart-beating in the registry, this one included (as of the last refresh)',
+    registers: [registry],
+    collect() {
+      this.set(cluster.knownNodes().length);
+    },
+  });
+  new Gauge({
+    name: 'guichet_cluster_rooms_claimed',
+    help: 'Rooms whose directory claim this node holds and renews',
+    registers: [registry],
+    collect() {
+      this.set(cluster.directory.held);
+    },
+  });
 }

@@ -26,7 +26,7 @@ import { createStore } from '../signaling/store/create-store.js';
 import type { Store } from '../signaling/store/store.js';
 import { attachGateway } from '../signaling/ws/gateway.js';
 import { SOCKET_SERVER_OPTIONS, type GatewayServer } from '../signaling/ws/socket-types.js';
-import { createCluster, type Cluster } from './cluster.js';
+import { createCluster, registerClusterMetrics, type Cluster } from './cluster.js';
 import type { Config } from './config.js';
 import { MediasoupBackend } from './media/mediasoup-backend.js';
 import { GuichetMetrics, registerMetrics } from './metrics.js';
@@ -215,6 +215,7 @@ export async function startGuichet(
     });
     cleanup.push(() => http.close());
     registerMetrics(http, { metrics, rooms, media });
+    registerClusterMetrics(metrics.registry, cluster);
     const io: GatewayServer = new SocketServer(http.server, SOCKET_SERVER_OPTIONS);
     attachGateway({
       io,

@@ -5,6 +5,9 @@ import { SignalingClient } from './signaling-client.js';
 
 /** How short a heartbeat/claim TTL the cluster tests run with: a killed node's rooms move after this. */
 export const TEST_CLUSTER_TTL_MS = 1500;
+const CLUSTER_STARTUP_MS = 45_000;
+/** A timeout for tests that start a cluster (integration tests default to 30 s). */
+export const CLUSTER_TEST_TIMEOUT_MS = 120_000;
 
 export interface ClusterNode {
   id: string;
@@ -27,16 +30,20 @@ export class TestCluster {
     try {
       const started = await Promise.all(
         ids.map((id) =>
-          ServerProcess.start({
-            REDIS_URL: TEST_REDIS_URL,
-            REDIS_KEY_PREFIX: cluster.prefix,
-            NODE_ID: id,
-            CLUSTER_TTL_MS: String(TEST_CLUSTER_TTL_MS),
-            MEDIA_LISTEN_IP: '127.0.0.1',
-            MEDIA_PORT_BASE: String((portBase += 2)),
-            LOG_LEVEL: 'info',
-            ...env,
-          }).then((process) => ({ id, process, url: process.url })),
+          ServerProcess.start(
+            {
+              REDIS_URL: TEST_REDIS_URL,
+              REDIS_KEY_PREFIX: cluster.prefix,
+              NODE_ID: id,
+              CLUSTER_TTL_MS: String(TEST_CLUSTER_TTL_MS),
+              MEDIA_LISTEN_IP: '127.0.0.1',
+              MEDIA_PORT_BASE: String((portBase += 2)),
+              LOG_LEVEL: 'info',
+              ...env,
+              // Three processes compiling the sources at once on a loaded 2-core machine: give them time.
+            },
+            CLUSTER_STARTUP_MS,
+          ).then((process) => ({ id, process, url: process.url })),
         ),
       );
       cluster.nodes.push(...started);

@@ -6,7 +6,12 @@ import { AgentAuth } from '../../signaling/auth/agent-auth.js';
 import { RedisCommandBus } from '../../signaling/cluster/command-bus.js';
 import { RoomIdSchema } from '../../signaling/protocol/index.js';
 import { apiClient } from '../helpers/api.js';
-import { joinFollowing, TestCluster, type FollowedJoin } from '../helpers/cluster-nodes.js';
+import {
+  CLUSTER_TEST_TIMEOUT_MS,
+  joinFollowing,
+  TestCluster,
+  type FollowedJoin,
+} from '../helpers/cluster-nodes.js';
 import { TEST_REDIS_URL } from '../helpers/redis.js';
 
 /*
@@ -15,7 +20,7 @@ import { TEST_REDIS_URL } from '../helpers/redis.js';
  * connections (as a REST cancel on node C will, once the room core routes
  * it through RoomCommandSink), and everyone inside is told within a second.
  */
-describe('room commands across processes', () => {
+describe('room commands across processes', { timeout: CLUSTER_TEST_TIMEOUT_MS }, () => {
   let cluster: TestCluster | undefined;
   const joins: FollowedJoin[] = [];
   const connections: Redis[] = [];

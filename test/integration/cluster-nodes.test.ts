@@ -3,6 +3,7 @@ import { DEV_AGENT_JWT_SECRET } from '../../server/config.js';
 import { AgentAuth } from '../../signaling/auth/agent-auth.js';
 import { apiClient } from '../helpers/api.js';
 import {
+  CLUSTER_TEST_TIMEOUT_MS,
   joinFollowing,
   TEST_CLUSTER_TTL_MS,
   TestCluster,
@@ -22,7 +23,7 @@ const agentToken = new AgentAuth({ algorithm: 'HS256', key: DEV_AGENT_JWT_SECRET
 });
 const tokenOf = (link: string): string => new URL(link).searchParams.get('t') ?? '';
 
-describe('rooms across three nodes', () => {
+describe('rooms across three nodes', { timeout: CLUSTER_TEST_TIMEOUT_MS }, () => {
   let cluster: TestCluster | undefined;
   const joins: FollowedJoin[] = [];
 
@@ -52,6 +53,12 @@ describe('rooms across three nodes', () => {
     );
     console.log('rooms per node', shares, 'redirected joins', joins.filter((j) => j.hops > 0).length);
     expect(joins.filter((j) => j.hops > 0).length).toBeGreaterThan(0);
+    // Each node tells Prometheus how many rooms it holds and how many nodes it sees.
+    for (const node of nodes) {
+      const text = await (await fetch(`${node.url}/metrics`)).text();
+      expect(text).toMatch(/^guichet_cluster_nodes_live 3$/m);
+      expect(text).toContain(`guichet_cluster_rooms_claimed ${shares[node.id]}\n`);
+    }
     for (const share of Object.values(shares)) {
       expect(share).toBeGreaterThanOrEqual(7);
       expect(share).toBeLessThanOrEqual(13);

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { DEV_AGENT_JWT_SECRET } from '../../server/config.js';
 import { AgentAuth } from '../../signaling/auth/agent-auth.js';
 import { apiClient } from '../helpers/api.js';
-import { TestCluster } from '../helpers/cluster-nodes.js';
+import { CLUSTER_TEST_TIMEOUT_MS, TestCluster } from '../helpers/cluster-nodes.js';
 import { MailSink } from '../helpers/mail-sink.js';
 
 /*
@@ -10,7 +10,7 @@ import { MailSink } from '../helpers/mail-sink.js';
  * beside the scheduler): each invitation and reminder leaves exactly once,
  * whichever node booked and whichever node's scheduler wins the job.
  */
-describe('reminders across three cluster nodes', () => {
+describe('reminders across three cluster nodes', { timeout: CLUSTER_TEST_TIMEOUT_MS }, () => {
   let mail: MailSink;
   let cluster: TestCluster | undefined;
   const token = new AgentAuth({ algorithm: 'HS256', key: DEV_AGENT_JWT_SECRET }).mint({

@@ -17,7 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(chromium redis-server coturn iproute2 util-linux janus openssl ca-certificates)
+APT_PACKAGES=(chromium redis-server coturn iproute2 util-linux janus openssl ca-certificates docker-compose)
 WORKER_DEST=node_modules/mediasoup/worker/out/Release/mediasoup-worker
 is_root=0
 [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null && [[ "${SKIP_APT:-0}" != 1 ]] && is_root=1

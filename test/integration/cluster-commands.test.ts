@@ -15,10 +15,10 @@ import {
 import { TEST_REDIS_URL } from '../helpers/redis.js';
 
 /*
- * The command bus between processes: a room live in a real node process is
- * ended by a command sent from another process on its own Redis
- * connections (as a REST cancel on node C will, once the room core routes
- * it through RoomCommandSink), and everyone inside is told within a second.
+ * Commands travel to the room: a room live in a real node process is ended
+ * by a command sent from another process on its own Redis connections, and
+ * by a REST cancel on another node, and everyone inside (the lobby too) is
+ * told within a second.
  */
 describe('room commands across processes', { timeout: CLUSTER_TEST_TIMEOUT_MS }, () => {
   let cluster: TestCluster | undefined;
@@ -67,7 +67,7 @@ describe('room commands across processes', { timeout: CLUSTER_TEST_TIMEOUT_MS },
     const sentAt = Date.now();
     await bus.send(RoomIdSchema.parse(roomId), { kind: 'cancel' });
     for (const join of joins) {
-      await vi.waitFor(() => expect(join.client.received('roomClosed')).toEqual([{ reason: 'ended' }]), {
+      await vi.waitFor(() => expect(join.client.received('roomClosed')).toEqual([{ reason: 'cancelled' }]), {
         timeout: 1000,
         interval: 10,
       });
@@ -78,5 +78,49 @@ describe('room commands across processes', { timeout: CLUSTER_TEST_TIMEOUT_MS },
     // The room's claim went with it: the next join opens it afresh.
     await vi.waitFor(async () => expect(await cluster!.ownerOf(roomId)).toBeNull(), { timeout: 1000 });
     await bus.close();
+  });
+
+  it('a REST cancel on node C ends the live room on its owner within 1 s, the lobby included', async () => {
+    cluster = await TestCluster.start(['a', 'b', 'c']);
+    const token = new AgentAuth({ algorithm: 'HS256', key: DEV_AGENT_JWT_SECRET }).mint({
+      id: 'alice',
+      name: 'Alice',
+    });
+    const booked = await apiClient(cluster.node('c').url, token).call('POST', '/api/v1/appointments', {
+      startsAt: new Date(Date.now() + 5 * 60_000).toISOString(),
+      durationMinutes: 30,
+      citizen: { displayName: 'Marie Dupont', email: 'marie@example.org' },
+      channels: ['email'],
+      locale: 'fr',
+      timeZone: 'Europe/Paris',
+    });
+    expect(booked.status).toBe(201);
+    const { id, roomId, password } = booked.json as { id: string; roomId: string; password: string };
+    // The agent enters through A, the citizen knocks through B: both end up on the owner.
+    const agent = await joinFollowing(cluster.node('a').url, { roomId, displayName: 'Alice', token });
+    joins.push(agent);
+    const citizen = await joinFollowing(cluster.node('b').url, { roomId, displayName: 'Marie', password });
+    joins.push(citizen);
+    expect(citizen.result.state).toBe('lobby');
+    const owner = await cluster.ownerOf(roomId);
+    expect(owner).not.toBe('c');
+
+    const sentAt = Date.now();
+    const cancelled = await apiClient(cluster.node('c').url, token).call(
+      'DELETE',
+      `/api/v1/appointments/${id}`,
+    );
+    expect(cancelled.status).toBeLessThan(300);
+    for (const join of joins) {
+      await vi.waitFor(() => expect(join.client.received('roomClosed')).toEqual([{ reason: 'cancelled' }]), {
+        timeout: 1000,
+        interval: 10,
+      });
+    }
+    const tookMs = Date.now() - sentAt;
+    console.log(
+      `REST cancel on node c → roomClosed in the lobby and the call on node ${owner}: ${tookMs} ms`,
+    );
+    expect(tookMs).toBeLessThan(1000);
   });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { FakeMediaStreamTrack } from 'fake-mediastreamtrack';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { GuichetError } from './errors.js';
 import {
   RecordingListener,
@@ -62,8 +62,9 @@ describe('Call', () => {
         }),
     });
     const { call, listener } = await join(socket);
-    await settle();
-    expect(listener.log).toEqual(['joined alice', 'media alice audio live', 'joined bob']);
+    await vi.waitFor(() =>
+      expect(listener.log).toEqual(['joined alice', 'media alice audio live', 'joined bob']),
+    );
     call.close();
   });
 
@@ -79,16 +80,17 @@ describe('Call', () => {
     socket.fire('producerResumed', { peerId: 'alice', producerId: video.producerId });
     socket.fire('activeSpeaker', { peerId: 'alice' });
     socket.fire('peerLeft', { peerId: 'alice' });
-    await settle();
-    expect(listener.log).toEqual([
-      'joined alice',
-      'media alice video live',
-      'paused alice',
-      'resumed alice',
-      'speaker alice',
-      'removed alice',
-      'left alice',
-    ]);
+    await vi.waitFor(() =>
+      expect(listener.log).toEqual([
+        'joined alice',
+        'media alice video live',
+        'paused alice',
+        'resumed alice',
+        'speaker alice',
+        'removed alice',
+        'left alice',
+      ]),
+    );
     expect(listener.ends).toEqual([]);
     call.close();
   });
@@ -124,8 +126,7 @@ describe('Call', () => {
       joined = true;
       return result;
     });
-    await settle();
-    expect(listener.log).toEqual(['lobby']);
+    await vi.waitFor(() => expect(listener.log).toEqual(['lobby']));
     expect(joined).toBe(false);
     expect(socket.requests('createTransport')).toEqual([]);
     socket.fire('admitted', { peers: admittedPeers([alice]) });
@@ -154,8 +155,7 @@ describe('Call', () => {
     await call.sendingReady;
     socket.fire('peerMuted', { peerId: 'me', producerId: randomUUID() });
     socket.fire('peerMuted', { peerId: 'alice', producerId: randomUUID() });
-    await settle();
-    expect(listener.log).toEqual(['self muted']);
+    await vi.waitFor(() => expect(listener.log).toEqual(['self muted']));
     expect(audio.enabled).toBe(false);
     call.close();
   });

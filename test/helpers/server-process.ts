@@ -11,7 +11,7 @@ export class ServerProcess {
     this.url = url;
   }
 
-  static start(env: Record<string, string>, startupMs = 20_000): Promise<ServerProcess> {
+  static start(env: Record<string, string>, startupMs = 45_000): Promise<ServerProcess> {
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
       env: {
         ...process.env,

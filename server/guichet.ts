@@ -86,6 +86,7 @@ export async function startGuichet(
       dataDir: config.store.dataDir,
       redisUrl: config.store.redisUrl,
       redisKeyPrefix: config.store.redisKeyPrefix,
+      timeoutMs: config.store.timeoutMs,
     },
     log.child({ component: 'store' }),
   );
@@ -165,6 +166,7 @@ export async function startGuichet(
       owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
       intervalMs: config.notify.schedulerIntervalMs,
       onOutcome: metrics.notificationOutcome,
+      sendTimeoutMs: config.notify.sendTimeoutMs,
     });
     cleanup.push(() => scheduler.stop());
 

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppointmentService } from '../appointments/appointment-service.js';
 import type { AgentAuth } from '../auth/agent-auth.js';
-import { NotFoundError } from '../errors.js';
+import { NotFoundError, ValidationError } from '../errors.js';
 import {
   AppointmentIdParamsSchema,
   CreateAppointmentBodySchema,
@@ -32,7 +32,8 @@ export function registerAppointmentsRoutes(app: FastifyInstance, deps: Appointme
   app.post('/api/v1/appointments', async (request, reply) => {
     const agent = agents.verifyHeader(request.headers.authorization);
     const body = parseOrThrow(CreateAppointmentBodySchema, request.body ?? {}, 'VALIDATION_FAILED');
-    return reply.status(201).send(await appointments.book(agent, body));
+    const key = idempotencyKeyOf(request.headers['idempotency-key']);
+    return reply.status(201).send(await appointments.book(agent, body, key));
   });
 
   app.get('/api/v1/appointments', async (request) => {
@@ -91,6 +92,21 @@ export function registerAppointmentsRoutes(app: FastifyInstance, deps: Appointme
       messages: messages.map((m) => ({ ...m, createdAt: new Date(m.createdAt).toISOString() })),
     };
   });
+}
+
+/** Printable, bounded: a UUID, a ULID or any client token fits; nothing that could break a store key. */
+const IdempotencyKeySchema = z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/);
+
+/** The Idempotency-Key header (IETF draft-ietf-httpapi-idempotency-key-header), or null without one. */
+function idempotencyKeyOf(header: string | string[] | undefined): string | null {
+  if (header === undefined) return null;
+  const parsed = IdempotencyKeySchema.safeParse(header);
+  if (!parsed.success) {
+    throw new ValidationError('VALIDATION_FAILED', 'bad Idempotency-Key header', [
+      { path: 'Idempotency-Key', message: 'one value of 1 to 128 characters among A-Z a-z 0-9 _ . : -' },
+    ]);
+  }
+  return parsed.data;
 }
 
 /** A malformed id is simply not found: 404, like another agent's appointment. */

@@ -22,6 +22,8 @@ export const ERROR_CODES = [
   'REMOVED',
   'ROOM_LOCKED',
   'RATE_LIMITED',
+  'STORE_UNAVAILABLE',
+  'IDEMPOTENCY_KEY_REUSED',
   'INTERNAL',
 ] as const;
 

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { z } from 'zod';
+import { StoreUnavailableError } from '../errors.js';
 import type { RoomId } from '../protocol/index.js';
 import {
   AppointmentRecordSchema,
@@ -17,6 +18,7 @@ import { jobFromHash, jobToHash } from './redis-codec.js';
 import type { LuaScript } from './redis-scripts.js';
 import {
   ADD_OUTBOX,
+  BOOK,
   CLAIM_JOB,
   CLAIM_PIN,
   CREATE_JOB,
@@ -32,6 +34,8 @@ import type {
   AppointmentFilter,
   AppointmentRecord,
   AuditEvent,
+  Booking,
+  BookingResult,
   JobOutcome,
   NotificationJob,
   NotificationKind,
@@ -41,6 +45,14 @@ import type {
 
 const ScriptCountSchema = z.number().int();
 const PinHoldSchema = z.union([z.null(), z.tuple([z.string(), z.number().int()])]);
+const BookReplySchema = z.union([z.tuple([z.number().int()]), z.tuple([z.literal(-5), z.string()])]);
+
+export interface RedisStoreOptions {
+  /** How long a booking may wait for Redis; past it, Redis refuses to apply it (default 2 s). */
+  bookingDeadlineMs?: number;
+  /** Redis's clock minus ours, measured at connection: the booking deadline is set on Redis's clock. */
+  clockOffsetMs?: number;
+}
 
 /** How many index entries a filtered listing reads per round trip. */
 const PAGE = 100;
@@ -55,11 +67,70 @@ const PAGE = 100;
 export class RedisStore implements Store {
   readonly #redis: Redis;
   readonly #prefix: string;
+  readonly #bookingDeadlineMs: number;
+  readonly #clockOffsetMs: number;
   #closed = false;
 
-  constructor(client: Redis | string, keyPrefix: string) {
+  constructor(client: Redis | string, keyPrefix: string, options: RedisStoreOptions = {}) {
     this.#redis = typeof client === 'string' ? new Redis(client) : client;
     this.#prefix = keyPrefix;
+    this.#bookingDeadlineMs = options.bookingDeadlineMs ?? 2_000;
+    this.#clockOffsetMs = options.clockOffsetMs ?? 0;
+  }
+
+  // Bookings
+
+  async book(booking: Booking): Promise<BookingResult> {
+    const deadline = Date.now() + this.#clockOffsetMs + this.#bookingDeadlineMs;
+    const room = RoomRecordSchema.parse(booking.room);
+    const a = AppointmentRecordSchema.parse(booking.appointment);
+    const jobs = booking.jobs.map((job) => NotificationJobSchema.parse(job));
+    const audit = AuditEventSchema.parse(booking.audit);
+    const idem = booking.idempotency;
+    const keys = [
+      this.#key('pin', a.pin),
+      this.#key('room', room.id),
+      ...this.#appointmentKeys(a),
+      this.#key('idempotency', idem?.key ?? '-'),
+      this.#key('audit', a.id),
+      this.#key('jobs:due'),
+      this.#key('jobs:appointment', a.id),
+      ...jobs.map((job) => this.#key('job', job.id)),
+    ];
+    const jobsJson = JSON.stringify(
+      jobs.map((job) => ({
+        id: job.id,
+        createdAt: String(job.createdAt),
+        score: job.status === 'pending' ? String(claimableAt(job)) : '',
+        hash: jobToHash(job),
+      })),
+    );
+    const reply = BookReplySchema.parse(
+      await BOOK.run(this.#redis, keys, [
+        deadline,
+        a.id,
+        pinUntil(booking.pinUntil),
+        JSON.stringify(room),
+        JSON.stringify(a),
+        a.startsAt,
+        endsAt(a),
+        a.personalDataErasedAt === null ? '0' : '1',
+        idem ? `${a.id} ${idem.fingerprint}` : '',
+        idem?.ttlMs ?? 0,
+        JSON.stringify(audit),
+        jobsJson,
+      ]),
+    );
+    const [code] = reply;
+    if (reply.length === 2) {
+      const [appointmentId = '', fingerprint = ''] = reply[1].split(' ');
+      return { status: 'replayed', appointmentId, fingerprint };
+    }
+    if (code === 1) return { status: 'booked' };
+    if (code === -3) return { status: 'pin-taken' };
+    if (code === -4)
+      throw new StoreUnavailableError('Redis answered after the booking deadline; nothing was booked');
+    throw new Error(`room ${room.id} or appointment ${a.id} already exists`);
   }
 
   // Rooms

@@ -129,3 +129,5 @@ export function whereOf(conditions: [sql: string, value: Param | undefined][]): 
     params: given.map(([, value]) => value),
   };
 }
+
+export const IdempotencyRowSchema = z.object({ appointment_id: z.string(), fingerprint: z.string() });

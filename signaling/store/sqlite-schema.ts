@@ -81,6 +81,16 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX outbox_by_agent ON outbox (agent_id, created_at);
   CREATE INDEX outbox_by_appointment ON outbox (appointment_id, created_at);
   `,
+  // Idempotency-Key of bookings: the key, what it booked, and until when it is remembered.
+  `
+  CREATE TABLE idempotency (
+    key TEXT PRIMARY KEY,
+    appointment_id TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX idempotency_by_expiry ON idempotency (expires_at);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

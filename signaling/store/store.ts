@@ -1,5 +1,5 @@
 import type { RoomId } from '../protocol/index.js';
-import type { RoomStore } from './room-store.js';
+import type { RoomRecord, RoomStore } from './room-store.js';
 
 /*
  * Everything the control plane persists, as one interface with two
@@ -114,7 +114,46 @@ export interface OutboxMessage {
   createdAt: number;
 }
 
+/**
+ * Everything a booking writes, applied all together or not at all: the room,
+ * the appointment, its PIN, its invitation jobs, its audit event and, when the
+ * agent sent an Idempotency-Key, the key.
+ */
+export interface Booking {
+  room: RoomRecord;
+  appointment: AppointmentRecord;
+  /** The appointment's PIN is reserved until then (the end of the citizen's access window). */
+  pinUntil: number;
+  jobs: NotificationJob[];
+  audit: AuditEvent;
+  idempotency: IdempotencyClaim | null;
+}
+
+export interface IdempotencyClaim {
+  /** Scoped by the caller (agent id + the header's value), so agents never share keys. */
+  key: string;
+  /** A digest of the request body: the same key with another body is refused. */
+  fingerprint: string;
+  /** How long the key is remembered. */
+  ttlMs: number;
+}
+
+export type BookingResult =
+  | { status: 'booked' }
+  /** Another live appointment holds the PIN: nothing was written; pick another. */
+  | { status: 'pin-taken' }
+  /** The Idempotency-Key was used before: nothing was written; this is what it booked. */
+  | { status: 'replayed'; appointmentId: string; fingerprint: string };
+
 export interface Store extends RoomStore {
+  // Bookings
+  /**
+   * Writes a whole booking atomically (one Lua script, one SQLite transaction).
+   * The Redis store also refuses it once its deadline has passed, so a booking
+   * whose caller already got 503 never lands later.
+   */
+  book(booking: Booking): Promise<BookingResult>;
+
   // Appointments
   /** Inserts; throws if the id exists. */
   insertAppointment(record: AppointmentRecord): Promise<void>;

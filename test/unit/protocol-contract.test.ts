@@ -96,6 +96,8 @@ describe('protocol contract', () => {
       'REMOVED',
       'ROOM_LOCKED',
       'RATE_LIMITED',
+      'STORE_UNAVAILABLE',
+      'IDEMPOTENCY_KEY_REUSED',
       'INTERNAL',
     ]);
   });

@@ -155,6 +155,16 @@ export class NotificationScheduler {
   async #attempt(job: NotificationJob, log: Logger): Promise<JobOutcome> {
     const now = this.#deps.clock();
     const appointment = await this.#deps.store.getAppointment(job.appointmentId);
+    const tooLate =
+      !appointment ||
+      (appointment.status === 'cancelled' && job.kind !== 'cancelled') ||
+      (job.kind === 'reminder' && now >= appointment.startsAt);
+    if (tooLate && job.handedAt !== null) {
+      // A node handed it to the relay and died before recording the answer:
+      // it most likely went out. Saying "skipped" would be untrue.
+      log.warn({ handedAt: job.handedAt }, 'delivery presumed: handed to the relay before its node stopped');
+      return { status: 'sent', sentAt: job.handedAt };
+    }
     if (!appointment) return { status: 'skipped', lastError: 'appointment deleted' };
     if (appointment.status === 'cancelled' && job.kind !== 'cancelled') {
       return { status: 'skipped', lastError: 'appointment cancelled' };
@@ -170,6 +180,18 @@ export class NotificationScheduler {
         return {
           status: 'failed',
           lastError: `no ${job.channel === 'email' ? 'email address' : 'phone number'} for the citizen`,
+        };
+      }
+      if (job.handedAt !== null) {
+        // Same Message-ID as the first attempt: a duplicate, if any, is recognisable as one.
+        log.warn({ handedAt: job.handedAt }, 'resending a message whose first hand-over was never recorded');
+      }
+      // Recorded before the relay can answer, so a crash after its answer leaves a trace.
+      if (!(await this.#deps.store.markJobHanded(job.id, this.#deps.owner, this.#deps.clock()))) {
+        return {
+          status: 'pending',
+          nextAttemptAt: this.#deps.clock(),
+          lastError: 'lease lost before sending',
         };
       }
       await withSendDeadline(

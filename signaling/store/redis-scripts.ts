@@ -148,11 +148,20 @@ if ARGV[4] == '1' then redis.call('HINCRBY', KEYS[1], 'attempts', 1) end
 if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'sentAt', ARGV[5]) end
 if ARGV[6] ~= '' then redis.call('HSET', KEYS[1], 'nextAttemptAt', ARGV[6]) end
 if ARGV[7] == '1' then redis.call('HSET', KEYS[1], 'lastError', ARGV[8]) end
+if ARGV[3] == 'pending' or ARGV[3] == 'failed' then redis.call('HDEL', KEYS[1], 'handedAt') end
 if ARGV[3] == 'pending' then
   redis.call('ZADD', KEYS[2], redis.call('HGET', KEYS[1], 'nextAttemptAt'), ARGV[2])
 else
   redis.call('ZREM', KEYS[2], ARGV[2])
 end
+return 1
+`);
+
+/** KEYS: job hash. ARGV: owner, at. Sets handedAt while the job is pending and leased by owner; 1 or 0. */
+export const MARK_JOB_HANDED = new LuaScript(`
+local f = redis.call('HMGET', KEYS[1], 'status', 'leaseOwner')
+if f[1] ~= 'pending' or f[2] ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'handedAt', ARGV[2])
 return 1
 `);
 

@@ -25,6 +25,7 @@ import {
   FINISH_JOB,
   FIND_PIN,
   INSERT_APPOINTMENT,
+  MARK_JOB_HANDED,
   RELEASE_PIN,
   SKIP_PENDING_JOBS,
   UPDATE_APPOINTMENT,
@@ -273,6 +274,10 @@ export class RedisStore implements Store {
       [owner, now, now + leaseMs, id],
     );
     return claimed === null ? null : jobFromHash(claimed, `job ${id}`);
+  }
+
+  async markJobHanded(id: string, owner: string, at: number): Promise<boolean> {
+    return (await this.#script(MARK_JOB_HANDED, [this.#key('job', id)], [owner, at])) === 1;
   }
 
   async finishJob(id: string, owner: string, outcome: JobOutcome): Promise<boolean> {

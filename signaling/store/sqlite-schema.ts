@@ -91,6 +91,8 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX idempotency_by_expiry ON idempotency (expires_at);
   `,
+  // When an attempt handed the message to the relay (see NotificationJob.handedAt).
+  `ALTER TABLE jobs ADD COLUMN handed_at INTEGER;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -135,7 +135,15 @@ export class SqliteStore implements Store {
       }
       return { status: 'booked' };
     });
-    return write.immediate();
+    try {
+      return write.immediate();
+    } catch (error) {
+      if (error instanceof Database.SqliteError && error.code.startsWith('SQLITE_CONSTRAINT')) {
+        // The same message as Redis gives; the transaction wrote nothing.
+        throw new Error(`room ${room.id} or appointment ${appointment.id} already exists`, { cause: error });
+      }
+      throw error;
+    }
   }
 
   // Rooms
@@ -297,6 +305,16 @@ export class SqliteStore implements Store {
     return claim.immediate();
   }
 
+  async markJobHanded(id: string, owner: string, at: number): Promise<boolean> {
+    return (
+      this.#run(`UPDATE jobs SET handed_at = ? WHERE id = ? AND status = 'pending' AND lease_owner = ?`, [
+        at,
+        id,
+        owner,
+      ]).changes === 1
+    );
+  }
+
   async finishJob(id: string, owner: string, outcome: JobOutcome): Promise<boolean> {
     // The lease goes with the outcome: a 'pending' job is due again at its
     // nextAttemptAt, and a second finish by the same owner finds no lease.
@@ -310,11 +328,11 @@ export class SqliteStore implements Store {
         values = [outcome.sentAt];
         break;
       case 'pending':
-        sql = `UPDATE jobs SET next_attempt_at = ?, last_error = ?, attempts = attempts + 1, ${release} ${guard}`;
+        sql = `UPDATE jobs SET next_attempt_at = ?, last_error = ?, attempts = attempts + 1, handed_at = NULL, ${release} ${guard}`;
         values = [outcome.nextAttemptAt, outcome.lastError];
         break;
       case 'failed':
-        sql = `UPDATE jobs SET status = 'failed', last_error = ?, attempts = attempts + 1, ${release} ${guard}`;
+        sql = `UPDATE jobs SET status = 'failed', last_error = ?, attempts = attempts + 1, handed_at = NULL, ${release} ${guard}`;
         values = [outcome.lastError];
         break;
       case 'skipped':

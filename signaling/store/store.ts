@@ -79,6 +79,12 @@ export interface NotificationJob {
   attempts: number;
   lastError: string | null;
   sentAt: number | null;
+  /**
+   * When an attempt handed the message to the relay (recorded just before the
+   * send), cleared by a failed attempt. Set on a job still pending means a
+   * node died between the hand-over and the record: the message may have gone.
+   */
+  handedAt: number | null;
   /** Who holds the job right now, until when: a node that dies mid-send loses it at leaseUntil. */
   leaseOwner: string | null;
   leaseUntil: number;
@@ -186,6 +192,8 @@ export interface Store extends RoomStore {
    * its lease has expired (leaseUntil <= now). Returns the job as claimed, or null.
    */
   claimJob(id: string, owner: string, now: number, leaseMs: number): Promise<NotificationJob | null>;
+  /** Record that `owner` is handing the job's message to the relay now, only while it holds the lease. */
+  markJobHanded(id: string, owner: string, at: number): Promise<boolean>;
   /** Record an attempt's outcome, only if `owner` still holds the lease; attempts += 1 for sent/pending/failed. */
   finishJob(id: string, owner: string, outcome: JobOutcome): Promise<boolean>;
   /** Mark every pending job of an appointment (optionally of given kinds) skipped, with a reason. */

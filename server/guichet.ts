@@ -154,7 +154,7 @@ export async function startGuichet(
       clock,
       log: log.child({ component: 'appointments' }),
     });
-    const senders = createNotificationSenders(config, store, log);
+    const senders = createNotificationSenders(config, store, secrets, log);
     cleanup.push(() => senders.close());
     const metrics = new GuichetMetrics();
     const scheduler = new NotificationScheduler({
@@ -175,6 +175,7 @@ export async function startGuichet(
       rooms,
       appointments,
       store,
+      secrets,
       agents,
       media,
       publicUrl,

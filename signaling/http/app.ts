@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDe
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { AppointmentService } from '../appointments/appointment-service.js';
+import type { SecretBox } from '../appointments/sealed-secret.js';
 import type { AgentAuth } from '../auth/agent-auth.js';
 import type { MediaBackend } from '../rooms/media-port.js';
 import type { RoomService } from '../rooms/room-service.js';
@@ -20,6 +21,8 @@ export interface HttpDeps {
   rooms: RoomService;
   appointments: AppointmentService;
   store: Store;
+  /** Opens the outbox texts, kept sealed. */
+  secrets: SecretBox;
   agents: AgentAuth;
   media: MediaBackend;
   /** Read per request: in development it is only known once the server listens. */
@@ -51,6 +54,7 @@ export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     appointments: deps.appointments,
     agents: deps.agents,
     store: deps.store,
+    secrets: deps.secrets,
   });
   registerDocsRoutes(app, deps.publicUrl);
   await registerClientRoutes(app, deps.clientDir, deps.resolveRoomPage);

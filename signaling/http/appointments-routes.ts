@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppointmentService } from '../appointments/appointment-service.js';
+import type { SecretBox } from '../appointments/sealed-secret.js';
 import type { AgentAuth } from '../auth/agent-auth.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import {
@@ -16,6 +17,7 @@ export interface AppointmentsRoutesDeps {
   appointments: AppointmentService;
   agents: AgentAuth;
   store: Store;
+  secrets: SecretBox;
 }
 
 const OutboxQuerySchema = z
@@ -27,7 +29,7 @@ const OutboxQuerySchema = z
 
 /** The agents' REST API for appointments. Every route needs an agent bearer token. */
 export function registerAppointmentsRoutes(app: FastifyInstance, deps: AppointmentsRoutesDeps): void {
-  const { appointments, agents, store } = deps;
+  const { appointments, agents, store, secrets } = deps;
 
   app.post('/api/v1/appointments', async (request, reply) => {
     const agent = agents.verifyHeader(request.headers.authorization);
@@ -89,9 +91,19 @@ export function registerAppointmentsRoutes(app: FastifyInstance, deps: Appointme
       ...(query.appointmentId ? { appointmentId: query.appointmentId } : {}),
     });
     return {
-      messages: messages.map((m) => ({ ...m, createdAt: new Date(m.createdAt).toISOString() })),
+      messages: messages.map((m) => ({
+        ...m,
+        text: openOutboxText(secrets, m.text),
+        createdAt: new Date(m.createdAt).toISOString(),
+      })),
     };
   });
+}
+
+/** A sealed outbox text, opened; '' once erased; a text stored in clear by an older version, as it is. */
+function openOutboxText(secrets: SecretBox, stored: string): string {
+  if (stored === '' || !stored.startsWith('v1.')) return stored;
+  return secrets.open(stored);
 }
 
 /** Printable, bounded: a UUID, a ULID or any client token fits; nothing that could break a store key. */

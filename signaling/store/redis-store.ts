@@ -365,13 +365,13 @@ export class RedisStore implements Store {
     return found.slice(0, limit);
   }
 
-  async eraseOutboxRecipients(appointmentId: string): Promise<void> {
+  async eraseOutboxPersonalData(appointmentId: string): Promise<void> {
     // Read-modify-write without a script: a message's only change after it is
     // added is this erasure, so two erasers racing write the same thing.
     const ids = await this.#redis.zrange(this.#key('outbox:appointment', appointmentId), 0, -1);
     for (const m of await this.#outboxByIds(ids)) {
-      if (m.to !== '')
-        await this.#redis.set(this.#key('outbox', m.id), JSON.stringify({ ...m, to: '' }), 'XX');
+      if (m.to !== '' || m.text !== '')
+        await this.#redis.set(this.#key('outbox', m.id), JSON.stringify({ ...m, to: '', text: '' }), 'XX');
     }
   }
 

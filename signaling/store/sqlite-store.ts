@@ -417,8 +417,11 @@ export class SqliteStore implements Store {
     );
   }
 
-  async eraseOutboxRecipients(appointmentId: string): Promise<void> {
-    this.#run(`UPDATE outbox SET recipient = '' WHERE appointment_id = ?`, [appointmentId]);
+  async eraseOutboxPersonalData(appointmentId: string): Promise<void> {
+    this.#run(`UPDATE outbox SET recipient = '', text = '' WHERE appointment_id = ?`, [appointmentId]);
+    // With secure_delete the old row versions are zeroed in the main file; the
+    // WAL still holds them until a checkpoint copies the pages back and truncates it.
+    this.#db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
   async ping(): Promise<void> {

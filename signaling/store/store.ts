@@ -15,7 +15,7 @@ export type AppointmentStatus = 'scheduled' | 'cancelled';
 
 export interface CitizenRecord {
   displayName: string;
-  /** Erased (null) RETENTION_DAYS after the appointment ends. */
+  /** Erased ('' for the name, null for the others) RETENTION_DAYS after the appointment ends. */
   email: string | null;
   phone: string | null;
 }
@@ -206,8 +206,8 @@ export interface Store extends RoomStore {
   // Outbox (embedded default without SMTP/SMS)
   addOutbox(message: OutboxMessage): Promise<void>;
   listOutbox(filter: { agentId?: string; appointmentId?: string; limit: number }): Promise<OutboxMessage[]>;
-  /** Erase the recipient addresses of outbox messages for an appointment (retention). */
-  eraseOutboxRecipients(appointmentId: string): Promise<void>;
+  /** Erase the recipients and texts of an appointment's outbox messages (retention); the rest stays as a trace. */
+  eraseOutboxPersonalData(appointmentId: string): Promise<void>;
 
   /** Resolves when the store answers a trivial query (readiness checks); rejects otherwise. */
   ping(): Promise<void>;

@@ -188,6 +188,8 @@ export async function startGuichet(
         serviceName: config.serviceName,
       }),
       trustProxy: config.trustProxy,
+      http: config.http,
+      onRefused: metrics.refused,
     });
     cleanup.push(() => http.close());
     registerMetrics(http, { metrics, rooms, media });

@@ -20,6 +20,9 @@ const config = loadConfig({
   MEDIA_PORT_BASE: '40000',
   LOG_LEVEL: 'warn',
   DATA_DIR: dataDir,
+  // Every simulated participant connects from 127.0.0.1: the per-address caps would stop the bench itself.
+  HTTP_MAX_CONNECTIONS_PER_ADDRESS: '0',
+  JOIN_ATTEMPTS_PER_MINUTE: '1000',
 });
 const guichet = await startGuichet(config, pino({ level: 'warn' }), { runScheduler: false });
 console.log(

@@ -14,6 +14,7 @@ import { installErrorHandler } from './error-handler.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { registerOpsRoutes } from './ops-routes.js';
 import { registerRoomsRoutes } from './rooms-routes.js';
+import { capConnectionsPerAddress } from '../security/connection-cap.js';
 import { installSecurityHeaders } from './security-headers.js';
 
 export interface HttpDeps {
@@ -31,20 +32,59 @@ export interface HttpDeps {
   resolveRoomPage: ResolveRoomPage;
   /** Behind a reverse proxy, trust X-Forwarded-* for the client address. */
   trustProxy: boolean;
+  /** Timeouts and caps (HTTP_* settings); absent: the defaults of server/config-schema.ts. */
+  http?: HttpLimits;
+  /** Told each time a cap refuses something (metrics). */
+  onRefused?: (cap: RefusedCap) => void;
 }
 
+export interface HttpLimits {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  /** 0: no cap. */
+  maxConnectionsPerAddress: number;
+}
+
+export type RefusedCap = 'connections-per-address' | 'rest-calls-per-token' | 'join-attempts';
+
+const DEFAULT_LIMITS: HttpLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnectionsPerAddress: 100,
+};
+
 export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
+  const limits = deps.http ?? DEFAULT_LIMITS;
   // Explicit generics: the route modules take the default FastifyInstance, and pino's Logger fits FastifyBaseLogger.
   const app = Fastify<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger>({
     loggerInstance: deps.log.child({ component: 'http' }),
     trustProxy: deps.trustProxy,
     bodyLimit: 64 * 1024,
+    // Fastify's default requestTimeout 0 also turned off Node's headers timeout: a
+    // half-sent request stayed open for good (slow loris). Every phase is bounded.
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      // Node checks those deadlines on this period (30 s by default): a quarter of the shortest.
+      connectionsCheckingInterval: Math.max(
+        250,
+        Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4,
+      ),
+    },
     // Request ids in logs, not client-provided ones.
     genReqId: (() => {
       let next = 0;
       return () => `r${(next += 1).toString(36)}`;
     })(),
   });
+  capConnectionsPerAddress(app.server, limits.maxConnectionsPerAddress, () =>
+    deps.onRefused?.('connections-per-address'),
+  );
   installErrorHandler(app);
   installSecurityHeaders(app);
   registerHealthRoutes(app, deps.media, Date.now());

@@ -94,6 +94,8 @@ export const EnvShape = z.object({
 
   // Abuse caps (signaling/security): password/token/PIN guesses and REST calls.
   JOIN_ATTEMPTS_PER_MINUTE: int(1, 1000).default(5),
+  // Joins, right or wrong, from one address per minute (a family behind one NAT fits well under it).
+  JOINS_PER_ADDRESS_PER_MINUTE: int(1, 100_000).default(30),
   REST_CALLS_PER_MINUTE: int(10, 100_000).default(300),
 
   MEDIA_WORKERS: int(1, 64).default(cpus().length),

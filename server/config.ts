@@ -42,7 +42,7 @@ export interface Config {
     maxConnectionsPerAddress: number;
   };
   /** Abuse caps (signaling/security). */
-  limits: { joinAttemptsPerMinute: number; restCallsPerMinute: number };
+  limits: { joinAttemptsPerMinute: number; joinsPerMinute: number; restCallsPerMinute: number };
   access: AccessPolicy;
   retentionDays: number;
   /** How long a dropped peer keeps its place (and its admission) waiting to resume. */
@@ -141,6 +141,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     limits: {
       joinAttemptsPerMinute: e.JOIN_ATTEMPTS_PER_MINUTE,
+      joinsPerMinute: e.JOINS_PER_ADDRESS_PER_MINUTE,
       restCallsPerMinute: e.REST_CALLS_PER_MINUTE,
     },
     access: { opensMinutesBefore: e.ACCESS_OPENS_MINUTES_BEFORE, graceMinutesAfter: e.ACCESS_GRACE_MINUTES },

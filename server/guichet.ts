@@ -4,7 +4,11 @@ import { hostname } from 'node:os';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
+import { Redis } from 'ioredis';
 import { Server as SocketServer } from 'socket.io';
+import { AttemptLimiter } from '../signaling/security/attempt-limiter.js';
+import type { LimiterBackend } from '../signaling/security/limiter-factory.js';
+import { RestLimiter } from '../signaling/security/rest-limiter.js';
 import { AppointmentService } from '../signaling/appointments/appointment-service.js';
 import { AppointmentJoinPolicy } from '../signaling/appointments/join-policy.js';
 import { AppointmentLinks } from '../signaling/appointments/links.js';
@@ -51,6 +55,28 @@ export interface GuichetOptions {
   clock?: () => number;
   /** Start the reminder loop (default true); tests may drive `scheduler.tick()` themselves. */
   runScheduler?: boolean;
+}
+
+/**
+ * The counters of the abuse caps: in Redis (its own connection, no offline
+ * queue: a cap never waits for Redis, it falls back to memory) when there is
+ * one, so every node counts the same tries; in memory otherwise.
+ */
+function limiterBackend(
+  config: Config,
+  log: Logger,
+): { backend: LimiterBackend; close: () => Promise<void> } {
+  if (!config.store.redisUrl) return { backend: { kind: 'memory' }, close: async () => undefined };
+  const client = new Redis(config.store.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  client.on('error', (error: Error) =>
+    log.debug({ reason: error.message }, 'limiter redis connection error'),
+  );
+  return {
+    backend: { kind: 'redis', client, keyPrefix: config.store.redisKeyPrefix },
+    close: async () => {
+      client.disconnect();
+    },
+  };
 }
 
 function defaultClientDir(): string {
@@ -109,7 +135,19 @@ export async function startGuichet(
     );
     cleanup.push(() => media.close());
 
+    const metrics = new GuichetMetrics();
+    const limits = limiterBackend(config, log);
+    cleanup.push(limits.close);
+    const guard = new AttemptLimiter({
+      backend: limits.backend,
+      failuresPerMinute: config.limits.joinAttemptsPerMinute,
+      joinsPerMinute: config.limits.joinsPerMinute,
+      log: log.child({ component: 'join-guard' }),
+      onRefused: () => metrics.refused('join-attempts'),
+    });
+
     const rooms = new RoomService({
+      guard,
       store,
       media,
       passwords,
@@ -156,7 +194,6 @@ export async function startGuichet(
     });
     const senders = createNotificationSenders(config, store, secrets, log);
     cleanup.push(() => senders.close());
-    const metrics = new GuichetMetrics();
     const scheduler = new NotificationScheduler({
       store,
       senders: senders.byChannel,
@@ -190,6 +227,11 @@ export async function startGuichet(
       trustProxy: config.trustProxy,
       http: config.http,
       onRefused: metrics.refused,
+      restLimiter: new RestLimiter({
+        backend: limits.backend,
+        callsPerMinute: config.limits.restCallsPerMinute,
+        onRefused: () => metrics.refused('rest-calls-per-token'),
+      }),
     });
     cleanup.push(() => http.close());
     registerMetrics(http, { metrics, rooms, media });

@@ -15,6 +15,7 @@ import { registerHealthRoutes } from './health-routes.js';
 import { registerOpsRoutes } from './ops-routes.js';
 import { registerRoomsRoutes } from './rooms-routes.js';
 import { capConnectionsPerAddress } from '../security/connection-cap.js';
+import type { RestLimiter } from '../security/rest-limiter.js';
 import { installSecurityHeaders } from './security-headers.js';
 
 export interface HttpDeps {
@@ -36,6 +37,8 @@ export interface HttpDeps {
   http?: HttpLimits;
   /** Told each time a cap refuses something (metrics). */
   onRefused?: (cap: RefusedCap) => void;
+  /** REST calls per token; absent: no cap. */
+  restLimiter?: RestLimiter;
 }
 
 export interface HttpLimits {
@@ -86,6 +89,7 @@ export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     deps.onRefused?.('connections-per-address'),
   );
   installErrorHandler(app);
+  deps.restLimiter?.install(app);
   installSecurityHeaders(app);
   registerHealthRoutes(app, deps.media, Date.now());
   registerOpsRoutes(app, { media: deps.media, store: deps.store, accepting: () => deps.rooms.accepting });

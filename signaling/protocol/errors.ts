@@ -24,6 +24,7 @@ export const ERROR_CODES = [
   'RATE_LIMITED',
   'STORE_UNAVAILABLE',
   'IDEMPOTENCY_KEY_REUSED',
+  'LOBBY_FULL',
   'INTERNAL',
 ] as const;
 

@@ -11,7 +11,7 @@ import {
   type TransportDirection,
 } from '../protocol/index.js';
 import type { RoomRecord, RoomStore } from '../store/room-store.js';
-import type { JoinGrant, JoinPolicy } from './join-policy.js';
+import type { JoinGrant, JoinGuard, JoinPolicy } from './join-policy.js';
 import { KeyedQueue } from './keyed-queue.js';
 import type { MediaBackend } from './media-port.js';
 import type { PeerChannel } from './peer-channel.js';
@@ -38,6 +38,8 @@ export interface RoomServiceDeps {
   inviteLink(roomId: RoomId): Promise<{ link: string; needsPassword: boolean }>;
   /** How long a dropped peer keeps its place, waiting for it to resume (default 20 s). */
   reconnectGraceMs?: number;
+  /** Caps on password/token guessing; absent: none (unit tests). */
+  guard?: JoinGuard;
 }
 
 export interface Membership {
@@ -77,11 +79,20 @@ export class RoomService {
     return { roomId, password };
   }
 
-  async join(request: JoinRequest, channel: PeerChannel): Promise<Membership & { result: JoinResult }> {
+  async join(
+    request: JoinRequest,
+    channel: PeerChannel,
+    client: { address: string } = { address: 'unknown' },
+  ): Promise<Membership & { result: JoinResult }> {
     if (!this.#accepting) throw new AppError('SHUTTING_DOWN', 'this server is restarting; try again', 503);
-    const record = await this.#deps.store.getRoom(request.roomId);
-    if (!record) throw new NotFoundError('ROOM_NOT_FOUND', 'no room with this id');
-    const grant = await this.#deps.policy.authorise(request, record);
+    const authorise = async () => {
+      const found = await this.#deps.store.getRoom(request.roomId);
+      if (!found) throw new NotFoundError('ROOM_NOT_FOUND', 'no room with this id');
+      return { record: found, grant: await this.#deps.policy.authorise(request, found) };
+    };
+    const { record, grant } = this.#deps.guard
+      ? await this.#deps.guard.guard({ address: client.address, target: request.roomId }, authorise)
+      : await authorise();
 
     const joined = await this.#queue.run(request.roomId, async () => {
       const room = await this.#liveRoom(record, grant);

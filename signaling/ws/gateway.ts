@@ -62,7 +62,9 @@ class SocketSession {
       if (this.#membership && !this.#membership.room.closed) {
         throw new AppError('ALREADY_JOINED', 'this connection is already in a room', 409);
       }
-      const { room, participant, result } = await this.#rooms.join(request, this.#peerChannel);
+      const { room, participant, result } = await this.#rooms.join(request, this.#peerChannel, {
+        address: this.#socket.handshake.address,
+      });
       if (this.#socket.disconnected) {
         // The socket went away while we were joining: undo, nobody will send "leave".
         await this.#rooms.leave(room, participant.peerId);

@@ -98,6 +98,7 @@ describe('protocol contract', () => {
       'RATE_LIMITED',
       'STORE_UNAVAILABLE',
       'IDEMPOTENCY_KEY_REUSED',
+      'LOBBY_FULL',
       'INTERNAL',
     ]);
   });

@@ -36,8 +36,10 @@ const checksOf = (def: Def): Record<string, unknown>[] => {
   const checks = def['checks'];
   if (!Array.isArray(checks)) return [];
   return checks.flatMap((check: unknown) => {
-    const internals: unknown = typeof check === 'object' && check !== null ? Reflect.get(check, '_zod') : null;
-    const inner: unknown = typeof internals === 'object' && internals !== null ? Reflect.get(internals, 'def') : null;
+    const internals: unknown =
+      typeof check === 'object' && check !== null ? Reflect.get(check, '_zod') : null;
+    const inner: unknown =
+      typeof internals === 'object' && internals !== null ? Reflect.get(internals, 'def') : null;
     return typeof inner === 'object' && inner !== null ? [{ ...inner }] : [];
   });
 };
@@ -200,7 +202,7 @@ export function nearValid(valid: Arbitrary<unknown>): Arbitrary<unknown> {
       const keys = Object.keys(copy);
       const key = keys.length > 0 ? keys[index % keys.length] : undefined;
       if (how === 'add' || key === undefined) copy[`extra${index % 7}`] = junk;
-      else if (how === 'drop') delete copy[key];
+      else if (how === 'drop') return Object.fromEntries(Object.entries(copy).filter(([k]) => k !== key));
       else copy[key] = junk;
       return copy;
     });

@@ -6,11 +6,15 @@ export const DEV_AGENT_JWT_SECRET = 'dev-only-agent-secret-change-me-0000000000'
 export const DEV_SECRET_KEY = 'dev-only-secret-key-change-me-00000000000000';
 
 const port = z.coerce.number().int().min(0).max(65535);
-const minutes = z.coerce
-  .number()
-  .int()
-  .min(0)
-  .max(24 * 60);
+/** An integer setting within [min, max]: every number the server reads has a range that makes sense. */
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const minutes = int(0, 24 * 60);
+/**
+ * Linux's default ephemeral range (net.ipv4.ip_local_port_range): a fixed
+ * listening port in it can be taken by any outgoing connection, and a
+ * worker that cannot bind its port does not start.
+ */
+export const EPHEMERAL_PORTS = { first: 32768, last: 60999 } as const;
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -79,20 +83,39 @@ export const EnvShape = z.object({
   SMS_GATEWAY_TOKEN: z.string().min(1).optional(),
   DIAL_IN_NUMBER: z.string().max(32).optional(),
 
-  REMINDER_LEAD_MINUTES: minutes.default(15),
+  // A reminder 0 minutes ahead is no reminder (every message failed with "invalid reminder lead time").
+  REMINDER_LEAD_MINUTES: int(1, 7 * 24 * 60).default(15),
   ACCESS_OPENS_MINUTES_BEFORE: minutes.default(15),
   ACCESS_GRACE_MINUTES: minutes.default(30),
-  RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
-  SHUTDOWN_DRAIN_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
-  RECONNECT_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(20),
+  RETENTION_DAYS: int(1, 3650).default(30),
+  SHUTDOWN_DRAIN_SECONDS: int(0, 3600).default(30),
+  RECONNECT_GRACE_SECONDS: int(0, 600).default(20),
   /** A socket that has joined no room after this long is closed (idle connections hold descriptors). */
-  JOIN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
-  SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+  JOIN_TIMEOUT_SECONDS: int(1, 600).default(30),
+  SCHEDULER_INTERVAL_MS: int(100, 60_000).default(1000),
+  // Bounds one send (SMTP or SMS): a hung relay holds up its own channel for that long, never the other.
+  NOTIFY_SEND_TIMEOUT_SECONDS: int(1, 300).default(30),
+  // The deadline of every store call; past it the client gets 503 STORE_UNAVAILABLE.
+  STORE_TIMEOUT_MS: int(100, 30_000).default(2000),
 
-  MEDIA_WORKERS: z.coerce.number().int().min(1).max(64).default(cpus().length),
+  // HTTP: Node's defaults leave a half-sent request open for good once Fastify sets requestTimeout 0.
+  HTTP_HEADERS_TIMEOUT_SECONDS: int(1, 120).default(10),
+  HTTP_REQUEST_TIMEOUT_SECONDS: int(1, 600).default(30),
+  HTTP_KEEP_ALIVE_SECONDS: int(1, 600).default(5),
+  // Open TCP connections per client address (HTTP and socket.io share them); 0 turns the cap off.
+  HTTP_MAX_CONNECTIONS_PER_ADDRESS: int(0, 100_000).default(100),
+
+  // Abuse caps (signaling/security): password/token/PIN guesses and REST calls.
+  JOIN_ATTEMPTS_PER_MINUTE: int(1, 1000).default(5),
+  // Joins, right or wrong, from one address per minute (a family behind one NAT fits well under it).
+  JOINS_PER_ADDRESS_PER_MINUTE: int(1, 100_000).default(30),
+  REST_CALLS_PER_MINUTE: int(10, 100_000).default(300),
+
+  MEDIA_WORKERS: int(1, 64).default(cpus().length),
   MEDIA_LISTEN_IP: z.ipv4().or(z.ipv6()).default('127.0.0.1'),
   MEDIA_ANNOUNCED_ADDRESS: z.string().min(1).optional(),
-  MEDIA_PORT_BASE: port.default(40000),
+  // Below Linux's ephemeral range (EPHEMERAL_PORTS), and not a privileged port.
+  MEDIA_PORT_BASE: int(1024, 65535).default(20000),
   MEDIA_WORKER_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
   CLIENT_DIR: z.string().min(1).optional(),
 
@@ -128,12 +151,25 @@ export const EnvSchema = EnvShape.superRefine((env, ctx) => {
   if (env.TURN_SECRET && env.TURN_URLS.length === 0) {
     problem('TURN_URLS', 'required with TURN_SECRET: the turn: and turns: URLs of your coturn');
   }
+  const lastMediaPort = env.MEDIA_PORT_BASE + env.MEDIA_WORKERS - 1;
+  if (lastMediaPort > 65535) {
+    problem('MEDIA_PORT_BASE', `with ${env.MEDIA_WORKERS} workers the last port would be ${lastMediaPort}`);
+  }
+  if (env.HTTP_HEADERS_TIMEOUT_SECONDS > env.HTTP_REQUEST_TIMEOUT_SECONDS) {
+    problem('HTTP_HEADERS_TIMEOUT_SECONDS', 'must not exceed HTTP_REQUEST_TIMEOUT_SECONDS');
+  }
   if (env.NODE_ENV !== 'production') return;
   const generate = 'set a real secret in production (openssl rand -base64 48)';
   if (env.AGENT_JWT_ALGORITHM === 'HS256' && env.AGENT_JWT_SECRET === DEV_AGENT_JWT_SECRET) {
     problem('AGENT_JWT_SECRET', generate);
   }
   if (env.SECRET_KEY === DEV_SECRET_KEY) problem('SECRET_KEY', generate);
+  if (env.MEDIA_PORT_BASE <= EPHEMERAL_PORTS.last && lastMediaPort >= EPHEMERAL_PORTS.first) {
+    problem(
+      'MEDIA_PORT_BASE',
+      `ports ${env.MEDIA_PORT_BASE}-${lastMediaPort} overlap Linux's ephemeral range ${EPHEMERAL_PORTS.first}-${EPHEMERAL_PORTS.last}: an outgoing connection can take one and stop a worker (use e.g. 20000)`,
+    );
+  }
   // coturn holds TURN_SECRET too: a leak there must not also forge links or agent tokens.
   if (env.TURN_SECRET && (env.TURN_SECRET === env.SECRET_KEY || env.TURN_SECRET === env.AGENT_JWT_SECRET)) {
     problem('TURN_SECRET', 'must differ from SECRET_KEY and AGENT_JWT_SECRET (coturn holds it too)');

@@ -25,7 +25,6 @@ export interface Config {
   serviceToken: string | undefined;
   agentJwt: AgentAuthOptions;
   secretKey: string;
-  store: { dataDir: string; redisUrl: string | undefined; redisKeyPrefix: string };
   /** This node in a cluster (several nodes on one Redis; see signaling/cluster). */
   node: {
     /** NODE_ID; unset: the host name plus a random suffix, new at each start. */
@@ -36,6 +35,7 @@ export interface Config {
     /** A dead node's heartbeat and room claims lapse after this. */
     ttlMs: number;
   };
+  store: { dataDir: string; redisUrl: string | undefined; redisKeyPrefix: string; timeoutMs: number };
   notify: {
     smtpUrl: string | undefined;
     smtpFrom: string;
@@ -44,7 +44,17 @@ export interface Config {
     dialInNumber: string | null;
     reminderLeadMinutes: number;
     schedulerIntervalMs: number;
+    sendTimeoutMs: number;
   };
+  http: {
+    headersTimeoutMs: number;
+    requestTimeoutMs: number;
+    keepAliveTimeoutMs: number;
+    /** 0: no cap. */
+    maxConnectionsPerAddress: number;
+  };
+  /** Abuse caps (signaling/security). */
+  limits: { joinAttemptsPerMinute: number; joinsPerMinute: number; restCallsPerMinute: number };
   access: AccessPolicy;
   retentionDays: number;
   /** How long a dropped peer keeps its place (and its admission) waiting to resume. */
@@ -122,12 +132,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ...(e.AGENT_JWT_AUDIENCE ? { audience: e.AGENT_JWT_AUDIENCE } : {}),
     },
     secretKey: e.SECRET_KEY,
-    store: { dataDir: e.DATA_DIR, redisUrl: e.REDIS_URL, redisKeyPrefix: e.REDIS_KEY_PREFIX },
     node: {
       id: e.NODE_ID,
       url: e.NODE_URL?.replace(/\/+$/, ''),
       maxRooms: e.NODE_MAX_ROOMS,
       ttlMs: e.CLUSTER_TTL_MS,
+    },
+    store: {
+      dataDir: e.DATA_DIR,
+      redisUrl: e.REDIS_URL,
+      redisKeyPrefix: e.REDIS_KEY_PREFIX,
+      timeoutMs: e.STORE_TIMEOUT_MS,
     },
     notify: {
       smtpUrl: e.SMTP_URL,
@@ -137,6 +152,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       dialInNumber: e.DIAL_IN_NUMBER ?? null,
       reminderLeadMinutes: e.REMINDER_LEAD_MINUTES,
       schedulerIntervalMs: e.SCHEDULER_INTERVAL_MS,
+      sendTimeoutMs: e.NOTIFY_SEND_TIMEOUT_SECONDS * 1000,
+    },
+    http: {
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_SECONDS * 1000,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_SECONDS * 1000,
+      keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_SECONDS * 1000,
+      maxConnectionsPerAddress: e.HTTP_MAX_CONNECTIONS_PER_ADDRESS,
+    },
+    limits: {
+      joinAttemptsPerMinute: e.JOIN_ATTEMPTS_PER_MINUTE,
+      joinsPerMinute: e.JOINS_PER_ADDRESS_PER_MINUTE,
+      restCallsPerMinute: e.REST_CALLS_PER_MINUTE,
     },
     access: { opensMinutesBefore: e.ACCESS_OPENS_MINUTES_BEFORE, graceMinutesAfter: e.ACCESS_GRACE_MINUTES },
     retentionDays: e.RETENTION_DAYS,

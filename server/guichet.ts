@@ -4,7 +4,11 @@ import { hostname } from 'node:os';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
+import { Redis } from 'ioredis';
 import { Server as SocketServer } from 'socket.io';
+import { AttemptLimiter } from '../signaling/security/attempt-limiter.js';
+import type { LimiterBackend } from '../signaling/security/limiter-factory.js';
+import { RestLimiter } from '../signaling/security/rest-limiter.js';
 import { AppointmentService } from '../signaling/appointments/appointment-service.js';
 import { AppointmentState } from '../signaling/appointments/appointment-state.js';
 import { inviteLinks } from '../signaling/appointments/invite-link.js';
@@ -63,6 +67,28 @@ export interface GuichetOptions {
   commands?: (rooms: RoomService) => RoomCommandSink;
 }
 
+/**
+ * The counters of the abuse caps: in Redis (its own connection, no offline
+ * queue: a cap never waits for Redis, it falls back to memory) when there is
+ * one, so every node counts the same tries; in memory otherwise.
+ */
+function limiterBackend(
+  config: Config,
+  log: Logger,
+): { backend: LimiterBackend; close: () => Promise<void> } {
+  if (!config.store.redisUrl) return { backend: { kind: 'memory' }, close: async () => undefined };
+  const client = new Redis(config.store.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  client.on('error', (error: Error) =>
+    log.debug({ reason: error.message }, 'limiter redis connection error'),
+  );
+  return {
+    backend: { kind: 'redis', client, keyPrefix: config.store.redisKeyPrefix },
+    close: async () => {
+      client.disconnect();
+    },
+  };
+}
+
 function defaultClientDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   // Compiled: dist/server → dist/client. From sources (tsx, vitest): server → dist/client.
@@ -96,6 +122,7 @@ export async function startGuichet(
       dataDir: config.store.dataDir,
       redisUrl: config.store.redisUrl,
       redisKeyPrefix: config.store.redisKeyPrefix,
+      timeoutMs: config.store.timeoutMs,
     },
     log.child({ component: 'store' }),
   );
@@ -137,8 +164,19 @@ export async function startGuichet(
       log,
     );
     cleanup.push(() => cluster.close());
+    const metrics = new GuichetMetrics();
+    const limits = limiterBackend(config, log);
+    cleanup.push(limits.close);
+    const guard = new AttemptLimiter({
+      backend: limits.backend,
+      failuresPerMinute: config.limits.joinAttemptsPerMinute,
+      joinsPerMinute: config.limits.joinsPerMinute,
+      log: log.child({ component: 'join-guard' }),
+      onRefused: () => metrics.refused('join-attempts'),
+    });
 
     const rooms = new RoomService({
+      guard,
       store,
       media,
       passwords,
@@ -178,9 +216,8 @@ export async function startGuichet(
       commands,
       state: appointmentState,
     });
-    const senders = createNotificationSenders(config, store, log);
+    const senders = createNotificationSenders(config, store, secrets, log);
     cleanup.push(() => senders.close());
-    const metrics = new GuichetMetrics();
     const scheduler = new NotificationScheduler({
       store,
       senders: senders.byChannel,
@@ -190,6 +227,7 @@ export async function startGuichet(
       owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
       intervalMs: config.notify.schedulerIntervalMs,
       onOutcome: metrics.notificationOutcome,
+      sendTimeoutMs: config.notify.sendTimeoutMs,
     });
     cleanup.push(() => scheduler.stop());
 
@@ -199,6 +237,7 @@ export async function startGuichet(
       commands,
       appointments,
       store,
+      secrets,
       agents,
       media,
       publicUrl,
@@ -212,6 +251,13 @@ export async function startGuichet(
       }),
       trustProxy: config.trustProxy,
       clusterNodes: () => cluster.knownNodes().map(({ id, url: nodeUrl }) => ({ id, url: nodeUrl })),
+      http: config.http,
+      onRefused: metrics.refused,
+      restLimiter: new RestLimiter({
+        backend: limits.backend,
+        callsPerMinute: config.limits.restCallsPerMinute,
+        onRefused: () => metrics.refused('rest-calls-per-token'),
+      }),
     });
     cleanup.push(() => http.close());
     registerMetrics(http, { metrics, rooms, media });

@@ -44,11 +44,22 @@ export class GuichetMetrics {
     buckets: HTTP_BUCKETS,
     registers: [this.registry],
   });
+  readonly #refused = new Counter({
+    name: 'guichet_abuse_refused_total',
+    help: 'Requests or connections refused by an abuse cap (connections per address, REST calls per token, join attempts)',
+    labelNames: ['cap'] as const,
+    registers: [this.registry],
+  });
   #attached = false;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'guichet_' });
   }
+
+  /** For the abuse caps (signaling/security, signaling/http): one refusal. */
+  readonly refused = (cap: string): void => {
+    this.#refused.inc({ cap });
+  };
 
   /** For NotificationScheduler's `onOutcome`. */
   readonly notificationOutcome: OutcomeListener = (kind, channel, status) => {

@@ -6,13 +6,22 @@ import { createSenders, renderNotification, type Senders } from '../signaling/no
 import type { Store } from '../signaling/store/store.js';
 import type { Config } from './config.js';
 
-/** The configured senders (SMTP / SMS gateway, or the outbox) for this process. */
-export function createNotificationSenders(config: Config, store: Store, log: Logger): Senders {
+/**
+ * The configured senders (SMTP / SMS gateway, or the outbox) for this process.
+ * Outbox texts carry the room password and the join link: they are kept
+ * sealed (SECRET_KEY), and opened only for the agent who reads them.
+ */
+export function createNotificationSenders(
+  config: Config,
+  store: Store,
+  secrets: SecretBox,
+  log: Logger,
+): Senders {
   const { smtpUrl, smtpFrom, smsGatewayUrl, smsGatewayToken } = config.notify;
   return createSenders({
     smtp: smtpUrl ? { url: smtpUrl, from: smtpFrom } : null,
     sms: smsGatewayUrl ? { url: smsGatewayUrl, token: smsGatewayToken ?? null } : null,
-    saveToOutbox: (message) => store.addOutbox(message),
+    saveToOutbox: (message) => store.addOutbox({ ...message, text: secrets.seal(message.text) }),
     log: log.child({ component: 'notify' }),
   });
 }

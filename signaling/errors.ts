@@ -25,6 +25,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   INVALID_STATE: 409,
   CONFLICT: 409,
   APPOINTMENT_OVER: 410,
+  IDEMPOTENCY_KEY_REUSED: 422,
   // Misdirected Request: this node does not serve the room; `location` says which one does.
   ROOM_ELSEWHERE: 421,
   ROOM_LOCKED: 423,
@@ -32,6 +33,9 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   LIMIT_REACHED: 429,
   INTERNAL: 500,
   MEDIA_ERROR: 503,
+  STORE_UNAVAILABLE: 503,
+  // Waiting room full: come back later (Retry-After).
+  LOBBY_FULL: 503,
   SHUTTING_DOWN: 503,
 };
 
@@ -46,6 +50,8 @@ export class AppError extends Error {
   readonly fields: FieldError[] | undefined;
   /** Set by RoomElsewhereError only: where the client should go instead. */
   readonly location: string | undefined = undefined;
+  /** For 429 and 503: when a retry may succeed (REST sends it as Retry-After). */
+  retryAfterSeconds: number | undefined;
 
   constructor(code: ErrorCode, message: string, fields?: FieldError[]) {
     super(message);
@@ -95,5 +101,27 @@ export class RoomElsewhereError extends AppError {
     super('ROOM_ELSEWHERE', 'this room is served by another node');
     this.name = 'RoomElsewhereError';
     this.location = location;
+  }
+}
+
+/**
+ * The store (Redis or SQLite) did not answer within its deadline, or is
+ * down. The caller's request was not carried out and will not be later
+ * (see signaling/store/store-deadline.ts): retrying is safe.
+ */
+export class StoreUnavailableError extends AppError {
+  constructor(message = 'the data store is unavailable; retry in a moment') {
+    super('STORE_UNAVAILABLE', message);
+    this.name = 'StoreUnavailableError';
+    this.retryAfterSeconds = 2;
+  }
+}
+
+/** Too many attempts: `retryAfterSeconds` says when the next one may go through. */
+export class RateLimitedError extends AppError {
+  constructor(message: string, retryAfterSeconds: number) {
+    super('RATE_LIMITED', message);
+    this.name = 'RateLimitedError';
+    this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds));
   }
 }

@@ -28,6 +28,11 @@ const config = loadConfig({
         NODE_ID: process.env['BENCH_NODE_ID'] ?? 'bench',
       }
     : {}),
+  // Every simulated participant connects from 127.0.0.1: the per-address caps would stop the bench itself.
+  HTTP_MAX_CONNECTIONS_PER_ADDRESS: '0',
+  JOIN_ATTEMPTS_PER_MINUTE: '1000',
+  JOINS_PER_ADDRESS_PER_MINUTE: '100000',
+  REST_CALLS_PER_MINUTE: '100000',
 });
 const guichet = await startGuichet(config, pino({ level: 'warn' }), { runScheduler: false });
 console.log(

@@ -1,11 +1,11 @@
-import { randomInt, randomUUID } from 'node:crypto';
+import { createHash, randomInt, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Agent } from '../auth/agent-auth.js';
 import { AppError, NotFoundError, ValidationError } from '../errors.js';
 import type { AppointmentView, CreateAppointmentBody, PatchAppointmentBody } from '../protocol/index.js';
 import type { RoomCommandSink } from '../rooms/room-command.js';
 import { generatePassword, generateRoomId, type PasswordHasher } from '../rooms/secrets.js';
-import type { AppointmentFilter, AppointmentRecord, Store } from '../store/store.js';
+import type { AppointmentFilter, AppointmentRecord, NotificationJob, Store } from '../store/store.js';
 import { citizenWindow, type AccessPolicy } from './access-window.js';
 import { isOver, type AppointmentState } from './appointment-state.js';
 import { appointmentView } from './appointment-view.js';
@@ -33,6 +33,8 @@ const MAX_AHEAD_MS = 366 * 24 * 60 * 60_000;
 /** A booking a little in the past (clock skew, a slow form) is still accepted. */
 const PAST_TOLERANCE_MS = 60_000;
 const PIN_ATTEMPTS = 20;
+/** How long an Idempotency-Key is remembered: a day covers any client's retries. */
+const IDEMPOTENCY_TTL_MS = 24 * 60 * 60_000;
 
 /**
  * Booking, rescheduling and cancelling appointments, for agents. Every
@@ -46,7 +48,17 @@ export class AppointmentService {
     this.#deps = deps;
   }
 
-  async book(agent: Agent, body: CreateAppointmentBody): Promise<AppointmentView> {
+  /**
+   * Books an appointment: one atomic write of the room, the appointment, its
+   * PIN, its invitations and its audit event, so a failure leaves nothing
+   * behind (no PIN held, no room, no invitation queued). With an
+   * Idempotency-Key, a retry returns the first booking instead of a second one.
+   */
+  async book(
+    agent: Agent,
+    body: CreateAppointmentBody,
+    idempotencyKey: string | null = null,
+  ): Promise<AppointmentView> {
     const { store, clock } = this.#deps;
     const now = clock();
     const startsAt = this.#checkStart(body.startsAt, now);
@@ -77,27 +89,54 @@ export class AppointmentService {
       personalDataErasedAt: null,
       version: 1,
     };
-    record.pin = await this.#claimPin(record);
-    await store.createRoom({
-      id: roomId,
-      passwordDigest: this.#deps.passwords.digest(password),
-      title: null,
-      createdBy: agent.id,
-      createdAt: new Date(now).toISOString(),
-    });
-    await store.insertAppointment(record);
-    for (const job of planNotices(record, 'invitation', this.#deps.reminderLeadMinutes, now)) {
-      await store.createJob(job);
+    const idempotency =
+      idempotencyKey === null
+        ? null
+        : {
+            key: `${agent.id}:${idempotencyKey}`,
+            fingerprint: createHash('sha256').update(JSON.stringify(body)).digest('base64url'),
+            ttlMs: IDEMPOTENCY_TTL_MS,
+          };
+    for (let attempt = 0; attempt < PIN_ATTEMPTS; attempt += 1) {
+      record.pin = String(randomInt(100_000, 1_000_000));
+      const jobs = planNotices(record, 'invitation', this.#deps.reminderLeadMinutes, now);
+      const result = await store.book({
+        room: {
+          id: roomId,
+          passwordDigest: this.#deps.passwords.digest(password),
+          title: null,
+          createdBy: agent.id,
+          createdAt: new Date(now).toISOString(),
+        },
+        appointment: record,
+        pinUntil: citizenWindow(record, this.#deps.access).closesAt,
+        jobs,
+        audit: { appointmentId: id, at: now, type: 'booked', actor: 'agent', detail: { agentId: agent.id } },
+        idempotency,
+      });
+      if (result.status === 'pin-taken') continue;
+      if (result.status === 'replayed') return this.#replay(agent, result, idempotency?.fingerprint);
+      this.#deps.log.info({ appointmentId: id, roomId, agentId: agent.id }, 'appointment booked');
+      // The view from what was just written: a read that failed now would turn a done booking into a 503.
+      return this.#viewWith(record, jobs);
     }
-    await store.appendAudit({
-      appointmentId: id,
-      at: now,
-      type: 'booked',
-      actor: 'agent',
-      detail: { agentId: agent.id },
-    });
-    this.#deps.log.info({ appointmentId: id, roomId, agentId: agent.id }, 'appointment booked');
-    return this.#view(record);
+    throw new Error(`no free dial-in PIN after ${PIN_ATTEMPTS} attempts`);
+  }
+
+  /** A retried booking: the first one's current state, if the retry carries the same body. */
+  async #replay(
+    agent: Agent,
+    held: { appointmentId: string; fingerprint: string },
+    fingerprint: string | undefined,
+  ): Promise<AppointmentView> {
+    if (held.fingerprint !== fingerprint) {
+      throw new AppError(
+        'IDEMPOTENCY_KEY_REUSED',
+        'this Idempotency-Key was used for another booking; use a new key for a new booking',
+      );
+    }
+    this.#deps.log.info({ appointmentId: held.appointmentId, agentId: agent.id }, 'booking replayed');
+    return this.get(agent, held.appointmentId);
   }
 
   async get(agent: Agent, id: string): Promise<AppointmentView> {
@@ -217,7 +256,10 @@ export class AppointmentService {
   async #view(stored: AppointmentRecord): Promise<AppointmentView> {
     // A window that closed with nobody admitted becomes a no-show, in the store too.
     const record = await this.#deps.state.settle(stored);
-    const jobs = await this.#deps.store.jobsForAppointment(record.id);
+    return this.#viewWith(record, await this.#deps.store.jobsForAppointment(record.id));
+  }
+
+  #viewWith(record: AppointmentRecord, jobs: NotificationJob[]): AppointmentView {
     return appointmentView(record, jobs, {
       access: this.#deps.access,
       dialInNumber: this.#deps.dialInNumber,
@@ -251,15 +293,5 @@ export class AppointmentService {
     }
     if (fields.length > 0)
       throw new ValidationError('VALIDATION_FAILED', 'a channel lacks its contact', fields);
-  }
-
-  /** A random 6-digit PIN no live appointment holds, reserved until the access window closes. */
-  async #claimPin(record: AppointmentRecord): Promise<string> {
-    const until = citizenWindow(record, this.#deps.access).closesAt;
-    for (let attempt = 0; attempt < PIN_ATTEMPTS; attempt += 1) {
-      const pin = String(randomInt(100_000, 1_000_000));
-      if (await this.#deps.store.claimPin(pin, record.id, until)) return pin;
-    }
-    throw new Error(`no free dial-in PIN after ${PIN_ATTEMPTS} attempts`);
   }
 }

@@ -34,6 +34,7 @@ function job(
     attempts: 0,
     lastError: null,
     sentAt: null,
+    handedAt: null,
     leaseOwner: null,
     leaseUntil: 0,
     createdAt: now,

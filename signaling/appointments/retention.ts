@@ -3,8 +3,9 @@ import type { Store } from '../store/store.js';
 const DAY = 24 * 60 * 60_000;
 
 /**
- * Erases citizens' email and phone RETENTION_DAYS after their appointment
- * ended, in the appointment and in the outbox. The audit trail stays: it
+ * Erases the citizen's personal data RETENTION_DAYS after their appointment
+ * ended: name, email, phone and the agent's note in the appointment, and the
+ * recipients and texts of its outbox messages. The audit trail stays: it
  * never held personal data.
  */
 export async function eraseExpiredPersonalData(
@@ -19,14 +20,15 @@ export async function eraseExpiredPersonalData(
     for (const record of batch) {
       const next = {
         ...record,
-        citizen: { ...record.citizen, email: null, phone: null },
+        citizen: { displayName: '', email: null, phone: null },
+        note: null,
         personalDataErasedAt: now,
         version: record.version + 1,
         updatedAt: now,
       };
       // A concurrent change (another node erasing) just means it is someone else's turn.
       if (!(await store.updateAppointment(next, record.version))) continue;
-      await store.eraseOutboxRecipients(record.id);
+      await store.eraseOutboxPersonalData(record.id);
       await store.appendAudit({
         appointmentId: record.id,
         at: now,

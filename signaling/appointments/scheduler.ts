@@ -22,6 +22,8 @@ export interface SchedulerDeps {
   retryBaseMs?: number;
   /** Told each attempt's outcome, once recorded (metrics). Must not throw. */
   onOutcome?: OutcomeListener;
+  /** Bound on one send, whatever the sender does (default 30 s). */
+  sendTimeoutMs?: number;
 }
 
 /** `status` is the job's state after the attempt: 'pending' means a retry is scheduled. */
@@ -37,19 +39,37 @@ const MAX_BACKOFF_MS = 60 * 60_000;
  * Sends due notification jobs. Any number of processes may run it against
  * one store: each job is claimed atomically with a lease before sending, so
  * it goes out once. Time comes from the injected clock; tests call tick().
+ *
+ * Each channel has its own lane (one send at a time per channel, lanes in
+ * parallel), and every send has a deadline: a hung SMTP relay holds up the
+ * emails behind it for at most sendTimeoutMs, and the SMS not at all.
  */
 export class NotificationScheduler {
-  readonly #deps: Required<Omit<SchedulerDeps, 'leaseMs' | 'maxAttempts' | 'retryBaseMs' | 'onOutcome'>> & {
+  readonly #deps: Required<
+    Omit<SchedulerDeps, 'leaseMs' | 'maxAttempts' | 'retryBaseMs' | 'onOutcome' | 'sendTimeoutMs'>
+  > & {
     leaseMs: number;
     maxAttempts: number;
     retryBaseMs: number;
+    sendTimeoutMs: number;
     onOutcome: OutcomeListener | undefined;
   };
   #timer: NodeJS.Timeout | null = null;
-  #running: Promise<number> | null = null;
+  #dispatching: Promise<Promise<boolean>[]> | null = null;
+  /** The tail of each channel's lane: the next job of that channel starts after it. */
+  readonly #lanes = new Map<Channel, Promise<unknown>>();
+  /** Jobs queued or being sent by this process, so a later tick does not queue them twice. */
+  readonly #queued = new Set<string>();
 
   constructor(deps: SchedulerDeps) {
-    this.#deps = { leaseMs: 120_000, maxAttempts: 6, retryBaseMs: 30_000, onOutcome: undefined, ...deps };
+    this.#deps = {
+      leaseMs: 120_000,
+      maxAttempts: 6,
+      retryBaseMs: 30_000,
+      sendTimeoutMs: 30_000,
+      onOutcome: undefined,
+      ...deps,
+    };
   }
 
   start(): void {
@@ -59,35 +79,62 @@ export class NotificationScheduler {
     void this.tick();
   }
 
-  /** Stops the loop and waits for a tick in progress. Idempotent. */
+  /** Stops the loop and waits for the sends in progress (each bounded by sendTimeoutMs). Idempotent. */
   async stop(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
-    await this.#running;
+    await this.#dispatching;
+    await Promise.allSettled([...this.#lanes.values()]);
   }
 
-  /** One pass over the due jobs; returns how many this process handled. Overlapping calls share one pass. */
-  tick(): Promise<number> {
-    this.#running ??= this.#pass().finally(() => {
-      this.#running = null;
+  /**
+   * Queues the due jobs on their channel's lane and resolves once those are
+   * handled, with how many this process handled. A tick never waits for
+   * another tick's jobs, so a lane that is stuck never stops the other lanes
+   * from getting new work.
+   */
+  async tick(): Promise<number> {
+    this.#dispatching ??= this.#dispatch().finally(() => {
+      this.#dispatching = null;
     });
-    return this.#running;
+    const handled = await Promise.all(await this.#dispatching);
+    return handled.filter(Boolean).length;
   }
 
-  async #pass(): Promise<number> {
-    let handled = 0;
+  async #dispatch(): Promise<Promise<boolean>[]> {
+    const queued: Promise<boolean>[] = [];
     try {
       const ids = await this.#deps.store.dueJobIds(this.#deps.clock(), 100);
       for (const id of ids) {
-        if (await this.#handle(id)) handled += 1;
+        if (this.#queued.has(id)) continue;
+        const job = await this.#deps.store.getJob(id);
+        if (!job) continue;
+        this.#queued.add(id);
+        const lane = this.#lanes.get(job.channel) ?? Promise.resolve();
+        const handled = lane.then(() => this.#handle(id)).finally(() => this.#queued.delete(id));
+        this.#lanes.set(
+          job.channel,
+          handled.catch(() => undefined),
+        );
+        queued.push(handled.catch(() => false));
       }
     } catch (error) {
       this.#deps.log.error({ err: error }, 'notification pass failed; next tick retries');
     }
-    return handled;
+    return queued;
   }
 
   async #handle(id: string): Promise<boolean> {
+    try {
+      return await this.#handleClaimed(id);
+    } catch (error) {
+      // The store failed (an outage): the job stays pending, or its lease runs out; a later tick retries.
+      this.#deps.log.error({ err: error, jobId: id }, 'notification not handled; next tick retries');
+      return false;
+    }
+  }
+
+  async #handleClaimed(id: string): Promise<boolean> {
     const { store, owner, leaseMs, clock } = this.#deps;
     const job = await store.claimJob(id, owner, clock(), leaseMs);
     if (!job) return false; // Another node took it, or it is no longer due.
@@ -108,6 +155,16 @@ export class NotificationScheduler {
   async #attempt(job: NotificationJob, log: Logger): Promise<JobOutcome> {
     const now = this.#deps.clock();
     const appointment = await this.#deps.store.getAppointment(job.appointmentId);
+    const tooLate =
+      !appointment ||
+      (appointment.status === 'cancelled' && job.kind !== 'cancelled') ||
+      (job.kind === 'reminder' && now >= appointment.startsAt);
+    if (tooLate && job.handedAt !== null) {
+      // A node handed it to the relay and died before recording the answer:
+      // it most likely went out. Saying "skipped" would be untrue.
+      log.warn({ handedAt: job.handedAt }, 'delivery presumed: handed to the relay before its node stopped');
+      return { status: 'sent', sentAt: job.handedAt };
+    }
     if (!appointment) return { status: 'skipped', lastError: 'appointment deleted' };
     if (appointment.status === 'cancelled' && job.kind !== 'cancelled') {
       return { status: 'skipped', lastError: 'appointment cancelled' };
@@ -125,10 +182,27 @@ export class NotificationScheduler {
           lastError: `no ${job.channel === 'email' ? 'email address' : 'phone number'} for the citizen`,
         };
       }
-      await this.#deps.senders[job.channel].send(message, {
-        appointmentId: appointment.id,
-        agentId: appointment.agentId,
-      });
+      if (job.handedAt !== null) {
+        // Same Message-ID as the first attempt: a duplicate, if any, is recognisable as one.
+        log.warn({ handedAt: job.handedAt }, 'resending a message whose first hand-over was never recorded');
+      }
+      // Recorded before the relay can answer, so a crash after its answer leaves a trace.
+      if (!(await this.#deps.store.markJobHanded(job.id, this.#deps.owner, this.#deps.clock()))) {
+        return {
+          status: 'pending',
+          nextAttemptAt: this.#deps.clock(),
+          lastError: 'lease lost before sending',
+        };
+      }
+      await withSendDeadline(
+        this.#deps.senders[job.channel].send(message, {
+          appointmentId: appointment.id,
+          agentId: appointment.agentId,
+          jobId: job.id,
+        }),
+        this.#deps.sendTimeoutMs,
+        job.channel,
+      );
       return { status: 'sent', sentAt: this.#deps.clock() };
     } catch (error) {
       const reason = error instanceof DeliveryError ? error.reason : 'internal error while sending';
@@ -139,5 +213,20 @@ export class NotificationScheduler {
       const delay = Math.min(this.#deps.retryBaseMs * 2 ** job.attempts, MAX_BACKOFF_MS);
       return { status: 'pending', nextAttemptAt: this.#deps.clock() + delay, lastError: reason };
     }
+  }
+}
+
+async function withSendDeadline(sending: Promise<void>, ms: number, channel: Channel): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new DeliveryError(false, `${channel} send timed out after ${Math.round(ms / 1000)} s`)),
+      ms,
+    );
+  });
+  try {
+    await Promise.race([sending, deadline]);
+  } finally {
+    clearTimeout(timer);
   }
 }

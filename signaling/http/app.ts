@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDe
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { AppointmentService } from '../appointments/appointment-service.js';
+import type { SecretBox } from '../appointments/sealed-secret.js';
 import type { AgentAuth } from '../auth/agent-auth.js';
 import type { MediaBackend } from '../rooms/media-port.js';
 import type { RoomCommandSink } from '../rooms/room-command.js';
@@ -15,6 +16,8 @@ import { installErrorHandler } from './error-handler.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { registerOpsRoutes } from './ops-routes.js';
 import { registerRoomsRoutes } from './rooms-routes.js';
+import { capConnectionsPerAddress } from '../security/connection-cap.js';
+import type { RestLimiter } from '../security/rest-limiter.js';
 import { installSecurityHeaders } from './security-headers.js';
 
 export interface HttpDeps {
@@ -24,6 +27,8 @@ export interface HttpDeps {
   commands: RoomCommandSink;
   appointments: AppointmentService;
   store: Store;
+  /** Opens the outbox texts, kept sealed. */
+  secrets: SecretBox;
   agents: AgentAuth;
   media: MediaBackend;
   /** Read per request: in development it is only known once the server listens. */
@@ -34,21 +39,63 @@ export interface HttpDeps {
   trustProxy: boolean;
   /** The cluster's live nodes (this one included), read per request; unset: one node. */
   clusterNodes?: () => { id: string; url: string }[];
+  /** Timeouts and caps (HTTP_* settings); absent: the defaults of server/config-schema.ts. */
+  http?: HttpLimits;
+  /** Told each time a cap refuses something (metrics). */
+  onRefused?: (cap: RefusedCap) => void;
+  /** REST calls per token; absent: no cap. */
+  restLimiter?: RestLimiter;
 }
 
+export interface HttpLimits {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  /** 0: no cap. */
+  maxConnectionsPerAddress: number;
+}
+
+export type RefusedCap = 'connections-per-address' | 'rest-calls-per-token' | 'join-attempts';
+
+const DEFAULT_LIMITS: HttpLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnectionsPerAddress: 100,
+};
+
 export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
+  const limits = deps.http ?? DEFAULT_LIMITS;
   // Explicit generics: the route modules take the default FastifyInstance, and pino's Logger fits FastifyBaseLogger.
   const app = Fastify<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger>({
     loggerInstance: deps.log.child({ component: 'http' }),
     trustProxy: deps.trustProxy,
     bodyLimit: 64 * 1024,
+    // Fastify's default requestTimeout 0 also turned off Node's headers timeout: a
+    // half-sent request stayed open for good (slow loris). Every phase is bounded.
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      // Node checks those deadlines on this period (30 s by default): a quarter of the shortest.
+      connectionsCheckingInterval: Math.max(
+        250,
+        Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4,
+      ),
+    },
     // Request ids in logs, not client-provided ones.
     genReqId: (() => {
       let next = 0;
       return () => `r${(next += 1).toString(36)}`;
     })(),
   });
+  capConnectionsPerAddress(app.server, limits.maxConnectionsPerAddress, () =>
+    deps.onRefused?.('connections-per-address'),
+  );
   installErrorHandler(app);
+  deps.restLimiter?.install(app);
   const nodes = deps.clusterNodes ?? (() => []);
   // Other nodes' origins only: this one is 'self' (behind one TLS origin, every node is).
   installSecurityHeaders(app, () => {
@@ -70,6 +117,7 @@ export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     appointments: deps.appointments,
     agents: deps.agents,
     store: deps.store,
+    secrets: deps.secrets,
   });
   registerDocsRoutes(app, deps.publicUrl);
   registerClusterRoutes(app, nodes);

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppointmentService } from '../appointments/appointment-service.js';
+import type { SecretBox } from '../appointments/sealed-secret.js';
 import type { AgentAuth } from '../auth/agent-auth.js';
-import { NotFoundError } from '../errors.js';
+import { NotFoundError, ValidationError } from '../errors.js';
 import {
   AppointmentIdParamsSchema,
   CreateAppointmentBodySchema,
@@ -16,6 +17,7 @@ export interface AppointmentsRoutesDeps {
   appointments: AppointmentService;
   agents: AgentAuth;
   store: Store;
+  secrets: SecretBox;
 }
 
 const OutboxQuerySchema = z
@@ -27,12 +29,13 @@ const OutboxQuerySchema = z
 
 /** The agents' REST API for appointments. Every route needs an agent bearer token. */
 export function registerAppointmentsRoutes(app: FastifyInstance, deps: AppointmentsRoutesDeps): void {
-  const { appointments, agents, store } = deps;
+  const { appointments, agents, store, secrets } = deps;
 
   app.post('/api/v1/appointments', async (request, reply) => {
     const agent = agents.verifyHeader(request.headers.authorization);
     const body = parseOrThrow(CreateAppointmentBodySchema, request.body ?? {}, 'VALIDATION_FAILED');
-    return reply.status(201).send(await appointments.book(agent, body));
+    const key = idempotencyKeyOf(request.headers['idempotency-key']);
+    return reply.status(201).send(await appointments.book(agent, body, key));
   });
 
   app.get('/api/v1/appointments', async (request) => {
@@ -88,9 +91,34 @@ export function registerAppointmentsRoutes(app: FastifyInstance, deps: Appointme
       ...(query.appointmentId ? { appointmentId: query.appointmentId } : {}),
     });
     return {
-      messages: messages.map((m) => ({ ...m, createdAt: new Date(m.createdAt).toISOString() })),
+      messages: messages.map((m) => ({
+        ...m,
+        text: openOutboxText(secrets, m.text),
+        createdAt: new Date(m.createdAt).toISOString(),
+      })),
     };
   });
+}
+
+/** A sealed outbox text, opened; '' once erased; a text stored in clear by an older version, as it is. */
+function openOutboxText(secrets: SecretBox, stored: string): string {
+  if (stored === '' || !stored.startsWith('v1.')) return stored;
+  return secrets.open(stored);
+}
+
+/** Printable, bounded: a UUID, a ULID or any client token fits; nothing that could break a store key. */
+const IdempotencyKeySchema = z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/);
+
+/** The Idempotency-Key header (IETF draft-ietf-httpapi-idempotency-key-header), or null without one. */
+function idempotencyKeyOf(header: string | string[] | undefined): string | null {
+  if (header === undefined) return null;
+  const parsed = IdempotencyKeySchema.safeParse(header);
+  if (!parsed.success) {
+    throw new ValidationError('VALIDATION_FAILED', 'bad Idempotency-Key header', [
+      { path: 'Idempotency-Key', message: 'one value of 1 to 128 characters among A-Z a-z 0-9 _ . : -' },
+    ]);
+  }
+  return parsed.data;
 }
 
 /** A malformed id is simply not found: 404, like another agent's appointment. */

@@ -27,6 +27,13 @@ export interface OutgoingMessage {
 export interface SendContext {
   appointmentId: string;
   agentId: string;
+  /**
+   * The notification job, when the scheduler sends: the email's Message-ID is
+   * derived from it, so a resend of the same job (after a node died between
+   * the relay's answer and the job's record) carries the same Message-ID and
+   * can be recognised as the same message.
+   */
+  jobId?: string;
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   type SMTPPoolSentMessageInfo,
   type Transporter,
 } from 'nodemailer';
+import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DeliveryError } from './delivery-error.js';
 import type { MessageSender, OutgoingMessage, SendContext } from './message.js';
@@ -92,6 +93,7 @@ export class SmtpSender implements MessageSender {
         })),
         // RFC 3834: keeps vacation auto-replies from answering a notification.
         headers: { 'Auto-Submitted': 'auto-generated' },
+        ...(context.jobId !== undefined ? { messageId: jobMessageId(context.jobId, this.#from) } : {}),
       }),
       this.#sendTimeoutMs,
     );
@@ -116,6 +118,17 @@ export class SmtpSender implements MessageSender {
     // Whatever is still on a connection now is a send we gave up on (deadline): don't wait for it.
     this.#transport.close({ force: true });
   }
+}
+
+/**
+ * One Message-ID per notification job (RFC 5322 3.6.4): stable across
+ * attempts, so a resend after a crash is the same message to the relay and
+ * the mail client. Hashed: the job id holds the appointment id, which the
+ * header must not expose.
+ */
+export function jobMessageId(jobId: string, from: string): string {
+  const domain = /@([A-Za-z0-9.-]+)>?\s*$/.exec(from)?.[1] ?? 'guichet.invalid';
+  return `<job.${createHash('sha256').update(jobId).digest('hex').slice(0, 32)}@${domain}>`;
 }
 
 function checkSmtpUrl(url: string): void {

@@ -22,6 +22,9 @@ export const ERROR_CODES = [
   'REMOVED',
   'ROOM_LOCKED',
   'RATE_LIMITED',
+  'STORE_UNAVAILABLE',
+  'IDEMPOTENCY_KEY_REUSED',
+  'LOBBY_FULL',
   'INTERNAL',
   /** The media object is not in a state for this (a transport connected twice, a closed consumer). */
   'INVALID_STATE',

@@ -14,6 +14,15 @@ export interface JoinGrant {
 export type EntryCredential = Exclude<Credential, { kind: 'resume' }>;
 
 /**
+ * Caps on guessing (signaling/security/attempt-limiter): runs the check of
+ * the secret unless too many wrong tries came from this address or against
+ * this room, and answers a wrong secret and an unknown room alike.
+ */
+export interface JoinGuard {
+  guard<T>(context: { address: string; target: string }, attempt: () => Promise<T>): Promise<T>;
+}
+
+/**
  * Who may enter a room, as what. The rules depend on appointments (access
  * windows, owners, PINs), which the rooms domain doesn't know: the
  * composition root injects signaling/appointments/join-policy.

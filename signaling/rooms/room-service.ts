@@ -15,7 +15,7 @@ import {
 import type { MemberRecord, RoomRecord, RoomStore } from '../store/room-store.js';
 import type { AppointmentProgress } from './appointment-progress.js';
 import type { AuditSink } from './audit.js';
-import type { JoinGrant, JoinPolicy } from './join-policy.js';
+import type { JoinGrant, JoinGuard, JoinPolicy } from './join-policy.js';
 import { KeyedQueue } from './keyed-queue.js';
 import type { MediaBackend } from './media-port.js';
 import { openRoomMedia } from './media-recovery.js';
@@ -44,6 +44,8 @@ export interface RoomServiceDeps {
   reconnectGraceMs?: number;
   /** Which node a room lives on (the cluster's directory); unset: always here. */
   placement?: RoomPlacement;
+  /** Caps on password/token guessing; absent: none (unit tests). */
+  guard?: JoinGuard;
 }
 
 /** One way in, whatever the entry point: a socket, a REST call, the phone gateway. */
@@ -99,14 +101,29 @@ export class RoomService implements MemberHost {
     return { roomId, password };
   }
 
-  async enter(request: EnterRequest, channel: PeerChannel): Promise<{ member: Member; result: JoinResult }> {
+  /**
+   * `client.address` feeds the guessing caps (JoinGuard): a wrong password,
+   * token or PIN counts against the address and the room alike.
+   */
+  async enter(
+    request: EnterRequest,
+    channel: PeerChannel,
+    client: { address: string } = { address: 'unknown' },
+  ): Promise<{ member: Member; result: JoinResult }> {
     if (!this.#accepting) throw new AppError('SHUTTING_DOWN', 'this server is restarting; try again');
-    const record = await this.#deps.store.getRoom(request.roomId);
-    if (!record) throw new NotFoundError('ROOM_NOT_FOUND', 'no room with this id');
     const { credential } = request;
+    const authorise = async (): Promise<{ record: RoomRecord; grant: JoinGrant | null }> => {
+      const found = await this.#deps.store.getRoom(request.roomId);
+      if (!found) throw new NotFoundError('ROOM_NOT_FOUND', 'no room with this id');
+      // A resume alone must match a place; with another credential it is only a wish.
+      const granted =
+        credential.kind === 'resume' ? null : await this.#deps.policy.authorise(credential, found);
+      return { record: found, grant: granted };
+    };
+    const { record, grant } = this.#deps.guard
+      ? await this.#deps.guard.guard({ address: client.address, target: request.roomId }, authorise)
+      : await authorise();
     const resume = credential.kind === 'resume' ? credential : request.resume;
-    // A resume alone must match a place; with another credential it is only a wish.
-    const grant = credential.kind === 'resume' ? null : await this.#deps.policy.authorise(credential, record);
     const stored = resume ? await this.#storedPlace(record.id, resume) : null;
 
     const member = await this.#queue.run(record.id, async () => {

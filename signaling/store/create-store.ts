@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { RedisStore } from './redis-store.js';
 import { SqliteStore } from './sqlite-store.js';
+import { withStoreDeadlines } from './store-deadline.js';
 import type { Store } from './store.js';
 
 export interface StoreOptions {
@@ -13,11 +14,14 @@ export interface StoreOptions {
   redisKeyPrefix?: string | undefined;
   /** DATA_DIR: where the embedded store keeps guichet.sqlite. */
   dataDir: string;
+  /** STORE_TIMEOUT_MS: the deadline of every store call (default 2 s). */
+  timeoutMs?: number | undefined;
 }
 
 /** How long startup waits for Redis before giving up with a clear message. */
 const REDIS_STARTUP_TIMEOUT_MS = 5_000;
 const DEFAULT_KEY_PREFIX = 'guichet:';
+const DEFAULT_TIMEOUT_MS = 2_000;
 export const SQLITE_FILENAME = 'guichet.sqlite';
 
 /**
@@ -26,17 +30,33 @@ export const SQLITE_FILENAME = 'guichet.sqlite';
  * rather than on the first booking.
  */
 export async function createStore(options: StoreOptions, log: Logger): Promise<Store> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (options.redisUrl) {
     const keyPrefix = options.redisKeyPrefix ?? DEFAULT_KEY_PREFIX;
     const client = await connectRedis(options.redisUrl, log);
-    log.info({ store: 'redis', redis: redactUrl(options.redisUrl), keyPrefix }, 'store ready');
-    return new RedisStore(client, keyPrefix);
+    const clockOffsetMs = await redisClockOffset(client);
+    log.info({ store: 'redis', redis: redactUrl(options.redisUrl), keyPrefix, clockOffsetMs }, 'store ready');
+    const store = new RedisStore(client, keyPrefix, { bookingDeadlineMs: timeoutMs, clockOffsetMs });
+    return withStoreDeadlines(store, timeoutMs);
   }
   const filename = join(options.dataDir, SQLITE_FILENAME);
   assertWritableDir(options.dataDir);
   const store = SqliteStore.open(filename);
   log.info({ store: 'sqlite', file: filename }, 'store ready');
-  return store;
+  return withStoreDeadlines(store, timeoutMs);
+}
+
+/**
+ * Redis's clock minus ours (half the round trip accounted for): booking
+ * deadlines are checked on Redis's clock, so a skew between the machines
+ * neither refuses every booking nor lets late ones through.
+ */
+async function redisClockOffset(client: Redis): Promise<number> {
+  const before = Date.now();
+  const [seconds, micros] = await client.time();
+  const after = Date.now();
+  const redisMs = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+  return Math.round(redisMs - (before + after) / 2);
 }
 
 async function connectRedis(url: string, log: Logger): Promise<Redis> {

@@ -82,6 +82,7 @@ export const NotificationJobSchema: z.ZodType<NotificationJob> = z.object({
   attempts: Count,
   lastError: z.string().nullable(),
   sentAt: Time.nullable(),
+  handedAt: Time.nullable(),
   leaseOwner: z.string().nullable(),
   leaseUntil: Time,
   createdAt: Time,

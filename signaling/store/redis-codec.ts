@@ -26,6 +26,7 @@ const JobHashSchema = z
     attempts: NumberText,
     lastError: z.string().optional(),
     sentAt: NumberText.optional(),
+    handedAt: NumberText.optional(),
     leaseOwner: z.string().optional(),
     leaseUntil: NumberText,
     createdAt: NumberText,
@@ -34,6 +35,7 @@ const JobHashSchema = z
     ...h,
     lastError: h.lastError ?? null,
     sentAt: h.sentAt ?? null,
+    handedAt: h.handedAt ?? null,
     leaseOwner: h.leaseOwner ?? null,
   }));
 

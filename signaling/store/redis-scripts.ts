@@ -148,11 +148,20 @@ if ARGV[4] == '1' then redis.call('HINCRBY', KEYS[1], 'attempts', 1) end
 if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'sentAt', ARGV[5]) end
 if ARGV[6] ~= '' then redis.call('HSET', KEYS[1], 'nextAttemptAt', ARGV[6]) end
 if ARGV[7] == '1' then redis.call('HSET', KEYS[1], 'lastError', ARGV[8]) end
+if ARGV[3] == 'pending' or ARGV[3] == 'failed' then redis.call('HDEL', KEYS[1], 'handedAt') end
 if ARGV[3] == 'pending' then
   redis.call('ZADD', KEYS[2], redis.call('HGET', KEYS[1], 'nextAttemptAt'), ARGV[2])
 else
   redis.call('ZREM', KEYS[2], ARGV[2])
 end
+return 1
+`);
+
+/** KEYS: job hash. ARGV: owner, at. Sets handedAt while the job is pending and leased by owner; 1 or 0. */
+export const MARK_JOB_HANDED = new LuaScript(`
+local f = redis.call('HMGET', KEYS[1], 'status', 'leaseOwner')
+if f[1] ~= 'pending' or f[2] ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'handedAt', ARGV[2])
 return 1
 `);
 
@@ -191,4 +200,48 @@ redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
 redis.call('ZADD', KEYS[3], ARGV[2], ARGV[3])
 redis.call('ZADD', KEYS[4], ARGV[2], ARGV[3])
 return 1
+`);
+
+/**
+ * A whole booking in one script. KEYS: 1 pin, 2 room, 3-7 the appointment's
+ * keys (as INSERT_APPOINTMENT), 8 idempotency key, 9 audit list, 10 due set,
+ * 11 appointment's jobs, then one hash key per job. ARGV: 1 deadline (Redis
+ * clock, epoch ms), 2 appointment id, 3 PIN until, 4 room JSON, 5 appointment
+ * JSON, 6 startsAt, 7 endsAt, 8 erased, 9 idempotency value ('' for none),
+ * 10 its TTL in ms, 11 audit JSON, 12 the jobs as JSON
+ * ([{id, createdAt, score, hash: [field, value, ...]}]).
+ *
+ * Returns {1} booked, {-3} PIN taken, {-4} past the deadline, {-5, value} the
+ * idempotency key is held, {-2} the room or appointment exists. Every check
+ * runs before the first write, so a refusal writes nothing. The deadline
+ * check is what makes a booking whose caller already got 503 (Redis was
+ * stopped, the command waited in the socket) a no-op when Redis wakes up.
+ */
+export const BOOK = new LuaScript(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+if now > tonumber(ARGV[1]) then return {-4} end
+if ARGV[9] ~= '' then
+  local held = redis.call('GET', KEYS[8])
+  if held then return {-5, held} end
+end
+if redis.call('EXISTS', KEYS[2]) == 1 or redis.call('EXISTS', KEYS[3]) == 1 or redis.call('EXISTS', KEYS[4]) == 1 then
+  return {-2}
+end
+if redis.call('EXISTS', KEYS[1]) == 1 then return {-3} end
+redis.call('SET', KEYS[1], ARGV[2], 'PXAT', ARGV[3])
+redis.call('SET', KEYS[2], ARGV[4])
+redis.call('SET', KEYS[3], ARGV[5])
+redis.call('SET', KEYS[4], ARGV[2])
+redis.call('ZADD', KEYS[5], ARGV[6], ARGV[2])
+redis.call('ZADD', KEYS[6], ARGV[6], ARGV[2])
+if ARGV[8] == '0' then redis.call('ZADD', KEYS[7], ARGV[7], ARGV[2]) end
+for i, job in ipairs(cjson.decode(ARGV[12])) do
+  redis.call('HSET', KEYS[11 + i], unpack(job.hash))
+  redis.call('ZADD', KEYS[11], job.createdAt, job.id)
+  if job.score ~= '' then redis.call('ZADD', KEYS[10], job.score, job.id) end
+end
+redis.call('RPUSH', KEYS[9], ARGV[11])
+if ARGV[9] ~= '' then redis.call('SET', KEYS[8], ARGV[9], 'PX', ARGV[10]) end
+return {1}
 `);

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { z } from 'zod';
+import { StoreUnavailableError } from '../errors.js';
 import type { PeerId, RoomId } from '../protocol/index.js';
 import {
   AppointmentRecordSchema,
@@ -18,12 +19,14 @@ import { jobFromHash, jobToHash } from './redis-codec.js';
 import type { LuaScript } from './redis-scripts.js';
 import {
   ADD_OUTBOX,
+  BOOK,
   CLAIM_JOB,
   CLAIM_PIN,
   CREATE_JOB,
   FINISH_JOB,
   FIND_PIN,
   INSERT_APPOINTMENT,
+  MARK_JOB_HANDED,
   RELEASE_PIN,
   SKIP_PENDING_JOBS,
   UPDATE_APPOINTMENT,
@@ -33,6 +36,8 @@ import type {
   AppointmentFilter,
   AppointmentRecord,
   AuditEvent,
+  Booking,
+  BookingResult,
   JobOutcome,
   NotificationJob,
   NotificationKind,
@@ -42,6 +47,14 @@ import type {
 
 const ScriptCountSchema = z.number().int();
 const PinHoldSchema = z.union([z.null(), z.tuple([z.string(), z.number().int()])]);
+const BookReplySchema = z.union([z.tuple([z.number().int()]), z.tuple([z.literal(-5), z.string()])]);
+
+export interface RedisStoreOptions {
+  /** How long a booking may wait for Redis; past it, Redis refuses to apply it (default 2 s). */
+  bookingDeadlineMs?: number;
+  /** Redis's clock minus ours, measured at connection: the booking deadline is set on Redis's clock. */
+  clockOffsetMs?: number;
+}
 
 /** How many index entries a filtered listing reads per round trip. */
 const PAGE = 100;
@@ -56,11 +69,70 @@ const PAGE = 100;
 export class RedisStore implements Store {
   readonly #redis: Redis;
   readonly #prefix: string;
+  readonly #bookingDeadlineMs: number;
+  readonly #clockOffsetMs: number;
   #closed = false;
 
-  constructor(client: Redis | string, keyPrefix: string) {
+  constructor(client: Redis | string, keyPrefix: string, options: RedisStoreOptions = {}) {
     this.#redis = typeof client === 'string' ? new Redis(client) : client;
     this.#prefix = keyPrefix;
+    this.#bookingDeadlineMs = options.bookingDeadlineMs ?? 2_000;
+    this.#clockOffsetMs = options.clockOffsetMs ?? 0;
+  }
+
+  // Bookings
+
+  async book(booking: Booking): Promise<BookingResult> {
+    const deadline = Date.now() + this.#clockOffsetMs + this.#bookingDeadlineMs;
+    const room = RoomRecordSchema.parse(booking.room);
+    const a = AppointmentRecordSchema.parse(booking.appointment);
+    const jobs = booking.jobs.map((job) => NotificationJobSchema.parse(job));
+    const audit = AuditEventSchema.parse(booking.audit);
+    const idem = booking.idempotency;
+    const keys = [
+      this.#key('pin', a.pin),
+      this.#key('room', room.id),
+      ...this.#appointmentKeys(a),
+      this.#key('idempotency', idem?.key ?? '-'),
+      this.#key('audit', a.id),
+      this.#key('jobs:due'),
+      this.#key('jobs:appointment', a.id),
+      ...jobs.map((job) => this.#key('job', job.id)),
+    ];
+    const jobsJson = JSON.stringify(
+      jobs.map((job) => ({
+        id: job.id,
+        createdAt: String(job.createdAt),
+        score: job.status === 'pending' ? String(claimableAt(job)) : '',
+        hash: jobToHash(job),
+      })),
+    );
+    const reply = BookReplySchema.parse(
+      await BOOK.run(this.#redis, keys, [
+        deadline,
+        a.id,
+        pinUntil(booking.pinUntil),
+        JSON.stringify(room),
+        JSON.stringify(a),
+        a.startsAt,
+        endsAt(a),
+        a.personalDataErasedAt === null ? '0' : '1',
+        idem ? `${a.id} ${idem.fingerprint}` : '',
+        idem?.ttlMs ?? 0,
+        JSON.stringify(audit),
+        jobsJson,
+      ]),
+    );
+    const [code] = reply;
+    if (reply.length === 2) {
+      const [appointmentId = '', fingerprint = ''] = reply[1].split(' ');
+      return { status: 'replayed', appointmentId, fingerprint };
+    }
+    if (code === 1) return { status: 'booked' };
+    if (code === -3) return { status: 'pin-taken' };
+    if (code === -4)
+      throw new StoreUnavailableError('Redis answered after the booking deadline; nothing was booked');
+    throw new Error(`room ${room.id} or appointment ${a.id} already exists`);
   }
 
   // Rooms
@@ -225,6 +297,10 @@ export class RedisStore implements Store {
     return claimed === null ? null : jobFromHash(claimed, `job ${id}`);
   }
 
+  async markJobHanded(id: string, owner: string, at: number): Promise<boolean> {
+    return (await this.#script(MARK_JOB_HANDED, [this.#key('job', id)], [owner, at])) === 1;
+  }
+
   async finishJob(id: string, owner: string, outcome: JobOutcome): Promise<boolean> {
     const countsAsAttempt = outcome.status === 'skipped' ? '0' : '1';
     const sentAt = outcome.status === 'sent' ? outcome.sentAt : '';
@@ -310,13 +386,13 @@ export class RedisStore implements Store {
     return found.slice(0, limit);
   }
 
-  async eraseOutboxRecipients(appointmentId: string): Promise<void> {
+  async eraseOutboxPersonalData(appointmentId: string): Promise<void> {
     // Read-modify-write without a script: a message's only change after it is
     // added is this erasure, so two erasers racing write the same thing.
     const ids = await this.#redis.zrange(this.#key('outbox:appointment', appointmentId), '0', '-1');
     for (const m of await this.#outboxByIds(ids)) {
-      if (m.to !== '')
-        await this.#redis.set(this.#key('outbox', m.id), JSON.stringify({ ...m, to: '' }), 'XX');
+      if (m.to !== '' || m.text !== '')
+        await this.#redis.set(this.#key('outbox', m.id), JSON.stringify({ ...m, to: '', text: '' }), 'XX');
     }
   }
 

@@ -23,7 +23,7 @@ export const AuditRowSchema = z.object({
 });
 
 export const JOB_COLUMNS =
-  'id, appointment_id, kind, channel, generation, status, due_at, next_attempt_at, attempts, last_error, sent_at, lease_owner, lease_until, created_at';
+  'id, appointment_id, kind, channel, generation, status, due_at, next_attempt_at, attempts, last_error, sent_at, handed_at, lease_owner, lease_until, created_at';
 
 export const JobRowSchema = z
   .object({
@@ -38,6 +38,7 @@ export const JobRowSchema = z
     attempts: z.number().int().min(0),
     last_error: z.string().nullable(),
     sent_at: z.number().nullable(),
+    handed_at: z.number().nullable(),
     lease_owner: z.string().nullable(),
     lease_until: z.number(),
     created_at: z.number(),
@@ -54,6 +55,7 @@ export const JobRowSchema = z
     attempts: row.attempts,
     lastError: row.last_error,
     sentAt: row.sent_at,
+    handedAt: row.handed_at,
     leaseOwner: row.lease_owner,
     leaseUntil: row.lease_until,
     createdAt: row.created_at,
@@ -73,6 +75,7 @@ export function jobParams(job: NotificationJob): Record<string, string | number 
     attempts: job.attempts,
     last_error: job.lastError,
     sent_at: job.sentAt,
+    handed_at: job.handedAt,
     lease_owner: job.leaseOwner,
     lease_until: job.leaseUntil,
     created_at: job.createdAt,
@@ -129,3 +132,5 @@ export function whereOf(conditions: [sql: string, value: Param | undefined][]): 
     params: given.map(([, value]) => value),
   };
 }
+
+export const IdempotencyRowSchema = z.object({ appointment_id: z.string(), fingerprint: z.string() });

@@ -90,6 +90,18 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (room_id, peer_id)
   );
   `,
+  // Idempotency-Key of bookings: the key, what it booked, and until when it is remembered.
+  `
+  CREATE TABLE idempotency (
+    key TEXT PRIMARY KEY,
+    appointment_id TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX idempotency_by_expiry ON idempotency (expires_at);
+  `,
+  // When an attempt handed the message to the relay (see NotificationJob.handedAt).
+  `ALTER TABLE jobs ADD COLUMN handed_at INTEGER;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -18,6 +18,7 @@ import { migrate } from './sqlite-schema.js';
 import {
   AuditRowSchema,
   IdRowSchema,
+  IdempotencyRowSchema,
   JOB_COLUMNS,
   JobRowSchema,
   OUTBOX_COLUMNS,
@@ -33,6 +34,8 @@ import type {
   AppointmentFilter,
   AppointmentRecord,
   AuditEvent,
+  Booking,
+  BookingResult,
   JobOutcome,
   NotificationJob,
   NotificationKind,
@@ -67,9 +70,79 @@ export class SqliteStore implements Store {
       this.#db.pragma('journal_mode = WAL');
       // With WAL, NORMAL loses at most the last commits on power loss, never consistency.
       this.#db.pragma('synchronous = NORMAL');
+      // Erased personal data is overwritten with zeros, not left in free pages of the file.
+      this.#db.pragma('secure_delete = ON');
       migrate(this.#db, filename);
     } catch (error) {
       this.#db.close();
+      throw error;
+    }
+  }
+
+  // Bookings
+
+  async book(booking: Booking): Promise<BookingResult> {
+    const room = RoomRecordSchema.parse(booking.room);
+    const appointment = AppointmentRecordSchema.parse(booking.appointment);
+    const jobs = booking.jobs.map((job) => NotificationJobSchema.parse(job));
+    const audit = AuditEventSchema.parse(booking.audit);
+    const idem = booking.idempotency;
+    const now = Date.now();
+    // BEGIN IMMEDIATE: every check and every write under one write lock; any throw rolls all back.
+    const write = this.#db.transaction((): BookingResult => {
+      if (idem) {
+        this.#run('DELETE FROM idempotency WHERE expires_at <= ?', [now]);
+        const held = this.#get(
+          IdempotencyRowSchema,
+          'SELECT appointment_id, fingerprint FROM idempotency WHERE key = ?',
+          [idem.key],
+        );
+        if (held) {
+          return { status: 'replayed', appointmentId: held.appointment_id, fingerprint: held.fingerprint };
+        }
+      }
+      const pin = this.#run(
+        `INSERT INTO pins (pin, appointment_id, until) VALUES (?, ?, ?)
+         ON CONFLICT (pin) DO UPDATE SET appointment_id = excluded.appointment_id, until = excluded.until
+         WHERE pins.until <= ?`,
+        [appointment.pin, appointment.id, pinUntil(booking.pinUntil), now],
+      );
+      if (pin.changes === 0) return { status: 'pin-taken' };
+      this.#run('INSERT INTO rooms (id, record) VALUES (?, ?)', [room.id, JSON.stringify(room)]);
+      this.#run(
+        `INSERT INTO appointments (id, room_id, agent_id, starts_at, ends_at, status, erased, version, record)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        appointmentColumns(appointment),
+      );
+      for (const job of jobs) {
+        const params = jobParams(job);
+        const names = Object.keys(params);
+        this.#statement(
+          `INSERT INTO jobs (${names.join(', ')}) VALUES (${names.map((n) => `@${n}`).join(', ')})`,
+        ).run(params);
+      }
+      this.#run('INSERT INTO audit (appointment_id, at, type, actor, detail) VALUES (?, ?, ?, ?, ?)', [
+        audit.appointmentId,
+        audit.at,
+        audit.type,
+        audit.actor,
+        JSON.stringify(audit.detail),
+      ]);
+      if (idem) {
+        this.#run(
+          'INSERT INTO idempotency (key, appointment_id, fingerprint, expires_at) VALUES (?, ?, ?, ?)',
+          [idem.key, appointment.id, idem.fingerprint, now + idem.ttlMs],
+        );
+      }
+      return { status: 'booked' };
+    });
+    try {
+      return write.immediate();
+    } catch (error) {
+      if (error instanceof Database.SqliteError && error.code.startsWith('SQLITE_CONSTRAINT')) {
+        // The same message as Redis gives; the transaction wrote nothing.
+        throw new Error(`room ${room.id} or appointment ${appointment.id} already exists`, { cause: error });
+      }
       throw error;
     }
   }
@@ -260,6 +333,16 @@ export class SqliteStore implements Store {
     return claim.immediate();
   }
 
+  async markJobHanded(id: string, owner: string, at: number): Promise<boolean> {
+    return (
+      this.#run(`UPDATE jobs SET handed_at = ? WHERE id = ? AND status = 'pending' AND lease_owner = ?`, [
+        at,
+        id,
+        owner,
+      ]).changes === 1
+    );
+  }
+
   async finishJob(id: string, owner: string, outcome: JobOutcome): Promise<boolean> {
     // The lease goes with the outcome: a 'pending' job is due again at its
     // nextAttemptAt, and a second finish by the same owner finds no lease.
@@ -273,11 +356,11 @@ export class SqliteStore implements Store {
         values = [outcome.sentAt];
         break;
       case 'pending':
-        sql = `UPDATE jobs SET next_attempt_at = ?, last_error = ?, attempts = attempts + 1, ${release} ${guard}`;
+        sql = `UPDATE jobs SET next_attempt_at = ?, last_error = ?, attempts = attempts + 1, handed_at = NULL, ${release} ${guard}`;
         values = [outcome.nextAttemptAt, outcome.lastError];
         break;
       case 'failed':
-        sql = `UPDATE jobs SET status = 'failed', last_error = ?, attempts = attempts + 1, ${release} ${guard}`;
+        sql = `UPDATE jobs SET status = 'failed', last_error = ?, attempts = attempts + 1, handed_at = NULL, ${release} ${guard}`;
         values = [outcome.lastError];
         break;
       case 'skipped':
@@ -362,8 +445,11 @@ export class SqliteStore implements Store {
     );
   }
 
-  async eraseOutboxRecipients(appointmentId: string): Promise<void> {
-    this.#run(`UPDATE outbox SET recipient = '' WHERE appointment_id = ?`, [appointmentId]);
+  async eraseOutboxPersonalData(appointmentId: string): Promise<void> {
+    this.#run(`UPDATE outbox SET recipient = '', text = '' WHERE appointment_id = ?`, [appointmentId]);
+    // With secure_delete the old row versions are zeroed in the main file; the
+    // WAL still holds them until a checkpoint copies the pages back and truncates it.
+    this.#db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
   async ping(): Promise<void> {

@@ -1,5 +1,5 @@
 import type { RoomId } from '../protocol/index.js';
-import type { RoomStore } from './room-store.js';
+import type { RoomRecord, RoomStore } from './room-store.js';
 
 /*
  * Everything the control plane persists, as one interface with two
@@ -16,7 +16,7 @@ export type AppointmentStatus = 'scheduled' | 'open' | 'in_progress' | 'ended' |
 
 export interface CitizenRecord {
   displayName: string;
-  /** Erased (null) RETENTION_DAYS after the appointment ends. */
+  /** Erased ('' for the name, null for the others) RETENTION_DAYS after the appointment ends. */
   email: string | null;
   phone: string | null;
 }
@@ -80,6 +80,12 @@ export interface NotificationJob {
   attempts: number;
   lastError: string | null;
   sentAt: number | null;
+  /**
+   * When an attempt handed the message to the relay (recorded just before the
+   * send), cleared by a failed attempt. Set on a job still pending means a
+   * node died between the hand-over and the record: the message may have gone.
+   */
+  handedAt: number | null;
   /** Who holds the job right now, until when: a node that dies mid-send loses it at leaseUntil. */
   leaseOwner: string | null;
   leaseUntil: number;
@@ -115,7 +121,46 @@ export interface OutboxMessage {
   createdAt: number;
 }
 
+/**
+ * Everything a booking writes, applied all together or not at all: the room,
+ * the appointment, its PIN, its invitation jobs, its audit event and, when the
+ * agent sent an Idempotency-Key, the key.
+ */
+export interface Booking {
+  room: RoomRecord;
+  appointment: AppointmentRecord;
+  /** The appointment's PIN is reserved until then (the end of the citizen's access window). */
+  pinUntil: number;
+  jobs: NotificationJob[];
+  audit: AuditEvent;
+  idempotency: IdempotencyClaim | null;
+}
+
+export interface IdempotencyClaim {
+  /** Scoped by the caller (agent id + the header's value), so agents never share keys. */
+  key: string;
+  /** A digest of the request body: the same key with another body is refused. */
+  fingerprint: string;
+  /** How long the key is remembered. */
+  ttlMs: number;
+}
+
+export type BookingResult =
+  | { status: 'booked' }
+  /** Another live appointment holds the PIN: nothing was written; pick another. */
+  | { status: 'pin-taken' }
+  /** The Idempotency-Key was used before: nothing was written; this is what it booked. */
+  | { status: 'replayed'; appointmentId: string; fingerprint: string };
+
 export interface Store extends RoomStore {
+  // Bookings
+  /**
+   * Writes a whole booking atomically (one Lua script, one SQLite transaction).
+   * The Redis store also refuses it once its deadline has passed, so a booking
+   * whose caller already got 503 never lands later.
+   */
+  book(booking: Booking): Promise<BookingResult>;
+
   // Appointments
   /** Inserts; throws if the id exists. */
   insertAppointment(record: AppointmentRecord): Promise<void>;
@@ -148,6 +193,8 @@ export interface Store extends RoomStore {
    * its lease has expired (leaseUntil <= now). Returns the job as claimed, or null.
    */
   claimJob(id: string, owner: string, now: number, leaseMs: number): Promise<NotificationJob | null>;
+  /** Record that `owner` is handing the job's message to the relay now, only while it holds the lease. */
+  markJobHanded(id: string, owner: string, at: number): Promise<boolean>;
   /** Record an attempt's outcome, only if `owner` still holds the lease; attempts += 1 for sent/pending/failed. */
   finishJob(id: string, owner: string, outcome: JobOutcome): Promise<boolean>;
   /** Mark every pending job of an appointment (optionally of given kinds) skipped, with a reason. */
@@ -160,8 +207,8 @@ export interface Store extends RoomStore {
   // Outbox (embedded default without SMTP/SMS)
   addOutbox(message: OutboxMessage): Promise<void>;
   listOutbox(filter: { agentId?: string; appointmentId?: string; limit: number }): Promise<OutboxMessage[]>;
-  /** Erase the recipient addresses of outbox messages for an appointment (retention). */
-  eraseOutboxRecipients(appointmentId: string): Promise<void>;
+  /** Erase the recipients and texts of an appointment's outbox messages (retention); the rest stays as a trace. */
+  eraseOutboxPersonalData(appointmentId: string): Promise<void>;
 
   /** Resolves when the store answers a trivial query (readiness checks); rejects otherwise. */
   ping(): Promise<void>;

@@ -175,7 +175,9 @@ class SocketSession {
       }
       this.#joining = true;
       try {
-        const { member, result } = await this.#rooms.enter(enterRequestOf(request), this.#channel);
+        const { member, result } = await this.#rooms.enter(enterRequestOf(request), this.#channel, {
+          address: this.#socket.handshake.address,
+        });
         if (this.#socket.disconnected) {
           // The socket went away while we were joining: undo, nobody will send "leave".
           await member.leave();

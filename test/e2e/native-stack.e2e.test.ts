@@ -187,7 +187,7 @@ describe('the compose stack, natively, from the shipped deploy files', () => {
       // Loopback needs neither: with 127.0.0.1 production requires no announced address.
       MEDIA_LISTEN_IP: '127.0.0.1',
       MEDIA_ANNOUNCED_ADDRESS: '',
-      // 40000-40001 may be taken; compose's worker count is kept.
+      // 20000-20001 may be taken; compose's worker count is kept.
       MEDIA_PORT_BASE: String(await freePortRange(workers)),
       // Our coturn instead of visio.example.fr. No turns: without a certificate
       // coturn opens no TLS listener (as the shipped file says).

@@ -37,6 +37,12 @@ export async function startTestServer(
     MEDIA_PORT_BASE: String(portBase),
     LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
     DATA_DIR: dataDir,
+    // Every test client connects from 127.0.0.1: the per-address caps would
+    // trip across unrelated tests. The caps' own tests set them.
+    JOINS_PER_ADDRESS_PER_MINUTE: '100000',
+    JOIN_ATTEMPTS_PER_MINUTE: '1000',
+    REST_CALLS_PER_MINUTE: '100000',
+    HTTP_MAX_CONNECTIONS_PER_ADDRESS: '1000',
     ...env,
   });
   const log: Logger = pino({ level: config.logLevel });

@@ -59,6 +59,7 @@ export function job(over: Partial<NotificationJob> = {}): NotificationJob {
     attempts: 0,
     lastError: null,
     sentAt: null,
+    handedAt: null,
     leaseOwner: null,
     leaseUntil: 0,
     createdAt: T0 - MIN,

@@ -268,7 +268,7 @@ describe('appointments REST API (real HTTP, embedded store)', () => {
     expect(await page.text()).toContain('POST /api/v1/appointments');
   });
 
-  it('erases the citizen contact RETENTION_DAYS after the end, and keeps the audit trail', async () => {
+  it('erases the citizen name, contact and note RETENTION_DAYS after the end, and keeps the audit trail', async () => {
     const view = await alice.book(booking());
     await server.guichet.scheduler.tick(); // the outbox now holds both addresses
     const store = server.guichet.store;
@@ -278,7 +278,8 @@ describe('appointments REST API (real HTTP, embedded store)', () => {
       await eraseExpiredPersonalData(store, 30, Date.parse('2027-01-02T14:01:00Z')),
     ).toBeGreaterThanOrEqual(1);
     const after = await alice.get(view.id);
-    expect(after.citizen).toEqual({ displayName: 'Marie Dupont', email: null, phone: null });
+    expect(after.citizen).toEqual({ displayName: '', email: null, phone: null });
+    expect(after.note).toBeNull();
     const outbox = await alice.call('GET', `/api/v1/outbox?appointmentId=${view.id}`);
     expect(JSON.stringify(outbox.json)).not.toMatch(/marie@example\.org|\+33612345678/);
     const audit = await alice.call('GET', `/api/v1/appointments/${view.id}/audit`);

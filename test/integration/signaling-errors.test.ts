@@ -40,16 +40,19 @@ describe('signaling: bad input gets a clear error and the connection stays up', 
     });
     expect(ack).toEqual({
       ok: false,
-      error: { code: 'WRONG_PASSWORD', message: 'wrong password for this room' },
+      error: { code: 'WRONG_PASSWORD', message: 'unknown room or wrong password' },
     });
     const transport = await client.raw('createTransport', { direction: 'recv' });
     expect(transport).toMatchObject({ ok: false, error: { code: 'NOT_JOINED' } });
   });
 
-  it('refuses an unknown room', async () => {
+  it('refuses an unknown room with the wrong-password answer: the error never tells whether a room exists', async () => {
     const client = await connect();
     const ack = await client.raw('join', { roomId: 'nope-nope-nope', displayName: 'Eve', password: 'x' });
-    expect(ack).toEqual({ ok: false, error: { code: 'ROOM_NOT_FOUND', message: 'no room with this id' } });
+    expect(ack).toEqual({
+      ok: false,
+      error: { code: 'WRONG_PASSWORD', message: 'unknown room or wrong password' },
+    });
   });
 
   it.each([

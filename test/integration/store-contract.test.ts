@@ -377,7 +377,7 @@ describe.each(backends)('Store contract: $name', ({ setup }) => {
     expect(await store.listAudit('appt-3')).toEqual([]);
   });
 
-  it('lists the outbox newest first by agent or appointment, and erases recipients', async () => {
+  it('lists the outbox newest first by agent or appointment, and erases recipients and texts', async () => {
     const m1 = outbox({ appointmentId: 'appt-1', createdAt: T0 });
     const m2 = outbox({ appointmentId: 'appt-1', createdAt: T0 + 1, channel: 'sms', subject: null });
     const m3 = outbox({ appointmentId: 'appt-2', agentId: 'agent-b', createdAt: T0 + 2 });
@@ -390,8 +390,12 @@ describe.each(backends)('Store contract: $name', ({ setup }) => {
     expect(await store.listOutbox({ appointmentId: 'appt-2', limit: 10 })).toEqual([m3]);
     expect(await store.listOutbox({ agentId: 'agent-b', appointmentId: 'appt-1', limit: 10 })).toEqual([]);
 
-    await store.eraseOutboxRecipients('appt-1');
-    expect(await store.listOutbox({ limit: 10 })).toEqual([m3, { ...m2, to: '' }, { ...m1, to: '' }]);
+    await store.eraseOutboxPersonalData('appt-1');
+    expect(await store.listOutbox({ limit: 10 })).toEqual([
+      m3,
+      { ...m2, to: '', text: '' },
+      { ...m1, to: '', text: '' },
+    ]);
   });
 
   it('keeps everything across close and reopen; close is idempotent', async () => {

@@ -57,6 +57,52 @@ describe('config', () => {
   });
 });
 
+describe('config: ranges', () => {
+  const production = {
+    NODE_ENV: 'production',
+    AGENT_JWT_SECRET: 'a'.repeat(48),
+    SECRET_KEY: 'b'.repeat(48),
+    PUBLIC_URL: 'https://visio.example.gouv.fr',
+  };
+
+  it('refuses a reminder 0 minutes ahead, and other values out of range', () => {
+    const names = (env: Record<string, string>) => problemsOf(env).map((p) => p.split(':')[0]);
+    expect(names({ REMINDER_LEAD_MINUTES: '0' })).toEqual(['REMINDER_LEAD_MINUTES']);
+    expect(names({ STORE_TIMEOUT_MS: '10' })).toEqual(['STORE_TIMEOUT_MS']);
+    expect(names({ NOTIFY_SEND_TIMEOUT_SECONDS: '0' })).toEqual(['NOTIFY_SEND_TIMEOUT_SECONDS']);
+    expect(names({ JOIN_ATTEMPTS_PER_MINUTE: '0' })).toEqual(['JOIN_ATTEMPTS_PER_MINUTE']);
+    expect(names({ MEDIA_PORT_BASE: '80' })).toEqual(['MEDIA_PORT_BASE']);
+    expect(names({ MEDIA_PORT_BASE: '65535', MEDIA_WORKERS: '2' })).toEqual(['MEDIA_PORT_BASE']);
+    expect(names({ HTTP_HEADERS_TIMEOUT_SECONDS: '60', HTTP_REQUEST_TIMEOUT_SECONDS: '30' })).toEqual([
+      'HTTP_HEADERS_TIMEOUT_SECONDS',
+    ]);
+    expect(loadConfig({ REMINDER_LEAD_MINUTES: '1' }).notify.reminderLeadMinutes).toBe(1);
+  });
+
+  it('puts the media ports below the ephemeral range by default, and refuses them inside it in production', () => {
+    const config = loadConfig({ ...production, MEDIA_WORKERS: '64' });
+    expect(config.media.portBase).toBe(20000);
+    expect(config.media.portBase + 63).toBeLessThan(32768);
+    const problems = problemsOf({ ...production, MEDIA_PORT_BASE: '40000', MEDIA_WORKERS: '2' });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^MEDIA_PORT_BASE: ports 40000-40001 overlap Linux's ephemeral range/);
+    // A range ending just below it is fine.
+    expect(loadConfig({ ...production, MEDIA_PORT_BASE: '32766', MEDIA_WORKERS: '2' }).media.portBase).toBe(
+      32766,
+    );
+  });
+
+  it('bounds the HTTP timeouts by default', () => {
+    const { http } = loadConfig({});
+    expect(http).toEqual({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 5_000,
+      maxConnectionsPerAddress: 100,
+    });
+  });
+});
+
 describe('config: STUN/TURN', () => {
   const secret = 'c'.repeat(40);
 

@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(chromium redis-server coturn iproute2 util-linux janus)
+APT_PACKAGES=(chromium redis-server coturn iproute2 util-linux janus espeak-ng sox sip-tester baresip)
 WORKER_BUILD_SCRIPT="${WORKER_BUILD_SCRIPT:-../shared/tools/mediasoup-worker/build-worker.sh}"
 WORKER_DEST=node_modules/mediasoup/worker/out/Release/mediasoup-worker
 # Kept apart from a worker built against Debian's own libsrtp2 (same version, other crypto).

@@ -51,4 +51,64 @@ describe('SIP gateway with sipp callers', () => {
     expect(entry.left).toBe(true);
     expect(fx.logLines.join('')).not.toContain('33612345642');
   }, 60_000);
+
+  it('a wrong PIN three times: the gateway says goodbye and sends BYE; each wrong PIN is audited, masked', async () => {
+    const audited = fx.audits.length;
+    const file = scenario('wrong-pin', [
+      step.invite(),
+      step.answered(),
+      step.ack(),
+      step.pause(300),
+      step.dtmf('000000#'),
+      step.pause(1000),
+      step.dtmf('000000#'),
+      step.pause(1000),
+      step.dtmf('000000#'),
+      step.byeFromServer(15_000),
+    ]);
+    const result = await runSipp(file, fx.gateway.port, { timeoutS: 45 });
+    expect(result.code, result.stderr + result.stdout.slice(-2000)).toBe(0);
+    const wrong = fx.audits.slice(audited).filter((a) => a.type === 'pin_wrong');
+    expect(wrong).toHaveLength(3);
+    expect(wrong.every((a) => a.caller === '•• •• 42' && a.trunk === '127.0.0.1')).toBe(true);
+    const ended = fx.audits.slice(audited).find((a) => a.type === 'call_ended');
+    expect(ended?.detail).toBe('wrong_pin');
+  }, 60_000);
+
+  it('too early: the caller hears when to call back, then the gateway hangs up', async () => {
+    await fx.book('271828', 60);
+    const audited = fx.audits.length;
+    const file = scenario('too-early', [
+      step.invite(),
+      step.answered(),
+      step.ack(),
+      step.pause(300),
+      step.dtmf('271828#'),
+      step.byeFromServer(20_000),
+    ]);
+    const result = await runSipp(file, fx.gateway.port, { timeoutS: 40 });
+    expect(result.code, result.stderr + result.stdout.slice(-2000)).toBe(0);
+    expect(fx.audits.slice(audited).find((a) => a.type === 'call_ended')?.detail).toBe('too_early');
+    // The prompt takes its time: the BYE came only after it was played (several seconds).
+    expect(result.ms).toBeGreaterThan(7000);
+  }, 60_000);
+
+  it('over TCP: the right PIN reaches the lobby; the agent refuses and the gateway hangs up', async () => {
+    await fx.book('161803', 5);
+    const before = fx.room.lobby.length;
+    const file = scenario('tcp-refused', [
+      step.invite(),
+      step.answered(),
+      step.ack(),
+      step.pause(300),
+      step.dtmf('161803#'),
+      step.byeFromServer(30_000),
+    ]);
+    const run = runSipp(file, fx.gateway.port, { transport: 't1', timeoutS: 45 });
+    await vi.waitFor(() => expect(fx.room.lobby.length).toBe(before + 1), { timeout: 15_000, interval: 100 });
+    fx.room.lobby.at(-1)!.session.emit({ type: 'refused' });
+    const result = await run;
+    expect(result.code, result.stderr + result.stdout.slice(-2000)).toBe(0);
+    expect(fx.room.lobby.at(-1)!.left).toBe(true);
+  }, 60_000);
 });

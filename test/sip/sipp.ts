@@ -118,7 +118,7 @@ Content-Length: 0
 ${headers('OPTIONS', 1, 'Accept: application/sdp\nContent-Length: 0')}
 
 ]]></send>
-<recv response="200"><action><ereg regexp="INVITE, ACK, BYE, CANCEL, OPTIONS, INFO" search_in="hdr" header="Allow:" check_it="true" assign_to="allow"/></action></recv>`,
+<recv response="200"><action><ereg regexp="INVITE, ACK, BYE, CANCEL, OPTIONS, INFO" search_in="hdr" header="Allow:" check_it="true" assign_to="allow"/><log message="allow [$allow]"/></action></recv>`,
 };
 
 export function scenario(name: string, steps: string[]): string {
@@ -183,6 +183,9 @@ export function runSipp(
     '-trace_logs',
     '-log_file',
     `${file}.log`,
+    '-trace_msg',
+    '-message_file',
+    `${file}.msg`,
     `127.0.0.1:${target}`,
   ];
   const started = Date.now();

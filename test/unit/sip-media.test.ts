@@ -71,7 +71,7 @@ describe('room mixer', () => {
     const mixer = new RoomMixer('self');
     expect(rms(mixer.mix())).toBe(0);
     const loud = [new OpusEncoder(), new OpusEncoder(), new OpusEncoder()];
-    let last = new Int16Array(0);
+    let last: Int16Array = new Int16Array(0);
     for (let i = 0; i < 10; i++) {
       loud.forEach((e, n) => mixer.push(`s${n}`, e.encode(tone(500, 48000, 960, 30000, i * 960))));
       last = mixer.mix();

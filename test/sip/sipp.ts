@@ -103,6 +103,21 @@ Max-Forwards: 70
 Content-Length: 0
 
 ]]></send>`,
+  /** Each key as a SIP INFO, alternating application/dtmf-relay and application/dtmf. */
+  info: (keys: string, firstCseq: number) =>
+    [...keys]
+      .map((k, i) => {
+        const relay = i % 2 === 0;
+        const body = relay ? `Signal=${k}\nDuration=160\n` : k;
+        const type = relay ? 'application/dtmf-relay' : 'application/dtmf';
+        return `<send retrans="500"><![CDATA[
+${headers('INFO', firstCseq + i, `Content-Type: ${type}\nContent-Length: [len]`)}
+
+${body}]]></send>
+<recv response="200"/>
+<pause milliseconds="200"/>`;
+      })
+      .join('\n'),
   cancel: () => `<send><![CDATA[
 CANCEL sip:rendezvous@[remote_ip]:[remote_port] SIP/2.0
 [last_Via:]

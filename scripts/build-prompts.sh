@@ -3,13 +3,23 @@
 # with espeak-ng and sox into 8 kHz mono 16-bit WAV files: one per prompt, the
 # numbers 0-59 for times, and the soft waiting tone. Skips files that are
 # newer than the texts, so running it again costs nothing.
-#   scripts/build-prompts.sh [out-dir]   (default dist/sip-prompts)
+#   scripts/build-prompts.sh [--if-available] [out-dir]   (default dist/sip-prompts)
+# --if-available (used by npm run build): without espeak-ng or sox, say so and
+# succeed; the gateway then refuses to start until prompts exist.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+optional=0
+if [[ "${1:-}" == --if-available ]]; then
+	optional=1
+	shift
+fi
 out="${1:-dist/sip-prompts}"
 texts=sip-gateway/ivr/prompt-texts.ts
 for tool in espeak-ng sox; do
-	command -v "$tool" >/dev/null || { echo "build-prompts: $tool is missing (apt-get install espeak-ng sox)" >&2; exit 1; }
+	if ! command -v "$tool" >/dev/null; then
+		echo "build-prompts: $tool is missing (apt-get install espeak-ng sox); no phone prompts built" >&2
+		exit $((1 - optional))
+	fi
 done
 mkdir -p "$out"
 tmp=$(mktemp -d)

@@ -1,5 +1,9 @@
-import { alaw, mulaw } from 'alawmulaw';
+import { createRequire } from 'node:module';
+import type * as AlawMulaw from 'alawmulaw';
 import type { G711Name } from '../sdp/negotiate.js';
+
+// alawmulaw ships a UMD bundle: Node's ESM loader sees no named exports in it.
+const { alaw, mulaw } = createRequire(import.meta.url)('alawmulaw') as typeof AlawMulaw;
 
 /** G.711 in both laws, 8 kHz, one sample per byte. */
 export interface G711 {

@@ -1,4 +1,8 @@
-import samplerate from '@alexanderolsen/libsamplerate-js';
+import { createRequire } from 'node:module';
+import type * as LibSampleRate from '@alexanderolsen/libsamplerate-js';
+
+// A CommonJS bundle whose exports Node's ESM loader can't see: loaded through require.
+const samplerate = createRequire(import.meta.url)('@alexanderolsen/libsamplerate-js') as typeof LibSampleRate;
 
 /**
  * A stateful resampler for a stream of fixed frames (libsamplerate's `full`

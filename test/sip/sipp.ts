@@ -42,18 +42,40 @@ export const step = {
 ${headers('INVITE', 1, 'Content-Type: application/sdp\nContent-Length: [len]')}
 
 ${sdp}]]></send>`,
+  /** INVITE, 401 with a challenge, ACK, then the INVITE again (no To tag: a new request) with sipp's digest answer (-au/-ap). */
+  inviteWithDigest: (sdp = SDP()) => `<send retrans="500"><![CDATA[
+${headers('INVITE', 1, 'Content-Type: application/sdp\nContent-Length: [len]')}
+
+${sdp}]]></send>
+<recv response="100" optional="true"/>
+<recv response="401" auth="true"/>
+<send><![CDATA[
+ACK sip:rendezvous@[remote_ip]:[remote_port] SIP/2.0
+[last_Via:]
+From: "Appelant" <sip:[caller]@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
+[last_To:]
+Call-ID: [call_id]
+CSeq: 1 ACK
+Max-Forwards: 70
+Content-Length: 0
+
+]]></send>
+<send retrans="500"><![CDATA[
+${headers('INVITE', 2, '[authentication]\nContent-Type: application/sdp\nContent-Length: [len]').replace('[peer_tag_param]', '')}
+
+${sdp}]]></send>`,
   expect: (status: number, optional = false) =>
     `<recv response="${status}"${optional ? ' optional="true"' : ''}${status === 200 ? ' rtd="true"' : ''}/>`,
   answered: () => `<recv response="100" optional="true"/>
 <recv response="180" optional="true"/>
 <recv response="200" rtd="true"/>`,
-  ack: () => `<send><![CDATA[
+  ack: (cseq = 1) => `<send><![CDATA[
 ACK sip:rendezvous@[remote_ip]:[remote_port] SIP/2.0
 Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
 From: "Appelant" <sip:[caller]@[local_ip]:[local_port]>;tag=[pid]SIPpTag00[call_number]
 To: <sip:rendezvous@[remote_ip]:[remote_port]>[peer_tag_param]
 Call-ID: [call_id]
-CSeq: 1 ACK
+CSeq: ${cseq} ACK
 Max-Forwards: 70
 Content-Length: 0
 
@@ -166,6 +188,7 @@ export function runSipp(
     rate?: number;
     timeoutS?: number;
     caller?: string;
+    auth?: { user: string; password: string };
   } = {},
 ): Promise<SippResult> {
   const mediaPort = (nextMediaPort += 20);
@@ -201,6 +224,7 @@ export function runSipp(
     '-trace_msg',
     '-message_file',
     `${file}.msg`,
+    ...(options.auth ? ['-au', options.auth.user, '-ap', options.auth.password] : []),
     `127.0.0.1:${target}`,
   ];
   const started = Date.now();

@@ -43,14 +43,24 @@ describe('SIP gateway under several callers', () => {
       step.pause(3000),
       step.bye(),
     ]);
+    const cpuBefore = process.cpuUsage();
+    let callTicks = 0;
+    const callSampler = setInterval(() => (callTicks += fx.gateway.activeCalls), 100);
     const result = await runSipp(file, fx.gateway.port, { calls: 10, concurrent: 5, rate: 20, timeoutS: 60 });
     clearInterval(sampler);
+    clearInterval(callSampler);
+    const cpu = process.cpuUsage(cpuBefore);
     expect(result.code, result.stderr + result.stdout.slice(-2000)).toBe(0);
     await vi.waitFor(() => expect(fx.gateway.activeCalls).toBe(0), { timeout: 5000 });
     expect(fx.room.lobby.length - before).toBe(10);
     expect(fx.room.lobby.slice(before).every((e) => e.left)).toBe(true);
     expect(peak).toBe(5);
     const pacing = await fx.gateway.pacing();
+    // CPU of this whole process (gateway and test) per second of call: an upper bound for the gateway.
+    const callSeconds = callTicks / 10;
+    console.log(
+      `CPU: ${((cpu.user + cpu.system) / 1000 / callSeconds / 10).toFixed(2)} % of a core per call (${callSeconds.toFixed(0)} call-seconds)`,
+    );
     console.log(
       `10 calls, 5 at once: ${result.ms} ms; pacing over ${pacing.ticks} ticks: p50 ${pacing.p50.toFixed(2)} ms, p99 ${pacing.p99.toFixed(2)} ms, max ${pacing.max.toFixed(2)} ms late`,
     );

@@ -71,6 +71,7 @@ const TRANSACTION_LINGER_MS = 32_000;
 export class SipUas {
   readonly #transactions = new Map<string, ServerTransaction>();
   readonly #dialogs = new Map<string, DialogHandler>();
+  readonly #reinviteResends = new Map<string, () => void>();
 
   constructor(
     readonly transport: SipTransport,
@@ -87,6 +88,8 @@ export class SipUas {
 
   removeDialog(key: string): void {
     this.#dialogs.delete(key);
+    this.#reinviteResends.get(key)?.();
+    this.#reinviteResends.delete(key);
   }
 
   receive(message: SipMessage, remote: SipRemote): void {
@@ -215,7 +218,20 @@ export class SipUas {
       this.#answer(request, remote, txKey, dialog.onInfo(request));
     } else {
       const answer = dialog.onReInvite(request);
-      this.#answer(request, remote, txKey, answer.status, answer);
+      const response = this.#answer(request, remote, txKey, answer.status, answer);
+      if (answer.status === 200 && remote.transport === 'udp') {
+        // A 2xx to a re-INVITE is resent until its ACK too (§13.3.1.4).
+        const key = dialogKey(callId, toTag);
+        this.#reinviteResends.get(key)?.();
+        this.#reinviteResends.set(
+          key,
+          retransmit(
+            this.timers,
+            () => this.transport.send(remote, response),
+            () => this.#reinviteResends.delete(key),
+          ),
+        );
+      }
     }
   }
 
@@ -225,7 +241,7 @@ export class SipUas {
     txKey: string,
     status: number,
     options: { body?: Buffer; headers?: SipHeader[] } = {},
-  ): void {
+  ): SipResponse {
     const response = buildResponse(request, status, { toTag: this.newTag(), ...options });
     const tx: ServerTransaction = { remote, last: response };
     this.#transactions.set(txKey, tx);
@@ -238,6 +254,7 @@ export class SipUas {
       );
     }
     this.#linger(txKey);
+    return response;
   }
 
   #linger(txKey: string): void {
@@ -256,7 +273,11 @@ export class SipUas {
     }
     const toTag = headerParam(headerValue(request.headers, 'To') ?? '', 'tag');
     const callId = headerValue(request.headers, 'Call-ID') ?? '';
-    if (toTag) this.#dialogs.get(dialogKey(callId, toTag))?.onAck(request);
+    if (!toTag) return;
+    const key = dialogKey(callId, toTag);
+    this.#reinviteResends.get(key)?.();
+    this.#reinviteResends.delete(key);
+    this.#dialogs.get(key)?.onAck(request);
   }
 
   #onCancel(request: SipRequest, remote: SipRemote, txKey: string): void {

@@ -33,8 +33,21 @@ describe('the gateway as its own process', () => {
     });
     const result = await runSipp(scenario('process-options', [step.options()]), port, { timeoutS: 10 });
     expect(result.code, result.stderr + result.stdout.slice(-2000)).toBe(0);
+    // A whole call through the process as it runs unbound: the caller hears « indisponible », then BYE.
+    const call = scenario('process-call', [
+      step.invite(),
+      step.answered(),
+      step.ack(),
+      step.pause(300),
+      step.dtmf('123456#'),
+      step.byeFromServer(20_000),
+    ]);
+    const called = await runSipp(call, port, { timeoutS: 40 });
+    expect(called.code, called.stderr + called.stdout.slice(-2000)).toBe(0);
+    expect(out).toContain('"detail":"unavailable"');
+    expect(out).not.toContain('33612345642');
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(out).toContain('SIP gateway stopping');
-  }, 60_000);
+  }, 90_000);
 });

@@ -1,0 +1,113 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * baresip as a second real caller: its audio source is a WAV file (aufile),
+ * what it hears is recorded by sndfile as `*-dec.wav`, and it is driven over
+ * ctrl_tcp (netstring JSON) on 127.0.0.1.
+ */
+export class Baresip {
+  readonly responses: string[] = [];
+  readonly events: string[] = [];
+  #buffer = '';
+
+  private constructor(
+    readonly dir: string,
+    readonly process: ChildProcess,
+    readonly control: Socket,
+    readonly output: () => string,
+  ) {
+    control.on('data', (d: Buffer) => this.#read(d.toString('latin1')));
+  }
+
+  static async start(options: { sourceWav: string; caller: string }): Promise<Baresip> {
+    const dir = mkdtempSync(join(tmpdir(), 'guichet-baresip-'));
+    const sipPort = 20000 + Math.floor(Math.random() * 5000);
+    const ctrlPort = sipPort + 5000;
+    writeFileSync(
+      join(dir, 'config'),
+      [
+        'poll_method epoll',
+        // Only loopback exists in the test's network namespace; baresip skips it unless told.
+        'net_interface 127.0.0.1',
+        `sip_listen 127.0.0.1:${sipPort}`,
+        'sip_transports udp',
+        `audio_source aufile,${options.sourceWav}`,
+        `audio_player aufile,${join(dir, 'player.wav')}`,
+        'module_path /usr/lib/baresip/modules',
+        'module g711.so',
+        'module aufile.so',
+        'module sndfile.so',
+        'module stdio.so',
+        'module_app account.so',
+        'module_app menu.so',
+        'module_app ctrl_tcp.so',
+        `ctrl_tcp_listen 127.0.0.1:${ctrlPort}`,
+        `snd_path ${dir}`,
+        'rtp_ports 30000-30999',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(join(dir, 'accounts'), `<sip:${options.caller}@127.0.0.1>;regint=0\n`);
+    const child = spawn('baresip', ['-f', dir], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      try {
+        const socket = await new Promise<Socket>((resolve, reject) => {
+          const s = connect(ctrlPort, '127.0.0.1', () => resolve(s));
+          s.once('error', reject);
+        });
+        return new Baresip(dir, child, socket, () => out);
+      } catch (error) {
+        if (Date.now() > deadline) {
+          child.kill('SIGKILL');
+          throw new Error(`baresip ctrl_tcp never came up: ${String(error)}\n${out}`);
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+  }
+
+  #read(chunk: string): void {
+    this.#buffer += chunk;
+    for (;;) {
+      const colon = this.#buffer.indexOf(':');
+      if (colon < 0) return;
+      const length = Number(this.#buffer.slice(0, colon));
+      if (this.#buffer.length < colon + 1 + length + 1) return;
+      const body = this.#buffer.slice(colon + 1, colon + 1 + length);
+      this.#buffer = this.#buffer.slice(colon + 1 + length + 1);
+      if (body.includes('"event"')) this.events.push(body);
+      else this.responses.push(body);
+    }
+  }
+
+  command(command: string, params = ''): void {
+    const json = JSON.stringify({ command, params, token: String(this.responses.length) });
+    this.control.write(`${Buffer.byteLength(json, 'latin1')}:${json},`);
+  }
+
+  /** Keys typed on baresip's console (stdio UI): during a call, digits are sent as RFC 4733 events. */
+  async type(keys: string, gapMs = 400): Promise<void> {
+    for (const key of keys) {
+      this.process.stdin?.write(key);
+      await new Promise((r) => setTimeout(r, gapMs));
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.control.destroy();
+    if (this.process.exitCode !== null) return;
+    const exited = new Promise((resolve) => this.process.once('exit', resolve));
+    this.process.kill('SIGTERM');
+    const timer = setTimeout(() => this.process.kill('SIGKILL'), 3000);
+    await exited;
+    clearTimeout(timer);
+  }
+}

@@ -14,10 +14,15 @@ import { NotificationScheduler } from '../signaling/appointments/scheduler.js';
 import { SecretBox } from '../signaling/appointments/sealed-secret.js';
 import { AgentAuth } from '../signaling/auth/agent-auth.js';
 import { JoinTokens } from '../signaling/auth/join-token.js';
+import { LocalAccounts } from '../signaling/auth/local-accounts.js';
+import { OidcSignIn } from '../signaling/auth/oidc.js';
+import { Sessions } from '../signaling/auth/sessions.js';
 import { createIceServers } from '../signaling/auth/turn-credentials.js';
 import { createHttpApp } from '../signaling/http/app.js';
 import { RoomService } from '../signaling/rooms/room-service.js';
 import { PasswordHasher } from '../signaling/rooms/secrets.js';
+import { createAccountStore } from '../signaling/store/account-factory.js';
+import type { AccountStore } from '../signaling/store/account-store.js';
 import { createStore } from '../signaling/store/create-store.js';
 import type { Store } from '../signaling/store/store.js';
 import { attachGateway } from '../signaling/ws/gateway.js';
@@ -39,6 +44,8 @@ export interface Guichet {
   scheduler: NotificationScheduler;
   media: MediasoupBackend;
   agents: AgentAuth;
+  /** Local agent accounts, console sessions, feed tokens. */
+  accounts: AccountStore;
   /** Address actually bound (port 0 in tests resolves here). */
   url: string;
   /** Refuse joins, tell clients to reconnect, wait for rooms to empty (up to drainMs), then close. */
@@ -95,6 +102,17 @@ export async function startGuichet(
   };
 
   try {
+    const accounts = await createAccountStore(
+      {
+        dataDir: config.store.dataDir,
+        redisUrl: config.store.redisUrl,
+        redisKeyPrefix: config.store.redisKeyPrefix,
+      },
+      log.child({ component: 'accounts' }),
+    );
+    cleanup.push(() => accounts.close());
+    const oidcConfig = config.console.oidc;
+    const consoleLog = log.child({ component: 'console' });
     const media = await MediasoupBackend.create(
       {
         count: config.media.workers,
@@ -185,6 +203,32 @@ export async function startGuichet(
         serviceName: config.serviceName,
       }),
       trustProxy: config.trustProxy,
+      console: {
+        accounts,
+        sessions: new Sessions(accounts, { ttlMs: config.console.sessionTtlMinutes * 60_000, clock }),
+        cookie: { secure: config.env === 'production' },
+        local: config.console.localAccounts ? new LocalAccounts(accounts, clock) : null,
+        oidc: oidcConfig
+          ? {
+              label: oidcConfig.label,
+              signIn: new OidcSignIn(
+                {
+                  issuer: oidcConfig.issuer,
+                  clientId: oidcConfig.clientId,
+                  clientSecret: oidcConfig.clientSecret,
+                  redirectUrl: () => oidcConfig.redirectUrl ?? `${publicUrl()}/agent/oidc/callback`,
+                  scopes: oidcConfig.scopes,
+                  claims: oidcConfig.claims,
+                  allowHttp: config.env !== 'production',
+                },
+                accounts,
+                consoleLog,
+                clock,
+              ),
+            }
+          : null,
+        clock,
+      },
     });
     cleanup.push(() => http.close());
     registerMetrics(http, { metrics, rooms, media });
@@ -231,7 +275,21 @@ export async function startGuichet(
       await close();
     };
 
-    return { config, http, io, store, rooms, appointments, scheduler, media, agents, url, shutdown, close };
+    return {
+      config,
+      http,
+      io,
+      store,
+      rooms,
+      appointments,
+      scheduler,
+      media,
+      agents,
+      accounts,
+      url,
+      shutdown,
+      close,
+    };
   } catch (error) {
     await undo();
     throw error;

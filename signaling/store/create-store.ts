@@ -39,7 +39,7 @@ export async function createStore(options: StoreOptions, log: Logger): Promise<S
   return store;
 }
 
-async function connectRedis(url: string, log: Logger): Promise<Redis> {
+export async function connectRedis(url: string, log: Logger): Promise<Redis> {
   const client = new Redis(url, {
     lazyConnect: true,
     connectTimeout: REDIS_STARTUP_TIMEOUT_MS,

@@ -237,6 +237,73 @@ describe('agent console', () => {
     expect(violations).toEqual([]);
   });
 
+  it('reschedule, resend, audit trail, copy, calendar feed and cancel from the console; English sign-in', async () => {
+    const agent = await open();
+    await agent.goto(`${server.baseUrl}/agent?lang=en`);
+    await agent.getByRole('heading', { level: 1, name: 'Agent sign-in' }).waitFor();
+    await axe(agent, 'sign-in (en)');
+    await agent.goto(`${server.baseUrl}/agent`);
+    await signInLocal(agent, 'bob');
+    await dayHeading(agent).waitFor();
+    const api = apiClient(server.baseUrl, server.guichet.agents.mint({ id: 'bob', name: 'Bob Durand' }));
+    const view = await api.book({
+      startsAt: new Date(Date.now() + 2 * 60 * 60_000).toISOString(),
+      durationMinutes: 30,
+      citizen: { displayName: 'Anne Report', email: 'anne@example.org' },
+      channels: ['email'],
+    });
+    const card = agent.locator('.appt', { hasText: 'Anne Report' });
+    await card.waitFor({ timeout: 10_000 });
+    const named = (key: keyof typeof fr) => ({ name: `${fr[key]} – Anne Report` });
+
+    await card.getByRole('button', named('appt.reschedule')).click();
+    const later = await localInputs(agent, 3 * 60);
+    await agent.getByLabel(fr['book.date']).fill(later.date);
+    await agent.getByLabel(fr['book.time']).fill(later.time);
+    await axe(agent, 'reschedule dialog');
+    await agent.locator('#book-dialog').getByRole('button', { name: fr['reschedule.submit'] }).click();
+    await expect
+      .poll(async () => (await api.get(view.id)).startsAt, { timeout: 10_000 })
+      .not.toBe(view.startsAt);
+
+    await card.getByRole('button', named('appt.resend')).click();
+    await expect.poll(() => agent.locator('#announce').textContent()).toBe(fr['appt.resent']);
+    await expect
+      .poll(async () => (await api.get(view.id)).notifications.filter((n) => n.kind === 'invitation').length)
+      .toBe(2);
+
+    await agent.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await card.getByRole('button', named('appt.copyPassword')).click();
+    await expect.poll(() => agent.evaluate(() => navigator.clipboard.readText())).toBe(view.password);
+    await card.getByRole('button', named('appt.copyDialIn')).click();
+    await expect.poll(() => agent.evaluate(() => navigator.clipboard.readText())).toContain(view.dialIn.pin);
+
+    await card.getByRole('button', named('appt.audit')).click();
+    const audit = agent.locator('#audit-list');
+    await expect.poll(() => audit.textContent()).toMatch(/réservé.*déplacé.*invitation renvoyée/s);
+    await axe(agent, 'audit dialog');
+    await agent.locator('#audit-dialog').getByRole('button', { name: fr['dialog.close'] }).click();
+
+    await agent.getByRole('button', { name: fr['feed.open'] }).click();
+    await agent.getByRole('button', { name: fr['feed.create'] }).click();
+    const url = await agent.getByLabel(fr['feed.url']).inputValue();
+    expect(await (await fetch(url)).text()).toContain('SUMMARY:Visio : Anne Report');
+    await axe(agent, 'feed dialog');
+    await agent.getByRole('button', { name: fr['feed.revoke'] }).click();
+    await expect.poll(() => agent.locator('#feed-state').textContent()).toBe(fr['feed.none']);
+    expect((await fetch(url)).status).toBe(404);
+    await agent.locator('#feed-dialog').getByRole('button', { name: fr['dialog.close'] }).click();
+
+    agent.once('dialog', (dialog) => void dialog.accept());
+    await card.getByRole('button', named('appt.cancel')).click();
+    await expect
+      .poll(() => card.locator('.state').textContent(), { timeout: 10_000 })
+      .toBe(fr['state.cancelled']);
+    expect((await api.get(view.id)).status).toBe('cancelled');
+    await axe(agent, 'day with a cancelled appointment');
+    expect(violations).toEqual([]);
+  });
+
   it('a cross-site form post with the agent signed in is refused and books nothing', async () => {
     const agent = await open();
     await agent.goto(`${server.baseUrl}/agent`);

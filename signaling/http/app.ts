@@ -10,6 +10,7 @@ import type { AccountStore } from '../store/account-store.js';
 import type { MediaBackend } from '../rooms/media-port.js';
 import type { RoomService } from '../rooms/room-service.js';
 import type { Store } from '../store/store.js';
+import { trackApiRoutes } from './api-coverage.js';
 import { registerAppointmentsRoutes } from './appointments-routes.js';
 import { registerClientRoutes, type ResolveRoomPage } from './client-routes.js';
 import { ConsoleAuth } from './console-auth.js';
@@ -64,6 +65,7 @@ export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   });
   installErrorHandler(app);
   installSecurityHeaders(app);
+  const apiRoutes = trackApiRoutes(app);
   registerHealthRoutes(app, deps.media, Date.now());
   registerOpsRoutes(app, { media: deps.media, store: deps.store, accepting: () => deps.rooms.accepting });
   registerRoomsRoutes(app, { rooms: deps.rooms, agents: deps.agents, publicUrl: deps.publicUrl });
@@ -100,5 +102,7 @@ export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   });
   registerDocsRoutes(app, deps.publicUrl);
   await registerClientRoutes(app, deps.clientDir, deps.resolveRoomPage);
+  // Once every plugin's routes are in: a route missing from the catalog stops the start.
+  app.addHook('onReady', async () => apiRoutes.check());
   return app;
 }

@@ -246,6 +246,17 @@ describe('agent console sessions', () => {
     expect((await fetch(second.url ?? '')).status).toBe(404);
   });
 
+  it('the API docs page is French by default, English on request, with fields and examples', async () => {
+    const frPage = await (await fetch(`${server.baseUrl}/api/docs`)).text();
+    expect(frPage).toContain('<html lang="fr">');
+    expect(frPage).toContain('Réserver un rendez-vous');
+    expect(frPage).toContain('Exemple de réponse');
+    expect(frPage).toContain('<code>citizen.email</code>');
+    const enPage = await (await fetch(`${server.baseUrl}/api/docs?lang=en`)).text();
+    expect(enPage).toContain('Book an appointment; the invitation goes out at once');
+    expect(enPage).toContain('POST /api/v1/appointments/:id/resend');
+  });
+
   it('signing out ends the session at once; an expired session is refused', async () => {
     const alice = await signIn('alice');
     const logout = await call('DELETE', '/api/v1/session', {

@@ -56,7 +56,9 @@ export interface RouteSpec {
   example: { request?: unknown; response?: unknown };
 }
 
-const errors = (...statuses: ('400' | '401' | '403' | '404' | '409')[]): Record<string, RouteResponse> => {
+const errors = (
+  ...statuses: ('400' | '401' | '403' | '404' | '409' | '429')[]
+): Record<string, RouteResponse> => {
   const all: Record<string, Words> = {
     '400': {
       fr: 'Entrée invalide ; `error.fields` nomme chaque champ',
@@ -236,7 +238,7 @@ export const API_ROUTES: readonly RouteSpec[] = [
     body: LocalSignInBodySchema,
     responses: {
       '201': { description: { fr: 'Connecté', en: 'Signed in' }, schema: SessionViewSchema },
-      ...errors('400', '401', '403'),
+      ...errors('400', '401', '403', '429'),
     },
     example: {
       request: { id: 'alice', password: 'correct horse battery staple' },

@@ -4,6 +4,7 @@ import type { Agent } from '../auth/agent-auth.js';
 import type { LocalAccounts } from '../auth/local-accounts.js';
 import type { OidcSignIn } from '../auth/oidc.js';
 import { agentOf, type Sessions } from '../auth/sessions.js';
+import { SignInThrottle } from '../auth/sign-in-throttle.js';
 import { AppError, AuthError } from '../errors.js';
 import { LocalSignInBodySchema, type SessionView, type SignInOptions } from '../protocol/console.js';
 import type { SessionRecord } from '../store/account-store.js';
@@ -39,6 +40,7 @@ const view = (record: Pick<SessionRecord, 'via' | 'csrfToken' | 'expiresAt'>, ag
  */
 export function registerSessionRoutes(app: FastifyInstance, deps: SessionRoutesDeps): void {
   const { auth, sessions, cookie, log } = deps;
+  const throttle = new SignInThrottle();
 
   const open = async (reply: FastifyReply, agent: Agent, via: SessionRecord['via']): Promise<SessionView> => {
     const opened = await sessions.open(agent, via);
@@ -58,8 +60,10 @@ export function registerSessionRoutes(app: FastifyInstance, deps: SessionRoutesD
     checkOrigin(request, deps.origin());
     if (!deps.accounts) throw new AppError('FORBIDDEN', 'local accounts are disabled on this server', 403);
     const body = parseOrThrow(LocalSignInBodySchema, request.body ?? {}, 'VALIDATION_FAILED');
+    throttle.check(body.id);
     const agent = await deps.accounts.verify(body.id, body.password);
     if (!agent) {
+      throttle.failed(body.id);
       log.info({ reason: 'bad-credentials' }, 'agent sign-in refused');
       throw new AuthError('wrong identifier or password');
     }

@@ -130,6 +130,20 @@ describe('agent console sessions', () => {
     });
   });
 
+  it('after ten wrong passwords for one identifier, even the right one is held back (429)', async () => {
+    for (let i = 0; i < 10; i += 1) {
+      expect(
+        (await call('POST', '/api/v1/session', { origin }, { id: 'mallory', password: `guess ${i}` })).status,
+      ).toBe(401);
+    }
+    const held = await call('POST', '/api/v1/session', { origin }, { id: 'mallory', password: PASSWORD });
+    expect(held.status).toBe(429);
+    // Another identifier is not affected.
+    expect(
+      (await call('POST', '/api/v1/session', { origin }, { id: 'bob', password: PASSWORD })).status,
+    ).toBe(201);
+  });
+
   it('refuses a state change without the CSRF token, or from another origin; accepts it from the console', async () => {
     const { cookie, csrf } = await signIn('alice');
     const noToken = await call('POST', '/api/v1/appointments', { cookie, origin }, booking);

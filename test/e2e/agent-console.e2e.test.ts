@@ -69,8 +69,8 @@ describe('agent console', () => {
     await mail?.close();
   });
 
-  async function open(): Promise<Page> {
-    const browser = await launchBrowser();
+  async function open(viewport?: { width: number; height: number }): Promise<Page> {
+    const browser = await launchBrowser(viewport ? { viewport } : {});
     browsers.push(browser);
     await browser.page.emulateMedia({ reducedMotion: 'reduce' });
     return browser.page;
@@ -301,6 +301,31 @@ describe('agent console', () => {
       .toBe(fr['state.cancelled']);
     expect((await api.get(view.id)).status).toBe('cancelled');
     await axe(agent, 'day with a cancelled appointment');
+    expect(violations).toEqual([]);
+  });
+
+  it('on a tablet (768×1024): nothing wider than the screen, touch targets of 44 px, the booking dialog fits', async () => {
+    const agent = await open({ width: 768, height: 1024 });
+    await agent.goto(`${server.baseUrl}/agent`);
+    await signInLocal(agent, 'bob');
+    await dayHeading(agent).waitFor();
+    await agent.locator('.appt').first().waitFor();
+    const layout = async () =>
+      agent.evaluate(() => ({
+        overflow: document.documentElement.scrollWidth - window.innerWidth,
+        smallTargets: [...document.querySelectorAll('button, a.button, input, select')]
+          .filter(
+            (e) => e.getClientRects().length > 0 && !(e instanceof HTMLInputElement && e.type === 'checkbox'),
+          )
+          .filter((e) => e.getBoundingClientRect().height < 44)
+          .map((e) => e.outerHTML.slice(0, 80)),
+      }));
+    expect(await layout()).toEqual({ overflow: 0, smallTargets: [] });
+    await agent.getByRole('button', { name: fr['book.open'] }).click();
+    const box = await agent.locator('#book-dialog').boundingBox();
+    expect(box && box.x >= 0 && box.x + box.width <= 768).toBe(true);
+    expect(await layout()).toEqual({ overflow: 0, smallTargets: [] });
+    await axe(agent, 'tablet: booking dialog');
     expect(violations).toEqual([]);
   });
 

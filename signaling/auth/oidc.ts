@@ -96,7 +96,11 @@ export class OidcSignIn {
       const userinfo = await client.fetchUserInfo(config, tokens.access_token, idClaims.sub);
       claims = { ...idClaims, ...userinfo };
     } catch (error) {
-      this.log.warn({ err: error }, 'OpenID sign-in failed');
+      // The message only: an error object from the token exchange may carry response bodies.
+      this.log.warn(
+        { reason: error instanceof Error ? error.message : String(error) },
+        'OpenID sign-in failed',
+      );
       throw new AuthError('the sign-in could not be completed; start again');
     }
     return mapClaims(claims, this.options.claims);

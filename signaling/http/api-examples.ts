@@ -112,4 +112,4 @@ export const EXAMPLE_ROOM = {
   joinUrl: 'https://visio.example.fr/r/k7q-xm4-p2d',
 };
 
-export const EXAMPLE_FEED = { active: true, url: 'https://visio.example.fr/agent/feed/3q2-…-9Zk.ics' };
+export const EXAMPLE_FEED = { active: true, url: 'https://visio.example.fr/agent/feed.ics?t=3q2-…-9Zk' };

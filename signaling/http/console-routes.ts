@@ -27,7 +27,8 @@ export interface ConsoleRoutesDeps {
 }
 
 const DAY = 24 * 60 * 60_000;
-const FeedParamsSchema = z.object({ token: z.string().regex(/^[A-Za-z0-9_-]{43}\.ics$/) });
+/** The token travels in the query, which the logs never keep (as one-click links do). */
+const FeedQuerySchema = z.object({ t: z.string().regex(/^[A-Za-z0-9_-]{43}$/) });
 
 /** The agent console: its page, the agenda it polls, resend, and the agent's calendar feed. */
 export function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleRoutesDeps): void {
@@ -85,7 +86,7 @@ export function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleRoutesD
     const agent = await authenticate(request);
     const token = randomBytes(32).toString('base64url');
     await accounts.setFeedToken(agent.id, digestOf(token));
-    const view: FeedView = { active: true, url: `${deps.publicUrl()}/agent/feed/${token}.ics` };
+    const view: FeedView = { active: true, url: `${deps.publicUrl()}/agent/feed.ics?t=${token}` };
     return reply.status(201).header('cache-control', 'no-store').send(view);
   });
 
@@ -96,11 +97,9 @@ export function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleRoutesD
   });
 
   /** The calendar application fetches this with no cookie: the unguessable token is the credential. */
-  app.get('/agent/feed/:token', async (request, reply) => {
-    const params = FeedParamsSchema.safeParse(request.params);
-    const agentId = params.success
-      ? await accounts.feedAgent(digestOf(params.data.token.slice(0, -4)))
-      : null;
+  app.get('/agent/feed.ics', async (request, reply) => {
+    const query = FeedQuerySchema.safeParse(request.query);
+    const agentId = query.success ? await accounts.feedAgent(digestOf(query.data.t)) : null;
     if (!agentId) throw new NotFoundError('NOT_FOUND', 'no such calendar');
     const now = deps.clock();
     // The agent's own appointments only, even for an admin.

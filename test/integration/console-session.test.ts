@@ -241,7 +241,7 @@ describe('agent console sessions', () => {
       url: null,
     });
     const first = FeedViewSchema.parse((await call('POST', '/api/v1/console/feed', headers)).json);
-    expect(first.url).toMatch(/\/agent\/feed\/[A-Za-z0-9_-]{43}\.ics$/);
+    expect(first.url).toMatch(/\/agent\/feed\.ics\?t=[A-Za-z0-9_-]{43}$/);
     const feed = await fetch(first.url ?? '');
     expect(feed.status).toBe(200);
     expect(feed.headers.get('content-type')).toBe('text/calendar; charset=utf-8');

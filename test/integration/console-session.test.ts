@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AgendaSchema, FeedViewSchema, SessionViewSchema } from '../../signaling/protocol/console.js';
 import { AppointmentViewSchema } from '../../signaling/protocol/index.js';
+import { LocalAccounts } from '../../signaling/auth/local-accounts.js';
 import { ManualClock } from '../helpers/clock.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -258,6 +259,36 @@ describe('agent console sessions', () => {
     expect((await fetch(second.url ?? '')).status).toBe(200);
     expect((await call('DELETE', '/api/v1/console/feed', headers)).status).toBe(204);
     expect((await fetch(second.url ?? '')).status).toBe(404);
+  });
+
+  it("an admin's session reads every agent's outbox when no relay is configured; an agent only their own", async () => {
+    await new LocalAccounts(server.guichet.accounts).add({
+      id: 'root',
+      name: 'Root',
+      role: 'admin',
+      password: PASSWORD,
+    });
+    const bob = await signIn('bob');
+    await call(
+      'POST',
+      '/api/v1/appointments',
+      { cookie: bob.cookie, origin, 'x-csrf-token': bob.csrf },
+      {
+        ...booking,
+        citizen: { displayName: 'Paul Martin', email: 'paul@example.org' },
+      },
+    );
+    await server.guichet.scheduler.tick();
+    const root = await signIn('root');
+    const OutboxSchema = z.object({ messages: z.array(z.object({ agentId: z.string(), to: z.string() })) });
+    const all = OutboxSchema.parse(
+      (await call('GET', '/api/v1/outbox', { cookie: root.cookie })).json,
+    ).messages;
+    expect(new Set(all.map((m) => m.agentId))).toEqual(new Set(['alice', 'bob']));
+    const mine = OutboxSchema.parse(
+      (await call('GET', '/api/v1/outbox', { cookie: bob.cookie })).json,
+    ).messages;
+    expect(mine.map((m) => m.to)).toEqual(['paul@example.org']);
   });
 
   it('the API docs page is French by default, English on request, with fields and examples', async () => {

@@ -36,7 +36,7 @@ import {
  */
 
 export type Words = { fr: string; en: string };
-export type Auth = 'agent' | 'session' | 'none';
+export type Auth = 'agent' | 'bearer' | 'session' | 'none';
 
 export interface RouteResponse {
   description: Words;
@@ -48,7 +48,7 @@ export interface RouteSpec {
   /** Fastify syntax (`:id`); OpenAPI's `{id}` is derived. */
   path: string;
   summary: Words;
-  /** agent: bearer JWT or console session (+ CSRF token); session: the console's cookie only. */
+  /** agent: bearer JWT or console session (+ CSRF token); bearer: JWT only; session: the console's cookie only. */
   auth: Auth;
   query?: z.ZodObject;
   body?: z.ZodType;
@@ -208,7 +208,7 @@ export const API_ROUTES: readonly RouteSpec[] = [
       fr: 'Créer une salle ponctuelle (sans rendez-vous)',
       en: 'Create an ad-hoc room (no appointment)',
     },
-    auth: 'agent',
+    auth: 'bearer',
     body: CreateRoomBodySchema,
     responses: {
       '201': { description: { fr: 'Créée', en: 'Created' }, schema: Room },

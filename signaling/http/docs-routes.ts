@@ -22,6 +22,7 @@ const WORDS = {
     machine: 'Version lisible par machine :',
     auth: {
       agent: 'JWT agent (Bearer) ou session de la console',
+      bearer: 'JWT agent (Bearer)',
       session: 'Session de la console',
       none: 'Aucune',
     },
@@ -40,7 +41,12 @@ const WORDS = {
     otherLang: 'fr',
     intro: 'Every route, its fields, its answers and an example.',
     machine: 'Machine-readable:',
-    auth: { agent: 'Agent JWT (Bearer) or console session', session: 'Console session', none: 'None' },
+    auth: {
+      agent: 'Agent JWT (Bearer) or console session',
+      bearer: 'Agent JWT (Bearer)',
+      session: 'Console session',
+      none: 'None',
+    },
     authLabel: 'Authentication',
     fields: 'Fields',
     request: 'Example request',

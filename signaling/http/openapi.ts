@@ -12,6 +12,8 @@ export type DocLang = 'fr' | 'en';
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output'): unknown =>
   z.toJSONSchema(schema, { io, unrepresentable: 'any' });
 
+const SECURITY = { none: [], bearer: [{ agentJwt: [] }], session: [{ consoleSession: [] }] };
+
 export const openApiPath = (path: string): string => path.replace(/:(\w+)/g, '{$1}');
 
 function operation(route: RouteSpec, lang: DocLang): Record<string, unknown> {
@@ -38,11 +40,7 @@ function operation(route: RouteSpec, lang: DocLang): Record<string, unknown> {
   const success = Object.keys(route.responses).find((s) => s.startsWith('2'));
   return {
     summary: route.summary[lang],
-    ...(route.auth === 'none'
-      ? { security: [] }
-      : route.auth === 'session'
-        ? { security: [{ consoleSession: [] }] }
-        : {}),
+    ...(route.auth === 'agent' ? {} : { security: SECURITY[route.auth] }),
     ...(pathParams.length + queryParams.length > 0 ? { parameters: [...pathParams, ...queryParams] } : {}),
     ...(route.body
       ? {

@@ -2,7 +2,9 @@
 /**
  * Builds the browser client into dist/client/ (served as the static root):
  *   client/src/main.ts → dist/client/assets/app.js (+ .map), one ESM bundle;
- *   client/index.html, client/styles.css and client/static/** copied as is.
+ *   client/src/agent/main.ts → dist/client/assets/agent.js, the agent console (/agent);
+ *   client/index.html, client/agent.html, client/styles.css, client/agent.css and
+ *   client/static/** copied as is.
  * Prints the bundle's gzipped size and writes it to dist/client/size.json,
  * so a size regression shows up in CI output.
  */
@@ -25,8 +27,11 @@ await rm(outDir, { recursive: true, force: true });
 await mkdir(path.join(outDir, 'assets'), { recursive: true });
 
 const result = await esbuild.build({
-  entryPoints: [path.join(clientDir, 'src', 'main.ts')],
-  outfile: path.join(outDir, 'assets', 'app.js'),
+  entryPoints: [
+    { in: path.join(clientDir, 'src', 'main.ts'), out: 'app' },
+    { in: path.join(clientDir, 'src', 'agent', 'main.ts'), out: 'agent' },
+  ],
+  outdir: path.join(outDir, 'assets'),
   bundle: true,
   format: 'esm',
   platform: 'browser',
@@ -42,6 +47,8 @@ const result = await esbuild.build({
 
 await cp(path.join(clientDir, 'index.html'), path.join(outDir, 'index.html'));
 await cp(path.join(clientDir, 'styles.css'), path.join(outDir, 'styles.css'));
+await cp(path.join(clientDir, 'agent.html'), path.join(outDir, 'agent.html'));
+await cp(path.join(clientDir, 'agent.css'), path.join(outDir, 'agent.css'));
 const staticDir = path.join(clientDir, 'static');
 if (await exists(staticDir)) await cp(staticDir, outDir, { recursive: true });
 
@@ -56,6 +63,10 @@ const size = {
   swJsGzipBytes: gzipSync(sw, { level: 9 }).length,
 };
 size.totalJsGzipBytes = size.appJsGzipBytes + size.swJsGzipBytes;
+// The console is loaded by agents only: reported apart from the citizens' budget.
+size.agentJsGzipBytes = gzipSync(await readFile(path.join(outDir, 'assets', 'agent.js')), {
+  level: 9,
+}).length;
 await writeFile(path.join(outDir, 'size.json'), `${JSON.stringify(size, null, 2)}\n`);
 const previous = `${finalDir}.previous-${process.pid}`;
 await rename(finalDir, previous).catch(() => undefined);

@@ -129,6 +129,25 @@ export const EnvShape = z.object({
     .max(7 * 24 * 3600)
     .default(6 * 3600),
   STUN_URLS: urlList(STUN_URL, 'stun:turn.example.fr:3478').default([]),
+
+  // The agent console (/agent): sessions, local accounts, OpenID Connect.
+  SESSION_TTL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(7 * 24 * 60)
+    .default(10 * 60),
+  LOCAL_ACCOUNTS: bool.default(true),
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_REDIRECT_URL: z.url().optional(),
+  OIDC_SCOPES: z.string().min(6).default('openid profile email'),
+  OIDC_LABEL: z.string().min(1).max(40).default('ProConnect'),
+  OIDC_ID_CLAIM: z.string().min(1).default('sub'),
+  OIDC_NAME_CLAIMS: z.string().min(1).default('name'),
+  OIDC_ROLE_CLAIM: z.string().min(1).default('role'),
+  OIDC_ADMIN_VALUE: z.string().min(1).default('admin'),
 });
 
 export const EnvSchema = EnvShape.superRefine((env, ctx) => {
@@ -158,6 +177,9 @@ export const EnvSchema = EnvShape.superRefine((env, ctx) => {
   if (env.HTTP_HEADERS_TIMEOUT_SECONDS > env.HTTP_REQUEST_TIMEOUT_SECONDS) {
     problem('HTTP_HEADERS_TIMEOUT_SECONDS', 'must not exceed HTTP_REQUEST_TIMEOUT_SECONDS');
   }
+  if (env.OIDC_ISSUER && (!env.OIDC_CLIENT_ID || !env.OIDC_CLIENT_SECRET)) {
+    problem('OIDC_CLIENT_ID', 'OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are required with OIDC_ISSUER');
+  }
   if (env.NODE_ENV !== 'production') return;
   const generate = 'set a real secret in production (openssl rand -base64 48)';
   if (env.AGENT_JWT_ALGORITHM === 'HS256' && env.AGENT_JWT_SECRET === DEV_AGENT_JWT_SECRET) {
@@ -173,6 +195,9 @@ export const EnvSchema = EnvShape.superRefine((env, ctx) => {
   // coturn holds TURN_SECRET too: a leak there must not also forge links or agent tokens.
   if (env.TURN_SECRET && (env.TURN_SECRET === env.SECRET_KEY || env.TURN_SECRET === env.AGENT_JWT_SECRET)) {
     problem('TURN_SECRET', 'must differ from SECRET_KEY and AGENT_JWT_SECRET (coturn holds it too)');
+  }
+  if (env.OIDC_ISSUER && !env.OIDC_ISSUER.startsWith('https://')) {
+    problem('OIDC_ISSUER', 'must be an https:// URL in production');
   }
   if (!env.PUBLIC_URL) problem('PUBLIC_URL', 'required in production: the https address citizens open');
   if ((env.MEDIA_LISTEN_IP === '0.0.0.0' || env.MEDIA_LISTEN_IP === '::') && !env.MEDIA_ANNOUNCED_ADDRESS) {

@@ -71,6 +71,21 @@ export interface Config {
     workerLogLevel: 'debug' | 'warn' | 'error' | 'none';
   };
   clientDir: string | undefined;
+  /** The agent console: session lifetime, local accounts, the OpenID provider if any. */
+  console: {
+    sessionTtlMinutes: number;
+    localAccounts: boolean;
+    oidc: {
+      issuer: string;
+      clientId: string;
+      clientSecret: string;
+      /** Unset: `<public URL>/agent/oidc/callback`. */
+      redirectUrl: string | undefined;
+      scopes: string;
+      label: string;
+      claims: { id: string; name: string[]; role: string; adminValue: string };
+    } | null;
+  };
   /** ICE servers handed to browsers: our own coturn only (see signaling/auth/turn-credentials.ts). */
   ice: {
     turnUrls: string[];
@@ -178,6 +193,29 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       workerLogLevel: e.MEDIA_WORKER_LOG_LEVEL,
     },
     clientDir: e.CLIENT_DIR,
+    console: {
+      sessionTtlMinutes: e.SESSION_TTL_MINUTES,
+      localAccounts: e.LOCAL_ACCOUNTS,
+      oidc:
+        e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
+          ? {
+              issuer: e.OIDC_ISSUER,
+              clientId: e.OIDC_CLIENT_ID,
+              clientSecret: e.OIDC_CLIENT_SECRET,
+              redirectUrl: e.OIDC_REDIRECT_URL,
+              scopes: e.OIDC_SCOPES,
+              label: e.OIDC_LABEL,
+              claims: {
+                id: e.OIDC_ID_CLAIM,
+                name: e.OIDC_NAME_CLAIMS.split(',')
+                  .map((c) => c.trim())
+                  .filter((c) => c !== ''),
+                role: e.OIDC_ROLE_CLAIM,
+                adminValue: e.OIDC_ADMIN_VALUE,
+              },
+            }
+          : null,
+    },
     ice: {
       turnUrls: e.TURN_URLS,
       turnSecret: e.TURN_SECRET,

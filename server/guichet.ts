@@ -20,12 +20,17 @@ import { NotificationScheduler } from '../signaling/appointments/scheduler.js';
 import { SecretBox } from '../signaling/appointments/sealed-secret.js';
 import { AgentAuth } from '../signaling/auth/agent-auth.js';
 import { JoinTokens } from '../signaling/auth/join-token.js';
+import { LocalAccounts } from '../signaling/auth/local-accounts.js';
+import { OidcSignIn } from '../signaling/auth/oidc.js';
+import { Sessions } from '../signaling/auth/sessions.js';
 import { createIceServers } from '../signaling/auth/turn-credentials.js';
 import { createHttpApp } from '../signaling/http/app.js';
 import { storeAuditSink } from '../signaling/rooms/audit.js';
 import type { RoomCommandSink } from '../signaling/rooms/room-command.js';
 import { RoomService } from '../signaling/rooms/room-service.js';
 import { PasswordHasher } from '../signaling/rooms/secrets.js';
+import { createAccountStore } from '../signaling/store/account-factory.js';
+import type { AccountStore } from '../signaling/store/account-store.js';
 import { createStore } from '../signaling/store/create-store.js';
 import type { Store } from '../signaling/store/store.js';
 import { attachGateway } from '../signaling/ws/gateway.js';
@@ -51,6 +56,8 @@ export interface Guichet {
   agents: AgentAuth;
   /** This node's registry entry, room directory and command bus. */
   cluster: Cluster;
+  /** Local agent accounts, console sessions, feed tokens. */
+  accounts: AccountStore;
   /** Address actually bound (port 0 in tests resolves here). */
   url: string;
   /** Refuse joins, tell clients to reconnect, wait for rooms to empty (up to drainMs), then close. */
@@ -132,6 +139,17 @@ export async function startGuichet(
   };
 
   try {
+    const accounts = await createAccountStore(
+      {
+        dataDir: config.store.dataDir,
+        redisUrl: config.store.redisUrl,
+        redisKeyPrefix: config.store.redisKeyPrefix,
+      },
+      log.child({ component: 'accounts' }),
+    );
+    cleanup.push(() => accounts.close());
+    const oidcConfig = config.console.oidc;
+    const consoleLog = log.child({ component: 'console' });
     const media = await MediasoupBackend.create(
       {
         count: config.media.workers,
@@ -258,6 +276,32 @@ export async function startGuichet(
         callsPerMinute: config.limits.restCallsPerMinute,
         onRefused: () => metrics.refused('rest-calls-per-token'),
       }),
+      console: {
+        accounts,
+        sessions: new Sessions(accounts, { ttlMs: config.console.sessionTtlMinutes * 60_000, clock }),
+        cookie: { secure: config.env === 'production' },
+        local: config.console.localAccounts ? new LocalAccounts(accounts, clock) : null,
+        oidc: oidcConfig
+          ? {
+              label: oidcConfig.label,
+              signIn: new OidcSignIn(
+                {
+                  issuer: oidcConfig.issuer,
+                  clientId: oidcConfig.clientId,
+                  clientSecret: oidcConfig.clientSecret,
+                  redirectUrl: () => oidcConfig.redirectUrl ?? `${publicUrl()}/agent/oidc/callback`,
+                  scopes: oidcConfig.scopes,
+                  claims: oidcConfig.claims,
+                  allowHttp: config.env !== 'production',
+                },
+                accounts,
+                consoleLog,
+                clock,
+              ),
+            }
+          : null,
+        clock,
+      },
     });
     cleanup.push(() => http.close());
     registerMetrics(http, { metrics, rooms, media });
@@ -324,6 +368,7 @@ export async function startGuichet(
       media,
       agents,
       cluster,
+      accounts,
       url,
       shutdown,
       close,

@@ -4,13 +4,20 @@ import type { Logger } from 'pino';
 import type { AppointmentService } from '../appointments/appointment-service.js';
 import type { SecretBox } from '../appointments/sealed-secret.js';
 import type { AgentAuth } from '../auth/agent-auth.js';
+import type { LocalAccounts } from '../auth/local-accounts.js';
+import type { OidcSignIn } from '../auth/oidc.js';
+import type { Sessions } from '../auth/sessions.js';
+import type { AccountStore } from '../store/account-store.js';
 import type { MediaBackend } from '../rooms/media-port.js';
 import type { RoomCommandSink } from '../rooms/room-command.js';
 import type { RoomService } from '../rooms/room-service.js';
 import type { Store } from '../store/store.js';
+import { trackApiRoutes } from './api-coverage.js';
 import { registerAppointmentsRoutes } from './appointments-routes.js';
 import { registerClientRoutes, type ResolveRoomPage } from './client-routes.js';
 import { registerClusterRoutes } from './cluster-routes.js';
+import { ConsoleAuth } from './console-auth.js';
+import { registerConsoleRoutes } from './console-routes.js';
 import { registerDocsRoutes } from './docs-routes.js';
 import { installErrorHandler } from './error-handler.js';
 import { registerHealthRoutes } from './health-routes.js';
@@ -19,6 +26,19 @@ import { registerRoomsRoutes } from './rooms-routes.js';
 import { capConnectionsPerAddress } from '../security/connection-cap.js';
 import type { RestLimiter } from '../security/rest-limiter.js';
 import { installSecurityHeaders } from './security-headers.js';
+import type { CookiePolicy } from './session-cookie.js';
+import { registerSessionRoutes } from './session-routes.js';
+
+/** The agent console's parts (server/guichet.ts builds them). */
+export interface ConsoleDeps {
+  accounts: AccountStore;
+  sessions: Sessions;
+  cookie: CookiePolicy;
+  /** null when LOCAL_ACCOUNTS=false. */
+  local: LocalAccounts | null;
+  oidc: { signIn: OidcSignIn; label: string } | null;
+  clock: () => number;
+}
 
 export interface HttpDeps {
   log: Logger;
@@ -45,6 +65,7 @@ export interface HttpDeps {
   onRefused?: (cap: RefusedCap) => void;
   /** REST calls per token; absent: no cap. */
   restLimiter?: RestLimiter;
+  console: ConsoleDeps;
 }
 
 export interface HttpLimits {
@@ -104,6 +125,7 @@ export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
       .map((node) => new URL(node.url).origin)
       .filter((origin) => origin !== own);
   });
+  const apiRoutes = trackApiRoutes(app);
   registerHealthRoutes(app, deps.media, Date.now());
   registerOpsRoutes(app, { media: deps.media, store: deps.store, accepting: () => deps.rooms.accepting });
   registerRoomsRoutes(app, {
@@ -113,14 +135,42 @@ export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     commands: deps.commands,
     publicUrl: deps.publicUrl,
   });
+  const origin = (): string => new URL(deps.publicUrl()).origin;
+  const consoleAuth = new ConsoleAuth({
+    agents: deps.agents,
+    sessions: deps.console.sessions,
+    cookie: deps.console.cookie,
+    origin,
+  });
   registerAppointmentsRoutes(app, {
     appointments: deps.appointments,
     agents: deps.agents,
     store: deps.store,
     secrets: deps.secrets,
+    authenticate: consoleAuth.authenticate,
+  });
+  registerSessionRoutes(app, {
+    auth: consoleAuth,
+    sessions: deps.console.sessions,
+    cookie: deps.console.cookie,
+    accounts: deps.console.local,
+    oidc: deps.console.oidc,
+    origin,
+    log: deps.log.child({ component: 'console' }),
+  });
+  registerConsoleRoutes(app, {
+    authenticate: consoleAuth.authenticate,
+    appointments: deps.appointments,
+    store: deps.store,
+    accounts: deps.console.accounts,
+    clientDir: deps.clientDir,
+    publicUrl: deps.publicUrl,
+    clock: deps.console.clock,
   });
   registerDocsRoutes(app, deps.publicUrl);
   registerClusterRoutes(app, nodes);
   await registerClientRoutes(app, deps.clientDir, deps.resolveRoomPage);
+  // Once every plugin's routes are in: a route missing from the catalog stops the start.
+  app.addHook('onReady', async () => apiRoutes.check());
   return app;
 }

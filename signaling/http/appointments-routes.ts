@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AppointmentService } from '../appointments/appointment-service.js';
 import type { SecretBox } from '../appointments/sealed-secret.js';
 import type { AgentAuth } from '../auth/agent-auth.js';
+import type { AuthenticateAgent } from './console-auth.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import {
   AppointmentIdParamsSchema,
@@ -18,6 +19,8 @@ export interface AppointmentsRoutesDeps {
   agents: AgentAuth;
   store: Store;
   secrets: SecretBox;
+  /** Bearer JWT or console session (signaling/http/console-auth.ts); bearer only when absent. */
+  authenticate?: AuthenticateAgent;
 }
 
 const OutboxQuerySchema = z
@@ -27,19 +30,21 @@ const OutboxQuerySchema = z
   })
   .strict();
 
-/** The agents' REST API for appointments. Every route needs an agent bearer token. */
+/** The agents' REST API for appointments. Every route needs an agent bearer token or a console session. */
 export function registerAppointmentsRoutes(app: FastifyInstance, deps: AppointmentsRoutesDeps): void {
   const { appointments, agents, store, secrets } = deps;
+  const authenticate: AuthenticateAgent =
+    deps.authenticate ?? (async (request) => agents.verifyHeader(request.headers.authorization));
 
   app.post('/api/v1/appointments', async (request, reply) => {
-    const agent = agents.verifyHeader(request.headers.authorization);
+    const agent = await authenticate(request);
     const body = parseOrThrow(CreateAppointmentBodySchema, request.body ?? {}, 'VALIDATION_FAILED');
     const key = idempotencyKeyOf(request.headers['idempotency-key']);
     return reply.status(201).send(await appointments.book(agent, body, key));
   });
 
   app.get('/api/v1/appointments', async (request) => {
-    const agent = agents.verifyHeader(request.headers.authorization);
+    const agent = await authenticate(request);
     const query = parseOrThrow(ListAppointmentsQuerySchema, request.query, 'VALIDATION_FAILED');
     const items = await appointments.list(agent, {
       limit: query.limit,
@@ -51,24 +56,24 @@ export function registerAppointmentsRoutes(app: FastifyInstance, deps: Appointme
   });
 
   app.get('/api/v1/appointments/:id', async (request) => {
-    const agent = agents.verifyHeader(request.headers.authorization);
+    const agent = await authenticate(request);
     return appointments.get(agent, idOf(request.params));
   });
 
   app.patch('/api/v1/appointments/:id', async (request) => {
-    const agent = agents.verifyHeader(request.headers.authorization);
+    const agent = await authenticate(request);
     const id = idOf(request.params);
     const body = parseOrThrow(PatchAppointmentBodySchema, request.body ?? {}, 'VALIDATION_FAILED');
     return appointments.patch(agent, id, body);
   });
 
   app.delete('/api/v1/appointments/:id', async (request) => {
-    const agent = agents.verifyHeader(request.headers.authorization);
+    const agent = await authenticate(request);
     return appointments.cancel(agent, idOf(request.params));
   });
 
   app.get('/api/v1/appointments/:id/audit', async (request) => {
-    const agent = agents.verifyHeader(request.headers.authorization);
+    const agent = await authenticate(request);
     const view = await appointments.get(agent, idOf(request.params));
     const events = await store.listAudit(view.id);
     return {
@@ -83,7 +88,7 @@ export function registerAppointmentsRoutes(app: FastifyInstance, deps: Appointme
 
   /** Messages kept instead of sent when no SMTP/SMS is configured: nothing is silently lost. */
   app.get('/api/v1/outbox', async (request) => {
-    const agent = agents.verifyHeader(request.headers.authorization);
+    const agent = await authenticate(request);
     const query = parseOrThrow(OutboxQuerySchema, request.query, 'VALIDATION_FAILED');
     const messages = await store.listOutbox({
       limit: query.limit,

@@ -1,146 +1,111 @@
 import { z } from 'zod';
-import {
-  AppointmentViewSchema,
-  AuditEventViewSchema,
-  CreateAppointmentBodySchema,
-  CreateRoomBodySchema,
-  ListAppointmentsQuerySchema,
-  OutboxMessageViewSchema,
-  PatchAppointmentBodySchema,
-} from '../protocol/index.js';
+import { API_ROUTES, type RouteSpec } from './api-catalog.js';
 
 /*
- * The OpenAPI 3.1 document, generated from the very zod schemas the routes
- * parse with, so the documentation can't drift from the behaviour.
+ * The OpenAPI 3.1 document, generated from the route catalog
+ * (api-catalog.ts): the very zod schemas the routes parse with, so the
+ * documentation can't drift from the behaviour. French or English words.
  */
 
-const json = (schema: z.ZodType, io: 'input' | 'output' = 'output') => ({
-  'application/json': { schema: z.toJSONSchema(schema, { io, unrepresentable: 'any' }) },
-});
+export type DocLang = 'fr' | 'en';
 
-const ErrorSchema = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    fields: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-  }),
-});
+const jsonSchema = (schema: z.ZodType, io: 'input' | 'output'): unknown =>
+  z.toJSONSchema(schema, { io, unrepresentable: 'any' });
 
-const errors = {
-  '400': { description: 'Invalid input; `error.fields` lists each bad field', content: json(ErrorSchema) },
-  '401': { description: 'Missing, expired or invalid bearer token', content: json(ErrorSchema) },
-};
-const notFound = { '404': { description: 'No such appointment (or not yours)', content: json(ErrorSchema) } };
-const idParam = [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }];
+const SECURITY = { none: [], bearer: [{ agentJwt: [] }], session: [{ consoleSession: [] }] };
 
-export function buildOpenApi(serverUrl: string): Record<string, unknown> {
-  const listQuery = z.toJSONSchema(ListAppointmentsQuerySchema, { io: 'input' });
-  const queryParams = Object.entries(
-    typeof listQuery === 'object' && 'properties' in listQuery && listQuery.properties
-      ? listQuery.properties
-      : {},
-  ).map(([name, schema]) => ({ name, in: 'query', required: false, schema }));
+export const openApiPath = (path: string): string => path.replace(/:(\w+)/g, '{$1}');
 
+function operation(route: RouteSpec, lang: DocLang): Record<string, unknown> {
+  const pathParams = [...route.path.matchAll(/:(\w+)/g)].map(([, name]) => ({
+    name,
+    in: 'path',
+    required: true,
+    schema: { type: 'string', format: 'uuid' },
+  }));
+  const query = route.query ? jsonSchema(route.query, 'input') : null;
+  const queryParams =
+    typeof query === 'object' &&
+    query !== null &&
+    'properties' in query &&
+    typeof query.properties === 'object'
+      ? Object.entries(query.properties ?? {}).map(([name, schema]) => ({
+          name,
+          in: 'query',
+          required:
+            Array.isArray(Reflect.get(query, 'required')) && Reflect.get(query, 'required').includes(name),
+          schema,
+        }))
+      : [];
+  const success = Object.keys(route.responses).find((s) => s.startsWith('2'));
+  return {
+    summary: route.summary[lang],
+    ...(route.auth === 'agent' ? {} : { security: SECURITY[route.auth] }),
+    ...(pathParams.length + queryParams.length > 0 ? { parameters: [...pathParams, ...queryParams] } : {}),
+    ...(route.body
+      ? {
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: jsonSchema(route.body, 'input'),
+                ...(route.example.request !== undefined ? { example: route.example.request } : {}),
+              },
+            },
+          },
+        }
+      : {}),
+    responses: Object.fromEntries(
+      Object.entries(route.responses).map(([status, response]) => [
+        status,
+        {
+          description: response.description[lang],
+          ...(response.schema
+            ? {
+                content: {
+                  'application/json': {
+                    schema: jsonSchema(response.schema, 'output'),
+                    ...(status === success && route.example.response !== undefined
+                      ? { example: route.example.response }
+                      : {}),
+                  },
+                },
+              }
+            : {}),
+        },
+      ]),
+    ),
+  };
+}
+
+export function buildOpenApi(serverUrl: string, lang: DocLang = 'en'): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of API_ROUTES) {
+    const item = (paths[openApiPath(route.path)] ??= {});
+    item[route.method.toLowerCase()] = operation(route, lang);
+  }
   return {
     openapi: '3.1.0',
     info: {
-      title: 'Guichet API',
+      title: lang === 'fr' ? 'API Guichet' : 'Guichet API',
       version: '1',
       description:
-        'Agents book video appointments; citizens receive a link by email or SMS. ' +
-        'Authenticate with `Authorization: Bearer <agent JWT>` (claims: sub, name, role, exp).',
+        lang === 'fr'
+          ? 'Les agents réservent des rendez-vous vidéo ; les personnes reçoivent un lien par e-mail ou SMS. ' +
+            'Authentification : `Authorization: Bearer <JWT agent>` (revendications sub, name, role, exp) pour les outils de réservation, ' +
+            'ou le cookie de session de la console avec l’en-tête `X-CSRF-Token` sur chaque modification.'
+          : 'Agents book video appointments; citizens receive a link by email or SMS. ' +
+            'Authenticate with `Authorization: Bearer <agent JWT>` (claims: sub, name, role, exp) from booking tools, ' +
+            'or with the console’s session cookie plus the `X-CSRF-Token` header on every change.',
     },
     servers: [{ url: serverUrl }],
     components: {
-      securitySchemes: { agentJwt: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-    },
-    security: [{ agentJwt: [] }],
-    paths: {
-      '/api/v1/appointments': {
-        post: {
-          summary: 'Book an appointment',
-          requestBody: { required: true, content: json(CreateAppointmentBodySchema, 'input') },
-          responses: { '201': { description: 'Booked', content: json(AppointmentViewSchema) }, ...errors },
-        },
-        get: {
-          summary: "List appointments (an agent's own; all for admins), by start time",
-          parameters: queryParams,
-          responses: {
-            '200': {
-              description: 'Appointments',
-              content: json(z.object({ items: z.array(AppointmentViewSchema) })),
-            },
-            ...errors,
-          },
-        },
-      },
-      '/api/v1/appointments/{id}': {
-        parameters: idParam,
-        get: {
-          summary: 'Read an appointment, with the status of each notification',
-          responses: {
-            '200': { description: 'The appointment', content: json(AppointmentViewSchema) },
-            ...errors,
-            ...notFound,
-          },
-        },
-        patch: {
-          summary: 'Change an appointment; a new time sends a notice and re-arms the reminder',
-          requestBody: { required: true, content: json(PatchAppointmentBodySchema, 'input') },
-          responses: {
-            '200': { description: 'Updated', content: json(AppointmentViewSchema) },
-            ...errors,
-            ...notFound,
-          },
-        },
-        delete: {
-          summary: 'Cancel an appointment; the citizen is told',
-          responses: {
-            '200': { description: 'Cancelled', content: json(AppointmentViewSchema) },
-            ...errors,
-            ...notFound,
-          },
-        },
-      },
-      '/api/v1/appointments/{id}/audit': {
-        parameters: idParam,
-        get: {
-          summary: 'The audit trail: who did what, when (no personal data)',
-          responses: {
-            '200': {
-              description: 'Events, oldest first',
-              content: json(z.object({ events: z.array(AuditEventViewSchema) })),
-            },
-            ...errors,
-            ...notFound,
-          },
-        },
-      },
-      '/api/v1/outbox': {
-        get: {
-          summary: 'Messages kept instead of sent (no SMTP or SMS gateway configured)',
-          responses: {
-            '200': {
-              description: 'Messages',
-              content: json(z.object({ messages: z.array(OutboxMessageViewSchema) })),
-            },
-            ...errors,
-          },
-        },
-      },
-      '/api/v1/rooms': {
-        post: {
-          summary: 'Create an ad-hoc room (no appointment)',
-          requestBody: { required: false, content: json(CreateRoomBodySchema, 'input') },
-          responses: {
-            '201': {
-              description: 'Created',
-              content: json(z.object({ roomId: z.string(), password: z.string(), joinUrl: z.string() })),
-            },
-            ...errors,
-          },
-        },
+      securitySchemes: {
+        agentJwt: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        consoleSession: { type: 'apiKey', in: 'cookie', name: 'guichet_session' },
       },
     },
+    security: [{ agentJwt: [] }, { consoleSession: [] }],
+    paths,
   };
 }

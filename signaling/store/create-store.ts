@@ -59,7 +59,7 @@ async function redisClockOffset(client: Redis): Promise<number> {
   return Math.round(redisMs - (before + after) / 2);
 }
 
-async function connectRedis(url: string, log: Logger): Promise<Redis> {
+export async function connectRedis(url: string, log: Logger): Promise<Redis> {
   const client = new Redis(url, {
     lazyConnect: true,
     connectTimeout: REDIS_STARTUP_TIMEOUT_MS,

@@ -67,7 +67,7 @@ export class Baresip {
       } catch (error) {
         if (Date.now() > deadline) {
           child.kill('SIGKILL');
-          throw new Error(`baresip ctrl_tcp never came up: ${String(error)}\n${out}`);
+          throw new Error(`baresip ctrl_tcp never came up: ${String(error)}\n${out}`, { cause: error });
         }
         await new Promise((r) => setTimeout(r, 200));
       }

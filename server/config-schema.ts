@@ -44,8 +44,6 @@ export const EnvShape = z.object({
   TRUST_PROXY: bool.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SERVICE_NAME: z.string().min(1).max(80).default('Guichet'),
-  /** The phone gateway's credential (at least 32 characters); unset: no service may join rooms. */
-  SERVICE_TOKEN: z.string().min(32).max(4096).optional(),
 
   AGENT_JWT_ALGORITHM: z.enum(['HS256', 'RS256', 'ES256']).default('HS256'),
   AGENT_JWT_SECRET: secret.default(DEV_AGENT_JWT_SECRET),
@@ -76,8 +74,6 @@ export const EnvShape = z.object({
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   SHUTDOWN_DRAIN_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   RECONNECT_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(20),
-  /** A socket that has joined no room after this long is closed (idle connections hold descriptors). */
-  JOIN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
   SCHEDULER_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
 
   MEDIA_WORKERS: z.coerce.number().int().min(1).max(64).default(cpus().length),

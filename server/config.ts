@@ -21,8 +21,6 @@ export interface Config {
   trustProxy: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   serviceName: string;
-  /** The phone gateway's token for `service` credentials (absent: refused). */
-  serviceToken: string | undefined;
   agentJwt: AgentAuthOptions;
   secretKey: string;
   store: { dataDir: string; redisUrl: string | undefined; redisKeyPrefix: string };
@@ -39,8 +37,6 @@ export interface Config {
   retentionDays: number;
   /** How long a dropped peer keeps its place (and its admission) waiting to resume. */
   reconnectGraceSeconds: number;
-  /** A connection that joins no room within this is closed. */
-  joinTimeoutSeconds: number;
   /** How long SIGTERM lets calls go on before closing them. */
   shutdownDrainSeconds: number;
   media: {
@@ -104,7 +100,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     serviceName: e.SERVICE_NAME,
-    serviceToken: e.SERVICE_TOKEN,
     agentJwt: {
       algorithm: e.AGENT_JWT_ALGORITHM,
       key: jwtKey,
@@ -125,7 +120,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     access: { opensMinutesBefore: e.ACCESS_OPENS_MINUTES_BEFORE, graceMinutesAfter: e.ACCESS_GRACE_MINUTES },
     retentionDays: e.RETENTION_DAYS,
     reconnectGraceSeconds: e.RECONNECT_GRACE_SECONDS,
-    joinTimeoutSeconds: e.JOIN_TIMEOUT_SECONDS,
     shutdownDrainSeconds: e.SHUTDOWN_DRAIN_SECONDS,
     media: {
       workers: e.MEDIA_WORKERS,

@@ -30,7 +30,7 @@ describe('cancelling a live appointment in the browser', () => {
     await server?.close();
   });
 
-  it('the lobby and the call both show « Ce rendez-vous a été annulé » within a second', async () => {
+  it('the lobby and the call both show « Ce rendez-vous a été annulé » within 2 s of the REST answer', async () => {
     const api = apiClient(server.baseUrl, server.guichet.agents.mint({ id: 'alice', name: 'Alice Martin' }));
     clock.set('2026-12-03T09:00:00Z');
     const view = await api.book({

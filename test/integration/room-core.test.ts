@@ -23,8 +23,12 @@ const serverWith = async (
     await startTestServer(env, { ...options, ...(clock ? { clock: clock.now, runScheduler: false } : {}) }),
     (s) => s.close(),
   );
+/** Every client also checks, at the end, that all the server sent it fits the protocol's schemas. */
 const client = async (server: TestServer): Promise<SignalingClient> =>
-  resources.add(await SignalingClient.connect(server.baseUrl), (c) => c.close());
+  resources.add(await SignalingClient.connect(server.baseUrl), (c) => {
+    c.close();
+    expect(c.malformed).toEqual([]);
+  });
 
 describe('room core over socket.io', () => {
   it('lets one socket hold one member: of two joins sent at once, one is refused ALREADY_JOINED; after the disconnect and the grace period the room is empty', async () => {

@@ -48,8 +48,6 @@ export const EnvShape = z.object({
   TRUST_PROXY: bool.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SERVICE_NAME: z.string().min(1).max(80).default('Guichet'),
-  /** The phone gateway's credential (at least 32 characters); unset: no service may join rooms. */
-  SERVICE_TOKEN: z.string().min(32).max(4096).optional(),
 
   AGENT_JWT_ALGORITHM: z.enum(['HS256', 'RS256', 'ES256']).default('HS256'),
   AGENT_JWT_SECRET: secret.default(DEV_AGENT_JWT_SECRET),

@@ -21,8 +21,6 @@ export interface Config {
   trustProxy: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   serviceName: string;
-  /** The phone gateway's token for `service` credentials (absent: refused). */
-  serviceToken: string | undefined;
   agentJwt: AgentAuthOptions;
   secretKey: string;
   /** This node in a cluster (several nodes on one Redis; see signaling/cluster). */
@@ -59,7 +57,7 @@ export interface Config {
   retentionDays: number;
   /** How long a dropped peer keeps its place (and its admission) waiting to resume. */
   reconnectGraceSeconds: number;
-  /** A connection that joins no room within this is closed. */
+  /** A socket that joins no room within this is closed. */
   joinTimeoutSeconds: number;
   /** How long SIGTERM lets calls go on before closing them. */
   shutdownDrainSeconds: number;
@@ -139,7 +137,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
     serviceName: e.SERVICE_NAME,
-    serviceToken: e.SERVICE_TOKEN,
     agentJwt: {
       algorithm: e.AGENT_JWT_ALGORITHM,
       key: jwtKey,

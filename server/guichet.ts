@@ -72,6 +72,10 @@ export interface GuichetOptions {
   runScheduler?: boolean;
   /** How room commands travel (default: straight to this node's rooms). */
   commands?: (rooms: RoomService) => RoomCommandSink;
+  /** A socket that joins no room within this is closed (default 30 s). */
+  joinTimeoutMs?: number;
+  /** The phone gateway's token for `service` credentials (absent: no service may join). */
+  serviceToken?: string;
 }
 
 /**
@@ -205,7 +209,7 @@ export async function startGuichet(
         passwords,
         access: config.access,
         clock,
-        serviceToken: config.serviceToken,
+        serviceToken: options.serviceToken,
       }),
       log: log.child({ component: 'rooms' }),
       audit: storeAuditSink(store, clock, log.child({ component: 'audit' })),
@@ -311,7 +315,7 @@ export async function startGuichet(
       io,
       rooms,
       log: log.child({ component: 'ws' }),
-      joinTimeoutMs: config.joinTimeoutSeconds * 1000,
+      joinTimeoutMs: options.joinTimeoutMs ?? config.joinTimeoutSeconds * 1000,
     });
 
     await http.listen({ host: config.host, port: config.port });

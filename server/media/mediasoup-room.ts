@@ -102,14 +102,16 @@ export class MediasoupRoom implements MediaRoom {
 
   async createTransport(peerId: PeerId, direction: 'send' | 'recv'): Promise<TransportOptions> {
     const peer = this.#peer(peerId);
-    const transport = await this.#router.createWebRtcTransport({
-      webRtcServer: this.#slot.webRtcServer,
-      enableUdp: true,
-      enableTcp: true,
-      preferUdp: true,
-      initialAvailableOutgoingBitrate: INITIAL_OUTGOING_BITRATE,
-      appData: { peerId, direction },
-    });
+    const transport = await this.#router
+      .createWebRtcTransport({
+        webRtcServer: this.#slot.webRtcServer,
+        enableUdp: true,
+        enableTcp: true,
+        preferUdp: true,
+        initialAvailableOutgoingBitrate: INITIAL_OUTGOING_BITRATE,
+        appData: { peerId, direction },
+      })
+      .catch(mediaStateError('createTransport'));
     if (this.#closed || !this.#peers.has(peerId)) {
       // The peer left (or the room closed) while the worker was answering.
       transport.close();
@@ -132,12 +134,14 @@ export class MediasoupRoom implements MediaRoom {
   async createPlainTransport(peerId: PeerId, target: PlainTransportTarget): Promise<PlainTransportInfo> {
     const peer = this.#peer(peerId);
     const { ip, announcedAddress } = this.#slot.listen;
-    const transport = await this.#router.createPlainTransport({
-      listenInfo: { protocol: 'udp', ip, ...(announcedAddress ? { announcedAddress } : {}) },
-      rtcpMux: true,
-      comedia: 'comedia' in target,
-      appData: { peerId, plain: true },
-    });
+    const transport = await this.#router
+      .createPlainTransport({
+        listenInfo: { protocol: 'udp', ip, ...(announcedAddress ? { announcedAddress } : {}) },
+        rtcpMux: true,
+        comedia: 'comedia' in target,
+        appData: { peerId, plain: true },
+      })
+      .catch(mediaStateError('createPlainTransport'));
     if (this.#closed || !this.#peers.has(peerId)) {
       transport.close();
       throw new AppError('NOT_JOINED', 'left the room');

@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
 import { AppError, AuthError, NotFoundError } from '../errors.js';
 import {
@@ -19,6 +18,7 @@ import type { JoinGrant, JoinGuard, JoinPolicy } from './join-policy.js';
 import { KeyedQueue } from './keyed-queue.js';
 import type { MediaBackend } from './media-port.js';
 import { openRoomMedia } from './media-recovery.js';
+import { MemberRecords, sameSecret } from './member-records.js';
 import { Member, type MemberHost } from './member.js';
 import type { PeerChannel } from './peer-channel.js';
 import type { RoomCommand } from './room-command.js';
@@ -61,14 +61,6 @@ export interface EnterRequest {
 
 const DEFAULT_GRACE_MS = 20_000;
 
-const digestOf = (secret: string): string => createHash('sha256').update(secret).digest('base64url');
-
-function sameDigest(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
-
 /**
  * The rooms of this node: who may enter, and the live Room objects. Entries
  * and leaves for one room id run one at a time (KeyedQueue), so racing joins
@@ -81,10 +73,12 @@ export class RoomService implements MemberHost {
   readonly #live = new Map<RoomId, Room>();
   readonly #queue = new KeyedQueue<RoomId>();
   readonly #graceTimers = new Map<Member, NodeJS.Timeout>();
+  readonly #records: MemberRecords;
   #accepting = true;
 
   constructor(deps: RoomServiceDeps) {
     this.#deps = deps;
+    this.#records = new MemberRecords(deps.store, deps.log);
   }
 
   async createRoom(createdBy: string, title: string | null): Promise<{ roomId: RoomId; password: string }> {
@@ -124,14 +118,20 @@ export class RoomService implements MemberHost {
       ? await this.#deps.guard.guard({ address: client.address, target: request.roomId }, authorise)
       : await authorise();
     const resume = credential.kind === 'resume' ? credential : request.resume;
-    const stored = resume ? await this.#storedPlace(record.id, resume) : null;
+    const stored = resume ? await this.#records.place(record.id, resume) : null;
 
     const member = await this.#queue.run(record.id, async () => {
       const room = await this.#liveRoom(record, grant?.appointmentId ?? stored?.appointmentId ?? null);
-      const resumed = resume ? this.#resume(room, resume, stored, channel) : null;
-      if (resumed) return resumed;
-      if (!grant) throw new AuthError('this place is gone; join again');
-      return this.#newMember(room, request.displayName, grant, channel);
+      try {
+        const resumed = resume ? this.#resume(room, resume, stored, channel) : null;
+        if (resumed) return resumed;
+        if (!grant) throw new AuthError('this place is gone; join again');
+        return this.#newMember(room, request.displayName, grant, channel);
+      } catch (error) {
+        // A room opened for an entry that failed must not stay open with nobody in it.
+        if (room.size === 0 && this.#live.get(room.id) === room) this.#closeRoom(room, 'ended');
+        throw error;
+      }
     });
     const result = this.#joinResult(member);
     // Outside the room's queue: the worker builds them while other joins go on.
@@ -167,7 +167,7 @@ export class RoomService implements MemberHost {
     const member = room.member(peerId);
     if (member) this.#clearGrace(member);
     return this.#queue.run(room.id, async () => {
-      if (room.remove(peerId)) this.#forget(room.id, peerId);
+      if (room.remove(peerId)) this.#records.forget(room.id, peerId);
       if (room.size === 0 && this.#live.get(room.id) === room) this.#closeRoom(room, 'ended');
     });
   }
@@ -204,7 +204,7 @@ export class RoomService implements MemberHost {
   }
 
   changed(member: Member): void {
-    this.#remember(member);
+    this.#records.remember(member);
     if (member.state === 'admitted' && member.role === 'guest' && member.room.appointmentId) {
       this.#deps.progress?.inProgress(member.room.appointmentId);
     }
@@ -255,22 +255,12 @@ export class RoomService implements MemberHost {
       this.#deps.placement?.release(room.id);
     }
     room.close(reason, startsAt);
-    this.#deps.store.deleteMembers(room.id).catch((error: unknown) => {
-      this.#deps.log.warn({ err: error, roomId: room.id }, 'member records not deleted');
-    });
+    this.#records.forgetRoom(room.id);
   }
 
   #clearGrace(member: Member): void {
     clearTimeout(this.#graceTimers.get(member));
     this.#graceTimers.delete(member);
-  }
-
-  async #storedPlace(roomId: RoomId, resume: ResumeCredential): Promise<MemberRecord | null> {
-    const record = await this.#deps.store.getMember(roomId, resume.peerId).catch((error: unknown) => {
-      this.#deps.log.warn({ err: error }, 'member record unreadable; joining afresh');
-      return null;
-    });
-    return record && sameDigest(record.resumeDigest, digestOf(resume.secret)) ? record : null;
   }
 
   /**
@@ -285,7 +275,7 @@ export class RoomService implements MemberHost {
     channel: PeerChannel,
   ): Member | null {
     const live = room.member(resume.peerId);
-    if (live && sameDigest(digestOf(live.resumeSecret), digestOf(resume.secret))) {
+    if (live && sameSecret(resume.secret, live.resumeSecret)) {
       this.#clearGrace(live);
       if (live.connected) {
         // The old connection is still open (a half-dead socket): this one replaces it.
@@ -328,33 +318,9 @@ export class RoomService implements MemberHost {
       log: this.#deps.log.child({ roomId: room.id, peerId }),
     });
     room.add(member);
-    this.#remember(member);
+    this.#records.remember(member);
     if (grant.appointmentId) this.#deps.progress?.opened(grant.appointmentId);
     return member;
-  }
-
-  /** Best effort: a store outage must not end a call in progress. */
-  #remember(member: Member): void {
-    const record: MemberRecord = {
-      roomId: member.room.id,
-      peerId: member.peerId,
-      displayName: member.displayName,
-      role: member.role,
-      kind: member.kind,
-      state: member.state,
-      resumeDigest: digestOf(member.resumeSecret),
-      appointmentId: member.room.appointmentId,
-      updatedAt: Date.now(),
-    };
-    this.#deps.store.saveMember(record).catch((error: unknown) => {
-      member.log.warn({ err: error }, 'member record not saved');
-    });
-  }
-
-  #forget(roomId: RoomId, peerId: PeerId): void {
-    this.#deps.store.deleteMember(roomId, peerId).catch((error: unknown) => {
-      this.#deps.log.warn({ err: error, roomId }, 'member record not deleted');
-    });
   }
 
   /**

@@ -56,6 +56,9 @@ export interface RedisStoreOptions {
   clockOffsetMs?: number;
 }
 
+/** Members of a room whose node died without cleaning up are dropped after this. */
+const MEMBERS_TTL_SECONDS = 24 * 60 * 60;
+
 /** How many index entries a filtered listing reads per round trip. */
 const PAGE = 100;
 
@@ -156,7 +159,14 @@ export class RedisStore implements Store {
 
   async saveMember(record: MemberRecord): Promise<void> {
     const member = MemberRecordSchema.parse(record);
-    await this.#redis.hset(this.#key('members', member.roomId), member.peerId, JSON.stringify(member));
+    const key = this.#key('members', member.roomId);
+    // A node killed mid-call never deletes its rooms' members: they expire a day after the last change.
+    const results = await this.#redis
+      .multi()
+      .hset(key, member.peerId, JSON.stringify(member))
+      .expire(key, MEMBERS_TTL_SECONDS)
+      .exec();
+    for (const [error] of results ?? []) if (error) throw error;
   }
 
   async getMember(roomId: RoomId, peerId: PeerId): Promise<MemberRecord | null> {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { GuichetOptions } from '../../server/guichet.js';
 import { apiClient } from '../helpers/api.js';
 import { ManualClock } from '../helpers/clock.js';
 import { Owned } from '../helpers/owned.js';
@@ -13,12 +14,21 @@ import { SignalingClient } from '../helpers/signaling-client.js';
 
 const resources = new Owned();
 afterEach(() => resources.stopAll());
-const serverWith = async (env: Record<string, string> = {}, clock?: ManualClock): Promise<TestServer> =>
-  resources.add(await startTestServer(env, clock ? { clock: clock.now, runScheduler: false } : {}), (s) =>
-    s.close(),
+const serverWith = async (
+  env: Record<string, string> = {},
+  clock?: ManualClock,
+  options: GuichetOptions = {},
+): Promise<TestServer> =>
+  resources.add(
+    await startTestServer(env, { ...options, ...(clock ? { clock: clock.now, runScheduler: false } : {}) }),
+    (s) => s.close(),
   );
+/** Every client also checks, at the end, that all the server sent it fits the protocol's schemas. */
 const client = async (server: TestServer): Promise<SignalingClient> =>
-  resources.add(await SignalingClient.connect(server.baseUrl), (c) => c.close());
+  resources.add(await SignalingClient.connect(server.baseUrl), (c) => {
+    c.close();
+    expect(c.malformed).toEqual([]);
+  });
 
 describe('room core over socket.io', () => {
   it('lets one socket hold one member: of two joins sent at once, one is refused ALREADY_JOINED; after the disconnect and the grace period the room is empty', async () => {
@@ -40,7 +50,7 @@ describe('room core over socket.io', () => {
   }, 60_000);
 
   it('closes a socket that joins no room in time', async () => {
-    const server = await serverWith({ JOIN_TIMEOUT_SECONDS: '1' });
+    const server = await serverWith({}, undefined, { joinTimeoutMs: 1000 });
     const idle = await client(server);
     const started = Date.now();
     await vi.waitFor(() => expect(idle.socket.connected).toBe(false), { timeout: 4000, interval: 50 });

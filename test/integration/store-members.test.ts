@@ -33,6 +33,8 @@ const backends = [
       return {
         open: (): Store => new RedisStore(TEST_REDIS_URL, prefix),
         cleanup: () => withRedis((admin) => cleanRedisPrefix(admin, prefix)),
+        /** Seconds left before a room's member records expire (a node that died never deletes them). */
+        ttl: (roomId: string) => withRedis((admin) => admin.ttl(`${prefix}members:${roomId}`)),
       };
     },
   },
@@ -53,7 +55,7 @@ const member = (roomId = roomA, peer = 'peer-1', extra: Partial<MemberRecord> = 
   ...extra,
 });
 
-describe.each(backends)('member records: $name', ({ setup }) => {
+describe.each(backends)('member records: $name', ({ name, setup }) => {
   let backend: ReturnType<(typeof backends)[number]['setup']>;
   let handles: Store[];
   const open = (): Store => {
@@ -93,6 +95,15 @@ describe.each(backends)('member records: $name', ({ setup }) => {
     await store.deleteMembers(roomA);
     expect(await store.getMember(roomA, PeerIdSchema.parse('peer-2'))).toBeNull();
     expect(await store.getMember(roomB, PeerIdSchema.parse('peer-3'))).toMatchObject({ roomId: roomB });
+  });
+
+  it.runIf(name === 'redis')('lets the records of a room whose node died expire', async () => {
+    const store = open();
+    await store.saveMember(member());
+    if (!('ttl' in backend)) throw new Error('the Redis backend reads TTLs');
+    const left = await backend.ttl(roomA);
+    expect(left).toBeGreaterThan(23 * 3600);
+    expect(left).toBeLessThanOrEqual(24 * 3600);
   });
 
   it('refuses a malformed record', async () => {

@@ -110,15 +110,15 @@ export class RemoteTile {
     }
   }
 
-  setPaused(consumerId: string, paused: boolean): void {
+  /** Returns the kind whose state changed, for the notice (undefined when nothing changed). */
+  setPaused(consumerId: string, paused: boolean): RemoteMedia['kind'] | undefined {
     const entry = this.attached.get(consumerId);
-    if (!entry) return;
-    if (entry.kind === 'audio') {
-      this.micOff.hidden = !paused;
-    } else {
-      this.cameraOff.hidden = !paused;
-      this.root.dataset['video'] = paused ? 'off' : 'on';
-    }
+    if (!entry) return undefined;
+    const badge = entry.kind === 'audio' ? this.micOff : this.cameraOff;
+    const changed = badge.hidden === paused;
+    badge.hidden = !paused;
+    if (entry.kind === 'video') this.root.dataset['video'] = paused ? 'off' : 'on';
+    return changed ? entry.kind : undefined;
   }
 
   setSpeaking(speaking: boolean): void {

@@ -10,6 +10,7 @@ import {
   MEDIA_DEADLINE_MS,
   endScreenTitle,
   expectMediaFlowing,
+  recvStats,
   remoteTiles,
   waitForCallView,
   waitForFirstFrame,
@@ -165,6 +166,60 @@ describe('citizen experience, phone and desktop', () => {
     expect(await citizen.locator('.card-guide').isVisible()).toBe(true);
     await shoot(citizen, 'citizen-document-mode');
     await axe(citizen, 'citizen document mode');
+
+    // What the agent receives in document mode: the largest picture over a few seconds (getStats).
+    const sent = await citizen.evaluate(() => {
+      const stream = document.querySelector<HTMLVideoElement>('#local-video')?.srcObject;
+      const settings = stream instanceof MediaStream ? stream.getVideoTracks()[0]?.getSettings() : undefined;
+      return { width: settings?.width ?? 0, height: settings?.height ?? 0 };
+    });
+    let received = { frameWidth: 0, frameHeight: 0 };
+    const documentStarted = Date.now();
+    await expect
+      .poll(
+        async () => {
+          const stats = await recvStats(agent);
+          if (stats.frameWidth > received.frameWidth) received = stats;
+          return received.frameWidth >= sent.width || Date.now() - documentStarted > 12_000;
+        },
+        { timeout: 20_000, interval: 250 },
+      )
+      .toBe(true);
+    console.log(
+      `document mode: rear camera ${sent.width}x${sent.height}, agent receives ${received.frameWidth}x${received.frameHeight} after ${Date.now() - documentStarted} ms`,
+    );
+    // Sharper than the usual camera's 1280×720 top layer.
+    expect(received.frameWidth).toBeGreaterThan(1280);
+
+    // The agent zooms, and takes a still that stays in the page.
+    const tile = agent.locator('[data-peer-id]');
+    await agent.getByRole('button', { name: 'Zoomer sur l’image de Marie Dupont' }).click();
+    expect(await tile.getAttribute('data-zoom')).toBe('1.5');
+    const uploads: string[] = [];
+    agent.on('request', (request) => {
+      if (request.method() !== 'GET') uploads.push(`${request.method()} ${request.url()}`);
+    });
+    await agent.getByRole('button', { name: 'Prendre une photo de l’image de Marie Dupont' }).click();
+    const stillImage = agent.locator('#still-image');
+    await stillImage.waitFor({ state: 'visible' });
+    const [naturalWidth, videoWidth] = await Promise.all([
+      stillImage.evaluate((img: HTMLImageElement) => img.naturalWidth),
+      tile.locator('video').evaluate((video: HTMLVideoElement) => video.videoWidth),
+    ]);
+    expect(naturalWidth).toBeGreaterThan(1280);
+    expect(Math.abs(naturalWidth - videoWidth)).toBeLessThanOrEqual(videoWidth * 0.5);
+    expect(await agent.locator('#still-save').getAttribute('href')).toMatch(/^data:image\/png;base64,/);
+    await shoot(agent, 'agent-document-still');
+    await axe(agent, 'agent still dialog');
+    await agent.locator('#still-dialog').getByRole('button', { name: fr['common.close'] }).click();
+    expect(uploads).toEqual([]);
+    // Their own picture never covers hers.
+    const [own, hers] = await Promise.all([agent.locator('.tile.self').boundingBox(), tile.boundingBox()]);
+    if (!own || !hers) throw new Error('tiles missing');
+    expect(own.x >= hers.x + hers.width || own.x + own.width <= hers.x || own.y >= hers.y + hers.height).toBe(
+      true,
+    );
+    await shoot(agent, 'agent-document-mode');
     await citizen.getByRole('button', { name: fr['document.show'] }).click();
     await expect
       .poll(() => citizen.locator('#view-call').getAttribute('class'))

@@ -60,7 +60,10 @@ export class RemoteTile {
     const width = this.video.clientWidth;
     // Zero while the call screen is still hidden: nothing to decide yet.
     if (!this.videoConsumerId || width === 0) return;
-    const layer = spatialLayerForWidth(width, window.devicePixelRatio);
+    // The agent reads documents on the citizen's tile: always the sharpest layer there
+    // (the SFU still drops to a lower one when the link can't carry it).
+    const layer =
+      this.root.dataset['sharpest'] === 'true' ? 2 : spatialLayerForWidth(width, window.devicePixelRatio);
     if (layer === this.layer) return;
     this.layer = layer;
     this.onPreferredLayer(this.videoConsumerId, layer);

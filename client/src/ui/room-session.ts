@@ -7,6 +7,7 @@ import { RoomLink } from '../room/room-link.js';
 import type { ProtocolClient } from '../protocol-client.js';
 import { ChatPanel } from './chat-panel.js';
 import { byId } from './dom.js';
+import { addDocumentTools } from './document-tools.js';
 import { addEnlargeButton } from './enlarge.js';
 import { HostPanel } from './host-panel.js';
 import { KnockPanel } from './knock-panel.js';
@@ -59,6 +60,8 @@ export class RoomSession {
 
   joined(joined: JoinResult): void {
     this.isHost = joined.role === 'host';
+    // The agent's own picture moves out of the way of the citizen's (styles.css).
+    byId('view-call', HTMLElement).classList.toggle('is-host', this.isHost);
     this.host.setRole(this.isHost, joined.locked, joined.peerId);
     if (this.isHost) this.knocks.addExisting(joined.peers);
   }
@@ -81,6 +84,10 @@ export class RoomSession {
   peerShown(peer: RemotePeer, tile: HTMLElement): void {
     this.host.peerShown(peer);
     addEnlargeButton(tile, peer.displayName);
+    if (this.isHost && peer.role === 'guest') {
+      tile.dataset['sharpest'] = 'true';
+      addDocumentTools(tile, peer.displayName, () => showToast(this.live, 'document.stillFailed'));
+    }
   }
 
   peerGone(peerId: string): void {

@@ -272,6 +272,38 @@ describe('citizen experience, phone and desktop', () => {
     expect(axeFound).toEqual([]);
   });
 
+  it('a citizen without camera or mic: the agent sees a drawn sign, « Pas de micro », « Pas de caméra »', async () => {
+    const view = await book();
+    const [citizenBrowser, agentBrowser] = await Promise.all([
+      launchBrowser({ viewport: PHONE, noDevices: true }),
+      launchBrowser({ viewport: DESKTOP }),
+    ]);
+    browsers.push(citizenBrowser, agentBrowser);
+    const [citizen, agent] = [citizenBrowser.page, agentBrowser.page];
+    await citizen.goto(view.links.citizen);
+    await citizen.locator('#device-diagnosis').waitFor({ state: 'visible', timeout: MEDIA_DEADLINE_MS });
+    await expect.poll(() => citizen.getByLabel(fr['join.name']).inputValue()).toBe('Marie Dupont');
+    await citizen.getByRole('button', { name: fr['join.submit'] }).click();
+    await citizen.locator('#view-lobby').waitFor({ state: 'visible', timeout: MEDIA_DEADLINE_MS });
+
+    await agent.goto(view.links.agent);
+    await agent.getByRole('button', { name: fr['join.submit'] }).click();
+    const knock = agent.locator('#knock-list .knock');
+    await knock.waitFor({ timeout: MEDIA_DEADLINE_MS });
+    expect(await knock.locator('.no-preview').textContent()).toBe(fr['knock.noPreview']);
+    // No <img> on show: nothing to break.
+    expect(await knock.locator('img').isVisible()).toBe(false);
+    await shoot(agent, 'agent-knock-no-camera');
+    await agent.getByRole('button', { name: fr['knock.admit'] }).click();
+    const tile = agent.locator('[data-peer-id]');
+    await tile.locator('.badge', { hasText: fr['call.noMic'] }).waitFor({ timeout: MEDIA_DEADLINE_MS });
+    await tile.locator('.badge', { hasText: fr['call.noCamera'] }).waitFor({ timeout: MEDIA_DEADLINE_MS });
+    expect(await tile.getAttribute('data-video')).toBe('off');
+    await shoot(agent, 'agent-citizen-no-devices');
+    for (const v of await runAxe(agent)) axeFound.push(`agent, citizen without devices: ${v.id} ${v.help}`);
+    expect(axeFound).toEqual([]);
+  });
+
   it('« Quitter » in the lobby withdraws the knock', async () => {
     const view = await book();
     const citizenBrowser = await launchBrowser({ viewport: PHONE });

@@ -64,7 +64,12 @@ export class QualityView {
   }
 
   private show(tile: Element | null, key: string, counters: QualityCounters): QualityLevel {
-    const level = qualityLevel(this.previous.get(key), counters);
+    // A remote picture on screen (not paused, not audio-only) must be moving.
+    const videoShown =
+      key !== 'self' &&
+      tile?.getAttribute('data-video') === 'on' &&
+      !document.getElementById('view-call')?.classList.contains('audio-only');
+    const level = qualityLevel(this.previous.get(key), counters, { videoShown }, INTERVAL_MS / 1000);
     this.previous.set(key, counters);
     const caption = tile?.querySelector('figcaption');
     if (!caption) return level;

@@ -3,6 +3,8 @@ import { t } from '../i18n/i18n.js';
 import { spatialLayerForWidth } from '../send-media.js';
 import { create, play, setText } from './dom.js';
 
+const ABSENT_AFTER_MS = 3_000;
+
 interface Attached {
   element: HTMLMediaElement;
   kind: RemoteMedia['kind'];
@@ -20,6 +22,9 @@ export class RemoteTile {
   private readonly name: HTMLElement;
   private readonly micOff: HTMLElement;
   private readonly cameraOff: HTMLElement;
+  private readonly noMic: HTMLElement;
+  private readonly noCamera: HTMLElement;
+  private readonly absentTimer: ReturnType<typeof setTimeout>;
   private readonly attached = new Map<string, Attached>();
   private displayName = '';
 
@@ -46,7 +51,16 @@ export class RemoteTile {
     setText(this.cameraOff, 'call.cameraOff');
     this.micOff.hidden = true;
     this.cameraOff.hidden = true;
-    caption.append(this.name, this.micOff, this.cameraOff);
+    this.noMic = create('span', { className: 'badge absent' });
+    this.noCamera = create('span', { className: 'badge absent' });
+    setText(this.noMic, 'call.noMic');
+    setText(this.noCamera, 'call.noCamera');
+    this.noMic.hidden = true;
+    this.noCamera.hidden = true;
+    caption.append(this.name, this.micOff, this.cameraOff, this.noMic, this.noCamera);
+    // A participant's tracks arrive within a second of their tile; one still missing
+    // after this long is a device they don't have (or don't send), and the agent is told.
+    this.absentTimer = setTimeout(() => this.showAbsent(), ABSENT_AFTER_MS);
     this.root.append(this.video, avatar, this.audio, caption);
     this.setName('');
     // Older browsers without ResizeObserver just get the SFU's default layer.
@@ -96,6 +110,7 @@ export class RemoteTile {
       this.updateLayer();
     }
     this.setPaused(media.consumerId, media.paused);
+    (media.kind === 'audio' ? this.noMic : this.noCamera).hidden = true;
     play(element, this.onAutoplayBlocked);
   }
 
@@ -110,7 +125,14 @@ export class RemoteTile {
       entry.element.srcObject = null;
       if (entry.kind === 'video') this.root.dataset['video'] = 'off';
       (entry.kind === 'audio' ? this.micOff : this.cameraOff).hidden = true;
+      (entry.kind === 'audio' ? this.noMic : this.noCamera).hidden = false;
     }
+  }
+
+  private showAbsent(): void {
+    const kinds = new Set([...this.attached.values()].map((a) => a.kind));
+    this.noMic.hidden = kinds.has('audio');
+    this.noCamera.hidden = kinds.has('video');
   }
 
   /** Returns the kind whose state changed, for the notice (undefined when nothing changed). */
@@ -134,6 +156,7 @@ export class RemoteTile {
   }
 
   remove(): void {
+    clearTimeout(this.absentTimer);
     this.resizes?.disconnect();
     for (const { element } of this.attached.values()) element.srcObject = null;
     this.attached.clear();

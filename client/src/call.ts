@@ -18,6 +18,7 @@ import { Receiver } from './receiver.js';
 import { NO_RECV_STATS, type RecvStats } from './recv-stats.js';
 import { Sender, type LocalSource, type LocalTracks } from './sender.js';
 import { NO_QUALITY, readQualityCounters, type CallQuality, type QualityCounters } from './quality.js';
+import type { CameraLimit } from './quality-guard.js';
 import { toTransportOptions, wireTransport } from './transport.js';
 
 export interface CallDeps {
@@ -219,6 +220,11 @@ export class Call {
   /** Mutes or unmutes a local source for everyone in the room. */
   async setSourceEnabled(source: LocalSource, on: boolean): Promise<void> {
     if (!this.closed) await this.sender?.setSourceEnabled(source, on);
+  }
+
+  /** Audio first on a poor link: what the camera may send (quality-guard.ts). */
+  async limitCamera(limit: CameraLimit): Promise<void> {
+    if (!this.closed) await this.sender?.limitCamera(limit);
   }
 
   /** Document mode: the camera producer sends this track instead (false if no camera is sent). */

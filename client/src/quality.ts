@@ -113,5 +113,5 @@ export function qualityLevel(
   return score === 2 ? 'poor' : score === 1 ? 'fair' : 'good';
 }
 
-/** Under this estimate, video cannot go out decently: audio-only is proposed. */
+/** Under this estimate, video cannot go out decently (quality-guard.ts pauses it a little above). */
 export const LOW_BANDWIDTH_KBPS = 120;

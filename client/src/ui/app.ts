@@ -42,7 +42,15 @@ export class App {
   private call: Call | undefined;
   private resumeToken: ResumeToken | undefined;
   private deviceChoice: DeviceChoice = {};
-  private readonly extras = new CallExtras({ onAudioOnly: (on) => void this.call?.setAudioOnly(on) });
+  private readonly extras = new CallExtras({
+    onAudioOnly: (on) => void this.call?.setAudioOnly(on),
+    onVideoLimit: (limit, receiveVideo) => {
+      const call = this.call;
+      if (!call) return;
+      call.limitCamera(limit).catch((error: unknown) => console.warn('guichet: camera limit failed', error));
+      void call.setAudioOnly(!receiveVideo);
+    },
+  });
   private media: Promise<LocalMedia> | undefined;
   private roomId: RoomId | undefined;
   private lastFields: JoinFields | undefined;

@@ -147,6 +147,27 @@ describe('citizen experience, phone and desktop', () => {
     await expectToast(agent, fill(fr['call.peerMicOn'], { name: 'Marie Dupont' }));
     await shoot(agent, 'agent-call-toast');
 
+    // Her phone: one row of controls, the rest behind « Plus ».
+    const row = await citizen.locator('.controls > button:visible').evaluateAll((buttons) =>
+      buttons.map((b) => {
+        const r = b.getBoundingClientRect();
+        return { top: r.top, left: r.left, right: r.right };
+      }),
+    );
+    expect(row.length).toBe(5);
+    for (const box of row) {
+      expect(Math.abs(box.top - (row[0]?.top ?? 0))).toBeLessThan(2);
+      expect(box.left).toBeGreaterThanOrEqual(0);
+      expect(box.right).toBeLessThanOrEqual(PHONE.width);
+    }
+    expect(await citizen.getByRole('button', { name: fr['call.audioOnly'] }).isVisible()).toBe(false);
+    await citizen.getByRole('button', { name: fr['call.more'] }).click();
+    expect(await citizen.getByRole('button', { name: fr['call.audioOnly'] }).isVisible()).toBe(true);
+    await shoot(citizen, 'citizen-more-menu');
+    await axe(citizen, 'citizen « Plus » open');
+    await citizen.keyboard.press('Escape');
+    expect(await citizen.getByRole('button', { name: fr['call.audioOnly'] }).isVisible()).toBe(false);
+
     // Muted by the agent: both sides see it.
     await agent.getByRole('button', { name: fr['host.mute'] }).click();
     await expectToast(citizen, fr['call.mutedByHost']);
@@ -220,7 +241,8 @@ describe('citizen experience, phone and desktop', () => {
       true,
     );
     await shoot(agent, 'agent-document-mode');
-    await citizen.getByRole('button', { name: fr['document.show'] }).click();
+    // On the phone the toggle is in « Plus »: the frame has its own way out.
+    await citizen.getByRole('button', { name: fr['document.done'] }).click();
     await expect
       .poll(() => citizen.locator('#view-call').getAttribute('class'))
       .not.toContain('document-mode');
@@ -241,6 +263,13 @@ describe('citizen experience, phone and desktop', () => {
     await citizen.getByLabel(fr['chat.label']).fill('Oui, voilà.');
     await citizen.getByRole('button', { name: fr['chat.send'] }).click();
     await expect.poll(() => agent.locator('#chat-log li').count()).toBe(2);
+    // The chat is a sheet over the lower part: the agent's picture stays in view above it.
+    const [agentTile, sheet] = await Promise.all([
+      citizen.locator('[data-peer-id]').boundingBox(),
+      citizen.locator('#side').boundingBox(),
+    ]);
+    if (!agentTile || !sheet) throw new Error('tile or chat missing');
+    expect(sheet.y - agentTile.y).toBeGreaterThan(agentTile.height * 0.3);
     await shoot(citizen, 'citizen-chat-open');
     await shoot(agent, 'agent-chat-open');
     await axe(citizen, 'citizen chat open');

@@ -16,6 +16,7 @@ import { CallExtras } from './call-extras.js';
 import { fetchRoomInfo } from '../room/room-info.js';
 import { CallView } from './call-view.js';
 import { showContext } from './context-view.js';
+import { setupControlsMenu } from './controls-menu.js';
 import { DeviceCheckView } from './device-check-view.js';
 import { byId, clearText, readSetting, setText, writeSetting } from './dom.js';
 import { setRejoinOffered, showKickedScreen } from './end-screens.js';
@@ -106,6 +107,7 @@ export class App {
       this.lobbyMic.setAttribute('aria-pressed', String(this.wanted.mic));
     });
     byId('lobby-leave', HTMLButtonElement).addEventListener('click', () => this.leaveLobby());
+    setupControlsMenu();
     for (const input of document.querySelectorAll('input')) {
       input.addEventListener('input', () => input.removeAttribute('aria-invalid'));
     }

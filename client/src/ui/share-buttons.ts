@@ -35,6 +35,8 @@ export class ShareButtons {
 
   constructor(private readonly say: Say) {
     this.documentButton.addEventListener('click', () => void this.setDocument(!this.documentMode?.active));
+    // On a phone the toggle sits in « Plus »: the frame carries its own way out.
+    byId('document-done', HTMLButtonElement).addEventListener('click', () => void this.setDocument(false));
     this.screenButton.addEventListener(
       'click',
       () => void (this.screen ? this.stopScreen() : this.startScreen()),

@@ -207,6 +207,8 @@ export class App {
           const reason = error instanceof GuichetError ? error.reason : undefined;
           if (showKickedScreen(errorCodeOf(error), reason)) {
             // Refused at the door: the citizen reads why, and the camera goes off.
+            // « Frapper à nouveau », once it is offered, knocks with the same name.
+            this.lastFields = fields;
             this.releaseMedia();
             this.show('ended');
             return;

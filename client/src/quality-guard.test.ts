@@ -35,9 +35,13 @@ describe('audio first on a poor link', () => {
     expect(guard.sample(60)).toBe('paused');
     for (let i = 0; i < 15; i += 1) expect(guard.sample(80)).toBeUndefined();
     expect(guard.sample(80)).toBe('low');
+    expect(guard.sample(60)).toBe('paused');
+    // An estimate near the threshold while only sound goes out: the link has room, retry at once.
+    expect(guard.sample(80)).toBeUndefined();
+    expect(guard.sample(120)).toBe('low');
     // This time the link is free: the estimate climbs past the threshold and video stays.
-    expect(guard.sample(100)).toBeUndefined();
-    expect(guard.sample(130)).toBeUndefined();
+    expect(guard.sample(125)).toBeUndefined();
+    expect(guard.sample(140)).toBeUndefined();
     expect(guard.sample(200)).toBeUndefined();
     expect(guard.step).toBe('low');
     guard.sample(500);

@@ -32,6 +32,8 @@ const UP_AFTER = 3;
 /** Samples paused before the first retry; each failed retry doubles it, up to the cap. */
 const RETRY_FIRST = 8;
 const RETRY_MAX = 32;
+/** An estimate this close to the threshold while paused is worth a retry at once. */
+const RETRY_NOW_SHARE = 0.75;
 /** How long a retry may take to lift the estimate above the pause threshold. */
 const PROBE_SAMPLES = 8;
 
@@ -82,7 +84,9 @@ export class QualityGuard {
     if (this.current === 'paused') {
       // Nothing but sound goes out, so the estimate can't show a better link: try again now and then.
       this.pausedFor += 1;
-      if (this.pausedFor < this.retryAfter) return undefined;
+      // Sound alone rarely lifts the estimate near the threshold: when it does, the link has room now.
+      const roomNow = kbps >= PAUSE_BELOW_KBPS * RETRY_NOW_SHARE;
+      if (this.pausedFor < this.retryAfter && !roomNow) return undefined;
       this.probe = { base: kbps, left: PROBE_SAMPLES };
       return this.move('low');
     }

@@ -39,7 +39,12 @@ describe('device check diagnosis', () => {
       kind: 'audioOnly',
     });
     expect(diagnose(OK, { audio: undefined, video: track, problem: missing }, 'chrome')).toMatchObject({
+      title: 'check.noMicTitle',
       text: 'check.noMic',
+    });
+    expect(diagnose(OK, { audio: undefined, video: undefined, problem: missing }, 'chrome')).toMatchObject({
+      title: 'check.notFoundTitle',
+      text: 'check.notFound',
     });
     const busy = new GuichetError('MEDIA_IN_USE', 'busy');
     expect(diagnose(OK, { audio: undefined, video: undefined, problem: busy }, 'chrome')).toMatchObject({

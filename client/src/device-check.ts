@@ -68,7 +68,7 @@ export function diagnose(
       if (media.audio) return { kind: 'audioOnly' };
       return {
         kind: 'problem',
-        title: 'check.notFoundTitle',
+        title: media.video ? 'check.noMicTitle' : 'check.notFoundTitle',
         text: media.video ? 'check.noMic' : 'check.notFound',
         canRetry: true,
       };

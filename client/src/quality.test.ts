@@ -22,4 +22,22 @@ describe('connection quality', () => {
     expect(qualityLevel(start, { lost: 0, total: 200, availableKbps: 80 })).toBe('poor');
     expect(qualityLevel(undefined, { lost: 0, total: 0 })).toBe('unknown');
   });
+
+  it('calls a frozen picture poor, however clean the packets', () => {
+    const before = { lost: 0, total: 100, rttMs: 40, framesDecoded: 500 };
+    const shown = { videoShown: true };
+    expect(qualityLevel(before, { lost: 0, total: 300, rttMs: 40, framesDecoded: 501 }, shown, 2)).toBe(
+      'poor',
+    );
+    expect(qualityLevel(before, { lost: 0, total: 300, rttMs: 40, framesDecoded: 540 }, shown, 2)).toBe(
+      'good',
+    );
+    // Paused or audio-only: no frames is no problem.
+    expect(qualityLevel(before, { lost: 0, total: 300, rttMs: 40, framesDecoded: 500 })).toBe('good');
+    expect(
+      readQualityCounters([
+        report({ type: 'inbound-rtp', kind: 'video', framesDecoded: 7, packetsReceived: 10 }),
+      ]),
+    ).toMatchObject({ framesDecoded: 7 });
+  });
 });

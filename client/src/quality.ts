@@ -19,6 +19,13 @@ export interface QualityCounters {
   rttMs?: number | undefined;
   /** The sender's bandwidth estimate (send transport only). */
   availableKbps?: number | undefined;
+  /** Video frames decoded (receive side): a picture that stopped moving is a poor link, whatever the loss says. */
+  framesDecoded?: number | undefined;
+}
+
+/** What the screen shows of the participant: a picture that should be moving, or not. */
+export interface QualityContext {
+  videoShown: boolean;
 }
 
 export interface CallQuality {
@@ -30,6 +37,8 @@ export const NO_QUALITY: CallQuality = { self: undefined, peers: new Map() };
 
 const StatSchema = z.object({
   type: z.string(),
+  kind: z.string().optional(),
+  framesDecoded: z.number().optional(),
   packetsLost: z.number().optional(),
   packetsReceived: z.number().optional(),
   packetsSent: z.number().optional(),
@@ -52,6 +61,8 @@ export function readQualityCounters(reports: readonly StatsReportLike[]): Qualit
       if (s.type === 'inbound-rtp') {
         counters.lost += Math.max(0, s.packetsLost ?? 0);
         counters.total += Math.max(0, s.packetsLost ?? 0) + (s.packetsReceived ?? 0);
+        if (s.kind === 'video')
+          counters.framesDecoded = (counters.framesDecoded ?? 0) + (s.framesDecoded ?? 0);
       } else if (s.type === 'outbound-rtp') {
         counters.total += s.packetsSent ?? 0;
       } else if (s.type === 'remote-inbound-rtp') {
@@ -72,15 +83,29 @@ export function readQualityCounters(reports: readonly StatsReportLike[]): Qualit
 // Below this many packets between two snapshots, a loss ratio means nothing.
 const MIN_PACKETS = 20;
 
-/** The level between two snapshots of the same participant's counters. */
-export function qualityLevel(previous: QualityCounters | undefined, next: QualityCounters): QualityLevel {
+// Under one frame a second, a picture that should move is frozen.
+const FROZEN_FPS = 1;
+
+/** The level between two snapshots of the same participant's counters, `seconds` apart. */
+export function qualityLevel(
+  previous: QualityCounters | undefined,
+  next: QualityCounters,
+  context: QualityContext = { videoShown: false },
+  seconds = 2,
+): QualityLevel {
   const total = next.total - (previous?.total ?? 0);
   const lost = next.lost - (previous?.lost ?? 0);
   const loss = previous && total >= MIN_PACKETS ? Math.max(0, lost) / total : undefined;
   const { rttMs, availableKbps } = next;
+  const frames =
+    previous?.framesDecoded !== undefined && next.framesDecoded !== undefined
+      ? next.framesDecoded - previous.framesDecoded
+      : undefined;
+  const frozen = context.videoShown && frames !== undefined && frames < FROZEN_FPS * seconds;
   if (loss === undefined && rttMs === undefined && availableKbps === undefined) return 'unknown';
   const worse = (poor: boolean, fair: boolean): 0 | 1 | 2 => (poor ? 2 : fair ? 1 : 0);
   const score = Math.max(
+    frozen ? 2 : 0,
     loss === undefined ? 0 : worse(loss >= 0.08, loss >= 0.02),
     rttMs === undefined ? 0 : worse(rttMs >= 600, rttMs >= 300),
     availableKbps === undefined ? 0 : worse(availableKbps < LOW_BANDWIDTH_KBPS, availableKbps < 300),
@@ -88,5 +113,5 @@ export function qualityLevel(previous: QualityCounters | undefined, next: Qualit
   return score === 2 ? 'poor' : score === 1 ? 'fair' : 'good';
 }
 
-/** Under this estimate, video cannot go out decently: audio-only is proposed. */
+/** Under this estimate, video cannot go out decently (quality-guard.ts pauses it a little above). */
 export const LOW_BANDWIDTH_KBPS = 120;

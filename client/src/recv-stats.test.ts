@@ -8,9 +8,30 @@ describe('summarizeRecvStats', () => {
   it('sums inbound RTP per kind and finds the selected pair through the transport', () => {
     const summary = summarizeRecvStats(
       report([
-        { id: 'v1', type: 'inbound-rtp', kind: 'video', framesDecoded: 10 },
-        { id: 'v2', type: 'inbound-rtp', kind: 'video', framesDecoded: 5 },
-        { id: 'a1', type: 'inbound-rtp', kind: 'audio', packetsReceived: 50, totalSamplesReceived: 48000 },
+        {
+          id: 'v1',
+          type: 'inbound-rtp',
+          kind: 'video',
+          framesDecoded: 10,
+          frameWidth: 640,
+          frameHeight: 360,
+        },
+        {
+          id: 'v2',
+          type: 'inbound-rtp',
+          kind: 'video',
+          framesDecoded: 5,
+          frameWidth: 1920,
+          frameHeight: 1080,
+        },
+        {
+          id: 'a1',
+          type: 'inbound-rtp',
+          kind: 'audio',
+          packetsReceived: 50,
+          totalSamplesReceived: 48000,
+          concealedSamples: 960,
+        },
         { id: 't', type: 'transport', selectedCandidatePairId: 'p2' },
         { id: 'p1', type: 'candidate-pair', remoteCandidateId: 'r1', state: 'failed' },
         { id: 'p2', type: 'candidate-pair', remoteCandidateId: 'r2', state: 'succeeded' },
@@ -23,6 +44,9 @@ describe('summarizeRecvStats', () => {
       framesDecoded: 15,
       audioPacketsReceived: 50,
       audioSamplesReceived: 48000,
+      audioConcealedSamples: 960,
+      frameWidth: 1920,
+      frameHeight: 1080,
       candidateRemoteAddress: '127.0.0.1',
     });
   });
@@ -43,6 +67,9 @@ describe('summarizeRecvStats', () => {
       framesDecoded: 0,
       audioPacketsReceived: 0,
       audioSamplesReceived: 0,
+      audioConcealedSamples: 0,
+      frameWidth: 0,
+      frameHeight: 0,
     });
   });
 });

@@ -6,6 +6,11 @@ export interface RecvStats {
   framesDecoded: number;
   audioPacketsReceived: number;
   audioSamplesReceived: number;
+  /** Samples the decoder had to invent (lost or late packets): the audio a listener missed. */
+  audioConcealedSamples: number;
+  /** The largest video picture being received (document mode is measured by it). */
+  frameWidth: number;
+  frameHeight: number;
   candidateRemoteAddress?: string;
 }
 
@@ -13,6 +18,9 @@ export const NO_RECV_STATS: RecvStats = {
   framesDecoded: 0,
   audioPacketsReceived: 0,
   audioSamplesReceived: 0,
+  audioConcealedSamples: 0,
+  frameWidth: 0,
+  frameHeight: 0,
 };
 
 // The DOM typings give stats entries as `any`; read only what we need, checked.
@@ -23,6 +31,9 @@ const StatSchema = z.object({
   framesDecoded: z.number().optional(),
   packetsReceived: z.number().optional(),
   totalSamplesReceived: z.number().optional(),
+  concealedSamples: z.number().optional(),
+  frameWidth: z.number().optional(),
+  frameHeight: z.number().optional(),
   selectedCandidatePairId: z.string().optional(),
   state: z.string().optional(),
   nominated: z.boolean().optional(),
@@ -49,9 +60,14 @@ export function summarizeRecvStats(report: StatsReportLike): RecvStats {
   for (const stat of stats.values()) {
     if (stat.type === 'inbound-rtp' && stat.kind === 'video') {
       summary.framesDecoded += stat.framesDecoded ?? 0;
+      if ((stat.frameWidth ?? 0) > summary.frameWidth) {
+        summary.frameWidth = stat.frameWidth ?? 0;
+        summary.frameHeight = stat.frameHeight ?? 0;
+      }
     } else if (stat.type === 'inbound-rtp' && stat.kind === 'audio') {
       summary.audioPacketsReceived += stat.packetsReceived ?? 0;
       summary.audioSamplesReceived += stat.totalSamplesReceived ?? 0;
+      summary.audioConcealedSamples += stat.concealedSamples ?? 0;
     } else if (stat.type === 'transport' && stat.selectedCandidatePairId) {
       selectedPairId = stat.selectedCandidatePairId;
     }

@@ -1,6 +1,7 @@
 import type { Device, types } from 'mediasoup-client';
 import { MediaSourceSchema, RtpParametersSchema } from '../../signaling/protocol/index.js';
 import type { ProtocolClient } from './protocol-client.js';
+import type { CameraLimit } from './quality-guard.js';
 import { CAMERA_CODEC_OPTIONS, CAMERA_ENCODINGS, MIC_CODEC_OPTIONS, findOpus } from './send-media.js';
 import { toError } from './transport.js';
 
@@ -18,6 +19,9 @@ export interface LocalTracks {
  */
 export class Sender {
   private readonly producers = new Map<LocalSource, types.Producer>();
+  /** The camera goes out only when the user wants it AND the link allows it (quality-guard.ts). */
+  private cameraWanted = true;
+  private cameraAllowed = true;
 
   constructor(
     private readonly client: ProtocolClient,
@@ -96,6 +100,40 @@ export class Sender {
   }
 
   async setSourceEnabled(source: LocalSource, on: boolean): Promise<void> {
+    if (source === 'camera') {
+      this.cameraWanted = on;
+      return this.setProducing('camera', on && this.cameraAllowed);
+    }
+    return this.setProducing(source, on);
+  }
+
+  /**
+   * Audio first: fewer layers, a bitrate cap under the estimate, or no video
+   * at all while the link is poor. Set on the RTCRtpSender itself, layer by
+   * layer (each keeps its own cap when that is lower); paused, no layer is
+   * active, so not even black frames go out.
+   */
+  async limitCamera(limit: CameraLimit): Promise<void> {
+    const producer = this.producers.get('camera');
+    const rtpSender = producer?.rtpSender;
+    if (!producer || producer.closed || !rtpSender) return;
+    const parameters = rtpSender.getParameters();
+    for (const [i, encoding] of parameters.encodings.entries()) {
+      const own = CAMERA_ENCODINGS[i]?.maxBitrate;
+      encoding.active = !limit.paused && i <= limit.maxLayer;
+      const cap = limit.maxBitrate === undefined ? own : Math.min(own ?? limit.maxBitrate, limit.maxBitrate);
+      if (cap !== undefined) encoding.maxBitrate = cap;
+    }
+    await rtpSender.setParameters(parameters);
+    const wasAllowed = this.cameraAllowed;
+    this.cameraAllowed = !limit.paused;
+    // Receivers are told through the server, as for the camera button (their tile shows it).
+    if (wasAllowed !== this.cameraAllowed && this.cameraWanted) {
+      await this.setProducing('camera', this.cameraAllowed);
+    }
+  }
+
+  private async setProducing(source: LocalSource, on: boolean): Promise<void> {
     const producer = this.producers.get(source);
     if (!producer || producer.closed) return;
     if (on) {

@@ -57,3 +57,33 @@ export function agentMayEnter(timing: Timing, policy: AccessPolicy, now: number)
   if (localDate(now, timing.timeZone) === localDate(timing.startsAt, timing.timeZone)) return true;
   return citizenAccess(timing, policy, now) === 'open';
 }
+
+const HOUR = 60 * MINUTE;
+
+/** The zone's wall-clock time of day of an instant, in milliseconds since its midnight. */
+function sinceLocalMidnight(instant: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hourCycle: 'h23',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(instant);
+  const part = (type: Intl.DateTimeFormatPartTypes): number =>
+    Number(parts.find((p) => p.type === type)?.value ?? '0');
+  return ((part('hour') * 60 + part('minute')) * 60 + part('second')) * 1000 + (instant % 1000);
+}
+
+/**
+ * The instant the instant's calendar day starts in the zone: when the
+ * agent's link opens. On a day the clocks change, the offset at midnight
+ * differs from the offset at the instant by an hour; one correction step
+ * lands on the real midnight.
+ */
+export function localDayStart(instant: number, timeZone: string): number {
+  const guess = instant - sinceLocalMidnight(instant, timeZone);
+  const off = sinceLocalMidnight(guess, timeZone);
+  if (off === 0) return guess;
+  // 23:00 the day before: midnight is an hour later; 01:00: an hour earlier.
+  return off >= 12 * HOUR ? guess + (24 * HOUR - off) : guess - off;
+}

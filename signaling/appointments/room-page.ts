@@ -1,10 +1,33 @@
 import type { JoinTokens } from '../auth/join-token.js';
 import { renderWaitingPage, type WaitingState } from '../http/waiting-page.js';
-import type { Store } from '../store/store.js';
-import { citizenAccess, citizenWindow, type AccessPolicy } from './access-window.js';
+import type { AppointmentRecord, Store } from '../store/store.js';
+import {
+  agentMayEnter,
+  citizenAccess,
+  citizenWindow,
+  localDayStart,
+  type AccessPolicy,
+} from './access-window.js';
 import { isOver, statusAt } from './appointment-state.js';
 
-export type RoomPage = { kind: 'app' } | { kind: 'waiting'; status: number; html: string };
+/**
+ * What the page shows around the call (issue 16): which service, which
+ * agent, when, and the name the booking holds for whoever holds this link
+ * (the citizen's for hers, the agent's for theirs), to pre-fill the form.
+ * Only ever given to the holder of a valid one-click link.
+ */
+export interface RoomInfo {
+  role: 'host' | 'citizen';
+  serviceName: string;
+  agentName: string;
+  displayName: string;
+  /** ISO 8601. */
+  startsAt: string;
+  durationMinutes: number;
+  timeZone: string;
+}
+
+export type RoomPage = { kind: 'app'; info?: RoomInfo } | { kind: 'waiting'; status: number; html: string };
 
 export interface RoomPageDeps {
   store: Store;
@@ -30,6 +53,7 @@ export function roomPageResolver(deps: RoomPageDeps) {
       status: number,
       locale: 'fr' | 'en' = 'fr',
       timeZone = 'Europe/Paris',
+      opensAt = appointment ? citizenWindow(appointment, deps.access).opensAt : now,
     ) => ({
       kind: 'waiting' as const,
       status,
@@ -38,7 +62,7 @@ export function roomPageResolver(deps: RoomPageDeps) {
         locale,
         timeZone,
         startsAt: appointment?.startsAt ?? now,
-        opensAt: appointment ? citizenWindow(appointment, deps.access).opensAt : now,
+        opensAt,
         now,
         serviceName: deps.serviceName,
       }),
@@ -48,10 +72,29 @@ export function roomPageResolver(deps: RoomPageDeps) {
     if (appointment.status === 'cancelled') return page('cancelled', 410, locale, timeZone);
     // Ended or nobody came: the link says it is over instead of opening a new knock.
     if (isOver(statusAt(appointment, deps.access, now))) return page('closed', 410, locale, timeZone);
-    // The agent's link is checked by the join itself (any time on the day).
-    if (claims.role === 'host') return { kind: 'app' };
+    const app = { kind: 'app' as const, info: roomInfo(appointment, claims.role, deps.serviceName) };
+    if (claims.role === 'host') {
+      // The agent may enter any time on the day; before it, the page says when it opens
+      // (the join itself is still what checks, later).
+      if (now < appointment.startsAt && !agentMayEnter(appointment, deps.access, now)) {
+        return page('early', 200, locale, timeZone, localDayStart(appointment.startsAt, timeZone));
+      }
+      return app;
+    }
     const access = citizenAccess(appointment, deps.access, now);
-    if (access === 'open') return { kind: 'app' };
+    if (access === 'open') return app;
     return page(access, access === 'early' ? 200 : 410, locale, timeZone);
+  };
+}
+
+function roomInfo(appointment: AppointmentRecord, role: 'host' | 'citizen', serviceName: string): RoomInfo {
+  return {
+    role,
+    serviceName,
+    agentName: appointment.agentName,
+    displayName: role === 'host' ? appointment.agentName : appointment.citizen.displayName,
+    startsAt: new Date(appointment.startsAt).toISOString(),
+    durationMinutes: appointment.durationMinutes,
+    timeZone: appointment.timeZone,
   };
 }

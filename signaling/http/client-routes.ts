@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { RoomPage } from '../appointments/room-page.js';
+import { AppError } from '../errors.js';
 
 export type ResolveRoomPage = (roomId: string, token: string | undefined) => Promise<RoomPage>;
 
@@ -50,5 +51,18 @@ export async function registerClientRoutes(
         .send(page.html);
     }
     return built ? reply.sendFile('index.html') : reply.status(503).send('client not built');
+  });
+  // What the page shows around the call (service, agent, time, pre-filled name): the same
+  // decision as the page itself, so a link outside its window learns nothing more here.
+  app.get('/r/:roomId/info', async (request, reply) => {
+    const params = z.object({ roomId: z.string().max(64) }).safeParse(request.params);
+    const query = RoomPageQuerySchema.safeParse(request.query);
+    const page = await resolveRoomPage(
+      params.success ? params.data.roomId : '',
+      query.success ? query.data.t : undefined,
+    );
+    if (page.kind !== 'app' || !page.info)
+      throw new AppError('ROOM_NOT_FOUND', 'no appointment for this link now');
+    return reply.header('cache-control', 'no-store').send(page.info);
   });
 }

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import fr from '../../client/src/i18n/fr.json' with { type: 'json' };
 import { launchBrowser, type TestBrowser } from '../helpers/browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { PHONE, shoot } from './ux-helpers.js';
 
 /*
  * The join page's device check with Chromium's fake devices: the preview
@@ -122,5 +123,38 @@ describe('device check', () => {
     expect(await page.locator('#diagnosis-steps').textContent()).toBe(fr['check.allow.chrome']);
     expect(await page.getByRole('button', { name: fr['check.retry'] }).isVisible()).toBe(true);
     expect(await box.getAttribute('role')).toBe('status');
+  });
+
+  it('on a phone, the diagnosis and « Réessayer » come first, above the fold, with one instruction', async () => {
+    browser = await launchBrowser({ denyMedia: true, viewport: PHONE });
+    const { page } = browser;
+    const room = await server.createRoom();
+    await page.goto(`${server.baseUrl}/r/${room.roomId}`);
+    await page.locator('#device-diagnosis').waitFor({ state: 'visible', timeout: 15_000 });
+    const retry = await page.getByRole('button', { name: fr['check.retry'] }).boundingBox();
+    const join = await page.locator('#join-submit').boundingBox();
+    if (!retry || !join) throw new Error('no retry or join button');
+    expect(retry.y + retry.height).toBeLessThanOrEqual(PHONE.height);
+    expect(retry.y).toBeLessThan(join.y);
+    // The preview says only what it shows; what to do is said once, in the diagnosis.
+    expect(await page.locator('#preview-status').textContent()).toBe(fr['join.previewNone']);
+    expect(await page.locator('#view-join').textContent()).not.toContain('rechargez');
+    // No mic: no « Parlez : la barre doit bouger ».
+    expect(await page.locator('#mic-check').isHidden()).toBe(true);
+    await shoot(page, 'join-denied');
+  });
+
+  it('with neither a camera nor a mic, the title says both are missing', async () => {
+    browser = await launchBrowser({ noDevices: true, viewport: PHONE });
+    const { page } = browser;
+    const room = await server.createRoom();
+    await page.goto(`${server.baseUrl}/r/${room.roomId}`);
+    await page.locator('#device-diagnosis').waitFor({ state: 'visible', timeout: 15_000 });
+    expect(await page.locator('#diagnosis-title').textContent()).toBe(fr['check.notFoundTitle']);
+    expect(fr['check.notFoundTitle']).toBe('Aucun micro ni caméra trouvés');
+    expect(await page.locator('#diagnosis-text').textContent()).toBe(fr['check.notFound']);
+    expect(await page.locator('#mic-check').isHidden()).toBe(true);
+    expect(await page.getByRole('button', { name: fr['check.retry'] }).isVisible()).toBe(true);
+    await shoot(page, 'join-no-devices');
   });
 });

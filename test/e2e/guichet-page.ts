@@ -15,6 +15,9 @@ const RecvStatsSchema = z.object({
   framesDecoded: z.number(),
   audioPacketsReceived: z.number(),
   audioSamplesReceived: z.number(),
+  audioConcealedSamples: z.number(),
+  frameWidth: z.number(),
+  frameHeight: z.number(),
   candidateRemoteAddress: z.string().optional(),
 });
 export type RecvStats = z.infer<typeof RecvStatsSchema>;

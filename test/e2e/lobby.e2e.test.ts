@@ -15,6 +15,7 @@ import {
   remoteTiles,
   waitForCallView,
 } from './guichet-page.js';
+import { shoot } from './ux-helpers.js';
 
 /*
  * An appointment as the citizen and the agent live it: real Chromium pages on
@@ -180,6 +181,16 @@ describe('appointment lobby and host controls in two browsers', () => {
     expect(await citizen.page.locator('#ended-message').textContent()).toBe(
       fr['lobby.reason'].replace('{reason}', reason),
     );
+    // She may knock again, but only after a pause: the button waits, with the seconds left.
+    const again = citizen.page.getByRole('button', { name: fr['lobby.knockAgain'] });
+    expect(await again.isVisible()).toBe(true);
+    expect(await again.isDisabled()).toBe(true);
+    const left = async (): Promise<number> =>
+      Number(/(\d+)/.exec((await citizen.page.locator('#rejoin-wait').textContent()) ?? '')?.[1] ?? NaN);
+    const first = await left();
+    expect(first).toBeGreaterThan(50);
+    await expect.poll(left, { timeout: 5_000 }).toBeLessThan(first);
+    await shoot(citizen.page, 'citizen-refused');
     await expect.poll(() => agent.page.locator('#knock-panel').isVisible()).toBe(false);
     expect(await remoteTiles(agent.page)).toBe(0);
     await expectAuditInOrder(view.id, ['booked:agent', 'joined:guest', 'joined:host', 'refused:host']);

@@ -44,6 +44,8 @@ export interface LaunchOptions {
   viewport?: { width: number; height: number };
   /** No automatic "allow" for camera and mic: getUserMedia fails with NotAllowedError. */
   denyMedia?: boolean;
+  /** No fake camera or mic at all: getUserMedia fails with NotFoundError. */
+  noDevices?: boolean;
 }
 
 export async function launchBrowser(options: LaunchOptions = {}): Promise<TestBrowser> {
@@ -55,7 +57,11 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<TestBr
       executablePath: CHROMIUM_PATH,
       headless: true,
       args: [
-        ...CHROMIUM_ARGS.filter((arg) => !options.denyMedia || arg !== '--use-fake-ui-for-media-stream'),
+        ...CHROMIUM_ARGS.filter(
+          (arg) =>
+            !(options.denyMedia && arg === '--use-fake-ui-for-media-stream') &&
+            !(options.noDevices && arg === '--use-fake-device-for-media-stream'),
+        ),
         ...(options.args ?? []),
       ],
       locale: options.locale ?? 'fr-FR',

@@ -4,6 +4,7 @@ import {
   citizenAccess,
   citizenWindow,
   localDate,
+  localDayStart,
 } from '../../signaling/appointments/access-window.js';
 
 const policy = { opensMinutesBefore: 15, graceMinutesAfter: 30 };
@@ -52,5 +53,21 @@ describe('access window', () => {
   it('formats local dates', () => {
     expect(localDate(at('2026-12-02T23:30:00Z'), 'Europe/Paris')).toBe('2026-12-03');
     expect(localDate(at('2026-12-02T23:30:00Z'), 'UTC')).toBe('2026-12-02');
+  });
+});
+
+describe('localDayStart', () => {
+  it('is the local midnight of the day, also on the days the clocks change', () => {
+    const iso = (instant: number): string => new Date(instant).toISOString();
+    expect(iso(localDayStart(timing.startsAt, 'Europe/Paris'))).toBe('2026-12-02T23:00:00.000Z');
+    // Summer time (UTC+2).
+    expect(iso(localDayStart(at('2026-07-01T12:00:00Z'), 'Europe/Paris'))).toBe('2026-06-30T22:00:00.000Z');
+    // 29 March 2026: midnight is still UTC+1, noon is UTC+2.
+    expect(iso(localDayStart(at('2026-03-29T10:00:00Z'), 'Europe/Paris'))).toBe('2026-03-28T23:00:00.000Z');
+    // 25 October 2026: midnight is UTC+2, noon UTC+1.
+    expect(iso(localDayStart(at('2026-10-25T11:00:00Z'), 'Europe/Paris'))).toBe('2026-10-24T22:00:00.000Z');
+    expect(iso(localDayStart(at('2026-12-03T13:30:00Z'), 'America/Cayenne'))).toBe(
+      '2026-12-03T03:00:00.000Z',
+    );
   });
 });

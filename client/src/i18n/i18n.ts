@@ -1,5 +1,6 @@
 import fr from './fr.json' with { type: 'json' };
 import en from './en.json' with { type: 'json' };
+import { withDe } from './elision.js';
 
 /*
  * Every user-visible string lives in fr.json / en.json. French is the
@@ -56,11 +57,17 @@ export function setLang(lang: Lang): void {
 
 export type MessageVars = Record<string, string | number>;
 
-/** Looks up a message in the current language and fills `{name}` placeholders. */
+/**
+ * Looks up a message in the current language and fills `{name}` placeholders.
+ * `{deName}` is French « de » + `name`, elided (« d’Alice »): callers pass
+ * `name` only, and each language words it its own way.
+ */
 export function t(key: MessageKey, vars?: MessageVars): string {
   const template = CATALOGS[current][key];
   if (!vars) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    hasOwn(vars, name) ? String(vars[name]) : whole,
-  );
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    if (hasOwn(vars, name)) return String(vars[name]);
+    if (name === 'deName' && hasOwn(vars, 'name')) return withDe(String(vars['name']));
+    return whole;
+  });
 }

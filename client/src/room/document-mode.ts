@@ -1,11 +1,15 @@
 import { GuichetError } from '../errors.js';
-import { mediaErrorCode, type LocalMedia } from '../local-media.js';
+import type { LocalMedia } from '../local-media.js';
 
-/** Rear camera, as sharp as it goes: the agent reads an ID card through it. */
+/**
+ * Rear camera, as sharp as it goes: the agent reads an ID card through it.
+ * An ideal above any phone's sensor mode makes the browser pick the largest
+ * it offers (capped by the UA at the camera's maximum, never an error).
+ */
 const DOCUMENT_CONSTRAINTS: MediaTrackConstraints = {
   facingMode: { ideal: 'environment' },
-  width: { ideal: 1920 },
-  height: { ideal: 1080 },
+  width: { ideal: 4096 },
+  height: { ideal: 2160 },
 };
 const FRONT_CONSTRAINTS: MediaTrackConstraints = {
   facingMode: { ideal: 'user' },
@@ -38,15 +42,20 @@ export class DocumentMode {
   /** Resolves with the track now sent, for the self view. */
   async enter(): Promise<MediaStreamTrack> {
     if (this.track) return this.track;
+    // The front camera goes first: many Android phones can't run two cameras at
+    // once, and a laptop's only camera, still open, would be served again at its
+    // current size instead of the largest it offers. exit() opens it again.
+    this.media.video?.stop();
     let track: MediaStreamTrack;
     try {
       track = await openCamera(DOCUMENT_CONSTRAINTS);
     } catch (error) {
-      // Many Android phones can't run two cameras at once: let the front one go first.
-      if (mediaErrorCode(error) !== 'MEDIA_IN_USE' || !this.media.video) throw error;
-      this.media.video.stop();
-      track = await openCamera(DOCUMENT_CONSTRAINTS);
+      // No rear camera: the agent gets the usual picture back rather than none.
+      await this.sendFront().catch(() => undefined);
+      throw error;
     }
+    // A still document: keep the resolution, give up frame rate when the link is short.
+    track.contentHint = 'detail';
     if (!(await this.call.replaceCameraTrack(track))) {
       track.stop();
       throw new GuichetError('MEDIA_FAILED', 'no camera is being sent');
@@ -60,18 +69,23 @@ export class DocumentMode {
     const track = this.track;
     if (!track) return;
     this.track = undefined;
+    track.stop();
+    await this.sendFront();
+  }
+
+  /** Opens the front camera again if it was let go, and sends it. */
+  private async sendFront(): Promise<void> {
     let front = this.media.video;
     if (!front || front.readyState === 'ended') {
-      // We let it go (above), or the phone did when the rear camera opened: open it again.
-      track.stop();
       front = await openCamera(FRONT_CONSTRAINTS);
       const old = this.media.video;
       if (old) this.media.stream.removeTrack(old);
       this.media.stream.addTrack(front);
       this.media.video = front;
+      // addTrack() fires no event by itself; whoever watches the stream (device-loss.ts) must learn of it.
+      this.media.stream.dispatchEvent(new MediaStreamTrackEvent('addtrack', { track: front }));
     }
     await this.call.replaceCameraTrack(front);
-    track.stop();
   }
 
   /** Stops the rear camera without touching the call (it is over). */

@@ -1,6 +1,7 @@
 import { Device } from 'mediasoup-client';
 import type { RoomId } from '../../../signaling/protocol/index.js';
 import { Call } from '../call.js';
+import { watchDeviceLoss } from '../device-loss.js';
 import { errorForEarlyEnd, type CallEnd, type JoinParams, type ResumeToken } from '../call-types.js';
 import { GuichetError, errorCodeOf, errorMessageKey } from '../errors.js';
 import type { MessageKey } from '../i18n/i18n.js';
@@ -12,7 +13,10 @@ import { retryDelayMs } from '../retry.js';
 import { roomPath, type Route } from '../route.js';
 import type { LocalSource } from '../sender.js';
 import { CallExtras } from './call-extras.js';
+import { fetchRoomInfo } from '../room/room-info.js';
 import { CallView } from './call-view.js';
+import { showContext } from './context-view.js';
+import { setupControlsMenu } from './controls-menu.js';
 import { DeviceCheckView } from './device-check-view.js';
 import { byId, clearText, readSetting, setText, writeSetting } from './dom.js';
 import { closedTitle, setRejoinOffered, showCancelledScreen, showKickedScreen } from './end-screens.js';
@@ -39,13 +43,28 @@ export class App {
   private call: Call | undefined;
   private resumeToken: ResumeToken | undefined;
   private deviceChoice: DeviceChoice = {};
-  private readonly extras = new CallExtras({ onAudioOnly: (on) => void this.call?.setAudioOnly(on) });
+  private readonly extras = new CallExtras({
+    onAudioOnly: (on) => void this.call?.setAudioOnly(on),
+    onVideoLimit: (limit, receiveVideo) => {
+      const call = this.call;
+      if (!call) return;
+      call.limitCamera(limit).catch((error: unknown) => console.warn('guichet: camera limit failed', error));
+      void call.setAudioOnly(!receiveVideo);
+    },
+  });
   private media: Promise<LocalMedia> | undefined;
   private roomId: RoomId | undefined;
   private lastFields: JoinFields | undefined;
   private wanted: Record<LocalSource, boolean> = { mic: true, camera: true };
   private joining = false;
+  /** From the last join answer: the end screens word things for the agent or the citizen. */
+  private isHost = false;
   private rejoinTimer: ReturnType<typeof setTimeout> | undefined;
+  private unwatchDevices: (() => void) | undefined;
+  /** The socket of the join in progress: « Quitter » in the lobby closes it. */
+  private pending: ProtocolClient | undefined;
+  private leftLobby = false;
+  private readonly lobbyMic = byId('lobby-mic', HTMLButtonElement);
 
   constructor() {
     const problem = (key: MessageKey, field?: HTMLInputElement): void => {
@@ -83,6 +102,12 @@ export class App {
       },
       onAudioOnly: (on) => (this.wanted.camera = !on),
     });
+    this.lobbyMic.addEventListener('click', () => {
+      this.wanted.mic = this.lobbyMic.getAttribute('aria-pressed') !== 'true';
+      this.lobbyMic.setAttribute('aria-pressed', String(this.wanted.mic));
+    });
+    byId('lobby-leave', HTMLButtonElement).addEventListener('click', () => this.leaveLobby());
+    setupControlsMenu();
     for (const input of document.querySelectorAll('input')) {
       input.addEventListener('input', () => input.removeAttribute('aria-invalid'));
     }
@@ -102,6 +127,29 @@ export class App {
     this.show('join');
     this.firstEmptyFieldFocus();
     this.ensureMedia();
+    if (route.token) void this.loadRoomInfo(route.roomId, route.token);
+  }
+
+  /** Service, agent and time on every screen, and the booking's name in the form. */
+  private async loadRoomInfo(roomId: RoomId, token: string): Promise<void> {
+    const info = await fetchRoomInfo(roomId, token);
+    if (!info) return;
+    showContext(info);
+    // The booking knows who holds this link; a name typed meanwhile wins.
+    if (this.join.nameUntouched) this.join.fill({ displayName: info.displayName });
+  }
+
+  /** « Quitter » while waiting: the knock is withdrawn and the camera goes off. */
+  private leaveLobby(): void {
+    const client = this.pending;
+    if (!client) return;
+    this.leftLobby = true;
+    void client
+      .request('leave', {}, 2_000)
+      .catch(() => undefined)
+      // Dropped like a lost connection, so the join still waiting for admission ends
+      // (close() would silence it); the catch in startCall sees leftLobby.
+      .finally(() => client.dropTransport());
   }
 
   /** For the e2e hook in main.ts. */
@@ -148,13 +196,20 @@ export class App {
           this.lastFields = fields;
           return;
         } catch (error) {
-          console.warn('guichet: join failed', error);
           this.callView.reset();
           this.session.reset();
+          if (this.leftLobby) {
+            this.leftLobby = false;
+            this.ended({ kind: 'left' });
+            return;
+          }
+          console.warn('guichet: join failed', error);
           const reason = error instanceof GuichetError ? error.reason : undefined;
           const closed = error instanceof GuichetError ? error.closedReason : undefined;
           if (showKickedScreen(errorCodeOf(error), reason) || showCancelledScreen(closed)) {
             // Refused at the door: the citizen reads why, and the camera goes off.
+            // « Frapper à nouveau », once it is offered, knocks with the same name.
+            this.lastFields = fields;
             this.releaseMedia();
             this.show('ended');
             return;
@@ -179,13 +234,19 @@ export class App {
   private async joinOnce(params: JoinParams): Promise<void> {
     const media = this.ensureMedia();
     this.callView.reset();
+    this.lobbyMic.setAttribute('aria-pressed', String(this.wanted.mic));
+    const atJoin: Record<LocalSource, boolean> = { ...this.wanted };
     const call = await Call.join(params, {
       connect: async () => {
         const client = await ProtocolClient.connect();
+        this.pending = client;
         this.session.connected(client);
         return client;
       },
-      onJoined: (joined) => this.session.joined(joined),
+      onJoined: (joined) => {
+        this.isHost = joined.role === 'host';
+        this.session.joined(joined);
+      },
       createDevice: () => new Device(),
       listener: this.callView,
       tracks: media.then(({ audio, video }) => ({ audio, video })),
@@ -199,8 +260,11 @@ export class App {
         if (!restarting && current) this.extras.started(() => current.quality());
       },
     });
+    this.pending = undefined;
     this.call = call;
     this.resumeToken = call.resumeToken;
+    // What was asked at the join; the lobby's mic toggle may have changed it since.
+    const asked: Record<LocalSource, boolean> = { ...atJoin };
     this.extras.started(() => call.quality());
     if (this.extras.audioOnly) void call.setAudioOnly(true);
     // Controls stay disabled until the camera and mic are actually sent.
@@ -213,8 +277,17 @@ export class App {
     this.session.inCall();
     void Promise.all([media, call.sendingReady]).then(([local]) => {
       if (this.call !== call || call.isClosed) return;
+      for (const source of ['mic', 'camera'] as const) {
+        if (this.wanted[source] !== asked[source]) this.toggle(source, this.wanted[source]);
+      }
       this.callView.setLocal(local.stream, { mic: state('mic'), camera: state('camera') });
       this.session.sending(call, local);
+      this.unwatchDevices?.();
+      this.unwatchDevices = watchDeviceLoss(local, (source) => {
+        if (this.call !== call) return;
+        this.callView.onDeviceLost(source);
+        this.toggle(source, false);
+      });
     });
   }
 
@@ -228,6 +301,8 @@ export class App {
   private ended(end: CallEnd): void {
     if (end.kind === 'disconnected' && this.tryResume()) return;
     this.extras.stopped();
+    this.unwatchDevices?.();
+    this.unwatchDevices = undefined;
     this.call = undefined;
     this.callView.reset();
     this.session.reset();
@@ -241,7 +316,11 @@ export class App {
         break;
       case 'roomClosed':
         setText(title, closedTitle(end.reason));
-        setText(message, `ended.closed.${end.reason}`);
+        // The agent is not told « L’agent a mis fin au rendez-vous ».
+        setText(
+          message,
+          end.reason === 'ended' && this.isHost ? 'ended.closed.endedHost' : `ended.closed.${end.reason}`,
+        );
         break;
       case 'reconnect':
         // The server asked for it: come back on our own once it is ready.

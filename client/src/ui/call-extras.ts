@@ -1,11 +1,15 @@
 import type { MessageKey } from '../i18n/i18n.js';
 import type { CallQuality } from '../quality.js';
+import { QualityGuard, limitFor, type CameraLimit, type VideoStep } from '../quality-guard.js';
 import { byId, clearText, setText } from './dom.js';
 import { QualityView } from './quality-view.js';
+import { showToast } from './toast.js';
 
 export interface CallExtrasActions {
-  /** Audio-only chosen or left, by the button or by accepting the proposal. */
+  /** Audio-only chosen or left with the button: receive side (the camera follows its own button). */
   onAudioOnly(on: boolean): void;
+  /** Audio first on a poor link: what the camera may send, and whether to receive video. */
+  onVideoLimit(limit: CameraLimit, receiveVideo: boolean): void;
 }
 
 // Long enough to be read, short enough not to linger over the picture.
@@ -13,34 +17,34 @@ const RECONNECTED_NOTICE_MS = 4_000;
 
 /**
  * What keeps a call usable on a bad network: the « reconnexion… » banner,
- * the audio-only switch, the automatic audio-only proposal and the
+ * the audio-only switch, audio first on a poor link (video stepped down,
+ * then paused both ways with one notice, and back by itself), and the
  * connection-quality indicators.
  */
 export class CallExtras {
   private readonly banner = byId('call-banner', HTMLElement);
   private readonly audioOnlyButton = byId('audio-only-toggle', HTMLButtonElement);
-  private readonly proposal = byId('low-bandwidth', HTMLElement);
   private readonly callView = byId('view-call', HTMLElement);
+  private readonly toast = byId('call-status', HTMLElement);
   private readonly quality: QualityView;
+  private readonly guard = new QualityGuard();
   private bannerTimer: ReturnType<typeof setTimeout> | undefined;
   private cameraWasOn = false;
+  /** The « vidéo en pause » notice is up: shown once per poor spell, not at every retry. */
+  private pausedNotice = false;
 
   constructor(private readonly actions: CallExtrasActions) {
-    this.quality = new QualityView(() => {
-      if (this.audioOnly) return;
-      this.proposal.hidden = false;
-      setText(this.banner, 'call.lowBandwidth');
-    });
+    this.quality = new QualityView((kbps) => this.estimate(kbps));
     this.audioOnlyButton.addEventListener('click', () => this.setAudioOnly(!this.audioOnly));
-    byId('low-bandwidth-accept', HTMLButtonElement).addEventListener('click', () => {
-      this.setAudioOnly(true);
-      this.audioOnlyButton.focus();
-    });
-    byId('low-bandwidth-dismiss', HTMLButtonElement).addEventListener('click', () => this.hideProposal());
   }
 
   get audioOnly(): boolean {
     return this.audioOnlyButton.getAttribute('aria-pressed') === 'true';
+  }
+
+  /** The step audio first is at (for the e2e tests, through the page's class too). */
+  get videoStep(): VideoStep {
+    return this.guard.step;
   }
 
   /** The view shows the choice; the app applies it to the call. */
@@ -54,7 +58,6 @@ export class CallExtras {
     if (on && cameraOn) camera.click();
     else if (!on && this.cameraWasOn && !cameraOn && !camera.disabled) camera.click();
     if (on) this.cameraWasOn = cameraOn;
-    this.hideProposal();
     this.actions.onAudioOnly(on);
   }
 
@@ -66,8 +69,9 @@ export class CallExtras {
   /** The call is over for good: everything back to how a new call starts. */
   stopped(): void {
     this.quality.stop();
-    this.quality.resetProposal();
-    this.hideProposal();
+    this.guard.reset();
+    this.pausedNotice = false;
+    this.callView.dataset['videoStep'] = 'full';
     this.audioOnlyButton.setAttribute('aria-pressed', 'false');
     this.callView.classList.remove('audio-only');
     this.cameraWasOn = false;
@@ -86,9 +90,21 @@ export class CallExtras {
     this.bannerTimer = setTimeout(() => clearText(this.banner), RECONNECTED_NOTICE_MS);
   }
 
-  private hideProposal(): void {
-    if (this.proposal.hidden) return;
-    this.proposal.hidden = true;
-    clearText(this.banner);
+  private estimate(kbps: number | undefined): void {
+    const step = this.guard.sample(kbps);
+    if (step === undefined) return;
+    this.callView.dataset['videoStep'] = step;
+    // Chosen audio-only wins: the guard only ever shapes what the user left on.
+    this.actions.onVideoLimit(limitFor(step, kbps), step !== 'paused' && !this.audioOnly);
+    if (step === 'paused' && !this.pausedNotice) {
+      this.pausedNotice = true;
+      clearTimeout(this.bannerTimer);
+      setText(this.banner, 'call.videoPaused');
+    } else if ((step === 'medium' || step === 'full') && this.pausedNotice) {
+      // Only once the link held through a retry: a failed retry keeps the one notice up.
+      this.pausedNotice = false;
+      clearText(this.banner);
+      showToast(this.toast, 'call.videoBack');
+    }
   }
 }

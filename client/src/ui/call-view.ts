@@ -1,8 +1,9 @@
 import type { CallEnd, CallListener, RemoteMedia, RemotePeer } from '../call-types.js';
 import type { LocalSource } from '../sender.js';
-import { byId, clearText, play, setText } from './dom.js';
+import { byId, play } from './dom.js';
 import { RemoteTile } from './remote-tile.js';
 import { ScreenTiles } from './screen-tiles.js';
+import { clearToast, showToast } from './toast.js';
 
 export interface CallViewActions {
   onToggle(source: LocalSource, on: boolean): void;
@@ -61,7 +62,7 @@ export class CallView implements CallListener {
     this.screens.clear();
     this.localVideo.srcObject = null;
     this.enableSound.hidden = true;
-    clearText(this.status);
+    clearToast(this.status);
     this.updateLayout();
   }
 
@@ -99,7 +100,27 @@ export class CallView implements CallListener {
 
   onMediaPaused(peerId: string, consumerId: string, paused: boolean): void {
     if (this.screens.setPaused(consumerId, paused)) return;
-    this.tiles.get(peerId)?.setPaused(consumerId, paused);
+    const tile = this.tiles.get(peerId);
+    const changed = tile?.setPaused(consumerId, paused);
+    // Said out loud and on screen: the agent must know the citizen's side went dark or silent.
+    if (tile && changed) {
+      const key =
+        changed === 'audio'
+          ? paused
+            ? 'call.peerMicOff'
+            : 'call.peerMicOn'
+          : paused
+            ? 'call.peerCameraOff'
+            : 'call.peerCameraOn';
+      showToast(this.status, key, { name: tile.label });
+    }
+  }
+
+  /** A local device stopped by itself (unplugged, taken by another app): say so, and show it off. */
+  onDeviceLost(source: LocalSource): void {
+    const button = source === 'mic' ? this.micButton : this.cameraButton;
+    this.setButton(button, false, false);
+    showToast(this.status, source === 'mic' ? 'call.micLost' : 'call.cameraLost');
   }
 
   onActiveSpeaker(peerId: string | null): void {
@@ -116,7 +137,7 @@ export class CallView implements CallListener {
 
   onSelfMuted(): void {
     this.micButton.setAttribute('aria-pressed', 'false');
-    setText(this.status, 'call.mutedByHost');
+    showToast(this.status, 'call.mutedByHost');
     this.actions.onSelfMuted();
   }
 
@@ -142,7 +163,7 @@ export class CallView implements CallListener {
       peerId,
       () => {
         // Sound must never stay silently off: show the button and say why.
-        if (this.enableSound.hidden) setText(this.status, 'call.soundBlocked');
+        if (this.enableSound.hidden) showToast(this.status, 'call.soundBlocked');
         this.enableSound.hidden = false;
       },
       (consumerId, layer) => this.actions.onPreferredLayer(consumerId, layer),
@@ -166,7 +187,7 @@ export class CallView implements CallListener {
 
   private announce(key: 'call.peerJoined' | 'call.peerLeft', peerId: string): void {
     const tile = this.tiles.get(peerId);
-    if (tile) setText(this.status, key, { name: tile.label });
+    if (tile) showToast(this.status, key, { name: tile.label });
   }
 
   private updateLayout(): void {

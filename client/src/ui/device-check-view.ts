@@ -54,6 +54,8 @@ export class DeviceCheckView {
         })
       : undefined;
     void this.listDevices(media);
+    // No mic, no « Parlez : la barre doit bouger ».
+    byId('mic-check', HTMLElement).hidden = !media.audio;
     this.showDiagnosis(media);
   }
 

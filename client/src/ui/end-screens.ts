@@ -1,12 +1,18 @@
 import type { CallEnd } from '../call-types.js';
 import type { ErrorCode, RoomClosedReason } from '../../../signaling/protocol/index.js';
 import type { MessageKey } from '../i18n/i18n.js';
-import { byId, setText } from './dom.js';
+import { byId, clearText, setText } from './dom.js';
+
+/** A refused citizen may knock again, but not at once: the agent said no a moment ago. */
+export const KNOCK_AGAIN_AFTER_S = 60;
+
+let countdown: ReturnType<typeof setInterval> | undefined;
 
 /**
  * Refused at the door or removed from the call: the end screen says so,
  * with the host's own words when they gave some (the server sends an empty
- * message otherwise). False for other codes.
+ * message otherwise). A refusal offers « Frapper à nouveau » after a pause.
+ * False for other codes.
  */
 export function showKickedScreen(code: ErrorCode | string | undefined, reason: string | undefined): boolean {
   if (code !== 'REFUSED' && code !== 'REMOVED') return false;
@@ -16,7 +22,9 @@ export function showKickedScreen(code: ErrorCode | string | undefined, reason: s
   const words = reason?.trim();
   if (words) setText(message, 'lobby.reason', { reason: words });
   else setText(message, code === 'REFUSED' ? 'error.REFUSED' : 'error.REMOVED');
-  byId('rejoin', HTMLButtonElement).hidden = true;
+  resetRejoin();
+  if (code === 'REFUSED') offerKnockAgain(KNOCK_AGAIN_AFTER_S);
+  else byId('rejoin', HTMLButtonElement).hidden = true;
   return true;
 }
 
@@ -25,6 +33,7 @@ const FINAL_REASONS: readonly RoomClosedReason[] = ['ended', 'cancelled', 'resch
 
 /** « Rejoindre à nouveau » makes no sense once the host ended the meeting or sent us away. */
 export function setRejoinOffered(end: CallEnd): void {
+  resetRejoin();
   const final = (end.kind === 'roomClosed' && FINAL_REASONS.includes(end.reason)) || end.kind === 'kicked';
   byId('rejoin', HTMLButtonElement).hidden = final;
 }
@@ -44,4 +53,33 @@ export function showCancelledScreen(reason: RoomClosedReason | undefined): boole
   setText(byId('ended-message', HTMLElement), `ended.closed.${reason}`);
   byId('rejoin', HTMLButtonElement).hidden = true;
   return true;
+}
+
+/** The button shows, disabled, with the seconds left under it; then it works. */
+function offerKnockAgain(seconds: number): void {
+  const button = byId('rejoin', HTMLButtonElement);
+  const wait = byId('rejoin-wait', HTMLElement);
+  setText(button, 'lobby.knockAgain');
+  button.hidden = false;
+  button.disabled = true;
+  let left = seconds;
+  setText(wait, 'lobby.knockAgainIn', { seconds: left });
+  countdown = setInterval(() => {
+    left -= 1;
+    if (left > 0) {
+      setText(wait, 'lobby.knockAgainIn', { seconds: left });
+      return;
+    }
+    clearInterval(countdown);
+    clearText(wait);
+    button.disabled = false;
+  }, 1_000);
+}
+
+function resetRejoin(): void {
+  clearInterval(countdown);
+  clearText(byId('rejoin-wait', HTMLElement));
+  const button = byId('rejoin', HTMLButtonElement);
+  button.disabled = false;
+  setText(button, 'ended.rejoin');
 }

@@ -36,9 +36,11 @@ export class JoinForm {
   private readonly status = byId('join-status', HTMLElement);
   /** A one-click link carries a token: no password to ask for. */
   private tokenMode = false;
+  private nameTyped = false;
 
   constructor(onJoin: (fields: JoinFields) => void, problem: ShowProblem) {
     this.preview.muted = true;
+    this.name.addEventListener('input', () => (this.nameTyped = true));
     byId('join-form', HTMLFormElement).addEventListener('submit', (event) => {
       event.preventDefault();
       if (this.submit.getAttribute('aria-busy') === 'true') return;
@@ -52,6 +54,11 @@ export class JoinForm {
       }
       onJoin({ displayName: name.data, password: this.password.value });
     });
+  }
+
+  /** Whether the name is still what the page put there (nothing typed by hand). */
+  get nameUntouched(): boolean {
+    return !this.nameTyped;
   }
 
   fill(fields: Partial<JoinFields>): void {
@@ -101,27 +108,13 @@ export class JoinForm {
     tile?.setAttribute('data-video', hasVideo ? 'on' : 'off');
     this.preview.srcObject = hasVideo ? media.stream : null;
     if (hasVideo) play(this.preview, () => undefined);
-    if (media.problem) setText(this.previewStatus, errorKeyOfMedia(media));
-    else setText(this.previewStatus, hasVideo ? 'join.previewReady' : 'join.previewAudioOnly');
+    // What to do is said once, in the diagnosis beside it (ui/device-check-view.ts); here only the state.
+    if (hasVideo) setText(this.previewStatus, media.problem ? 'join.previewNone' : 'join.previewReady');
+    else setText(this.previewStatus, media.audio ? 'join.previewAudioOnly' : 'join.previewNone');
   }
 
   clearPreview(): void {
     this.preview.srcObject = null;
     this.preview.closest('.tile')?.setAttribute('data-video', 'off');
-  }
-}
-
-function errorKeyOfMedia(media: LocalMedia): MessageKey {
-  switch (media.problem?.code) {
-    case 'MEDIA_DENIED':
-      return 'error.MEDIA_DENIED';
-    case 'MEDIA_NOT_FOUND':
-      return media.audio ? 'join.previewAudioOnly' : 'error.MEDIA_NOT_FOUND';
-    case 'MEDIA_IN_USE':
-      return 'error.MEDIA_IN_USE';
-    case 'MEDIA_UNSUPPORTED':
-      return 'error.MEDIA_UNSUPPORTED';
-    default:
-      return 'error.MEDIA_FAILED';
   }
 }

@@ -31,6 +31,7 @@ export class HostPanel {
   private readonly people = new Map<string, Person>();
   private link: RoomLink | undefined;
   private host = false;
+  private selfId: string | undefined;
   private verifying: Person | undefined;
 
   constructor(
@@ -75,6 +76,8 @@ export class HostPanel {
         if (this.host) this.say(locked ? 'host.locked' : 'host.unlocked');
       }),
       link.on('identityVerified', ({ peerId }) => {
+        // The citizen is told too (when the server sends it to her: see docs/ARCHITECTURE.md).
+        if (!this.host && peerId === this.selfId) return this.say('identity.verifiedYou');
         const person = this.people.get(peerId);
         if (!person) return;
         person.verified.hidden = false;
@@ -84,8 +87,9 @@ export class HostPanel {
   }
 
   /** Called once the join answer says who we are. */
-  setRole(host: boolean, locked: boolean): void {
+  setRole(host: boolean, locked: boolean, selfId?: string): void {
     this.host = host;
+    this.selfId = selfId;
     this.lock.hidden = !host;
     this.endAll.hidden = !host;
     this.invite.hidden = !host;
@@ -110,7 +114,12 @@ export class HostPanel {
     const person: Person = { peer, item, verified };
     const id = peer.peerId;
     actions.append(
-      this.button('host.mute', () => this.run((link) => link.mutePeer(id))),
+      this.button('host.mute', () =>
+        this.run(async (link) => {
+          await link.mutePeer(id);
+          this.say('call.mutedPeer', { name: peer.displayName });
+        }),
+      ),
       this.button('host.requestDocument', () =>
         this.run(async (link) => {
           await link.requestDocument(id);

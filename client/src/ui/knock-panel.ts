@@ -43,7 +43,10 @@ export class KnockPanel {
       link.on('lobbyPreview', ({ peerId, image }) => {
         const knock = this.knocks.get(peerId);
         // The schema (wire.ts) only lets JPEG data URLs through; CSP allows data: images.
-        if (knock) knock.image.src = image;
+        if (!knock) return;
+        knock.image.src = image;
+        knock.image.hidden = false;
+        knock.item.querySelector('.no-preview')?.remove();
       }),
     ];
   }
@@ -64,6 +67,13 @@ export class KnockPanel {
     const image = create('img', { attrs: { width: '160', height: '120' } });
     // An attribute, so set once: a language switch mid-knock keeps the old alt text.
     image.alt = t('knock.previewAlt', { name: peer.displayName });
+    // No still yet (or never: no camera): a drawn camera-off sign, not a broken image.
+    image.hidden = true;
+    const still = create('div', { className: 'still no-preview' });
+    const sign = create('span', { className: 'camera-off-sign', attrs: { 'aria-hidden': 'true' } });
+    const words = create('span');
+    setText(words, 'knock.noPreview');
+    still.append(sign, words);
     const who = create('p', { className: 'who' });
     who.textContent = peer.displayName;
     const reasonId = `knock-reason-${peer.peerId}`;
@@ -78,7 +88,7 @@ export class KnockPanel {
     const refuse = create('button', { className: 'button danger', attrs: { type: 'button' } });
     setText(refuse, 'knock.refuse');
     actions.append(admit, refuse);
-    item.append(image, who, reasonBox, actions);
+    item.append(image, still, who, reasonBox, actions);
     admit.addEventListener('click', () => this.act([admit, refuse], (link) => link.admit(peer.peerId)));
     refuse.addEventListener('click', () =>
       this.act([admit, refuse], (link) => link.refuse(peer.peerId, reason.value)),

@@ -3,6 +3,8 @@ import { t } from '../i18n/i18n.js';
 import { spatialLayerForWidth } from '../send-media.js';
 import { create, play, setText } from './dom.js';
 
+const ABSENT_AFTER_MS = 3_000;
+
 interface Attached {
   element: HTMLMediaElement;
   kind: RemoteMedia['kind'];
@@ -20,6 +22,9 @@ export class RemoteTile {
   private readonly name: HTMLElement;
   private readonly micOff: HTMLElement;
   private readonly cameraOff: HTMLElement;
+  private readonly noMic: HTMLElement;
+  private readonly noCamera: HTMLElement;
+  private readonly absentTimer: ReturnType<typeof setTimeout>;
   private readonly attached = new Map<string, Attached>();
   private displayName = '';
 
@@ -46,7 +51,16 @@ export class RemoteTile {
     setText(this.cameraOff, 'call.cameraOff');
     this.micOff.hidden = true;
     this.cameraOff.hidden = true;
-    caption.append(this.name, this.micOff, this.cameraOff);
+    this.noMic = create('span', { className: 'badge absent' });
+    this.noCamera = create('span', { className: 'badge absent' });
+    setText(this.noMic, 'call.noMic');
+    setText(this.noCamera, 'call.noCamera');
+    this.noMic.hidden = true;
+    this.noCamera.hidden = true;
+    caption.append(this.name, this.micOff, this.cameraOff, this.noMic, this.noCamera);
+    // A participant's tracks arrive within a second of their tile; one still missing
+    // after this long is a device they don't have (or don't send), and the agent is told.
+    this.absentTimer = setTimeout(() => this.showAbsent(), ABSENT_AFTER_MS);
     this.root.append(this.video, avatar, this.audio, caption);
     this.setName('');
     // Older browsers without ResizeObserver just get the SFU's default layer.
@@ -60,7 +74,10 @@ export class RemoteTile {
     const width = this.video.clientWidth;
     // Zero while the call screen is still hidden: nothing to decide yet.
     if (!this.videoConsumerId || width === 0) return;
-    const layer = spatialLayerForWidth(width, window.devicePixelRatio);
+    // The agent reads documents on the citizen's tile: always the sharpest layer there
+    // (the SFU still drops to a lower one when the link can't carry it).
+    const layer =
+      this.root.dataset['sharpest'] === 'true' ? 2 : spatialLayerForWidth(width, window.devicePixelRatio);
     if (layer === this.layer) return;
     this.layer = layer;
     this.onPreferredLayer(this.videoConsumerId, layer);
@@ -93,6 +110,7 @@ export class RemoteTile {
       this.updateLayer();
     }
     this.setPaused(media.consumerId, media.paused);
+    (media.kind === 'audio' ? this.noMic : this.noCamera).hidden = true;
     play(element, this.onAutoplayBlocked);
   }
 
@@ -107,18 +125,25 @@ export class RemoteTile {
       entry.element.srcObject = null;
       if (entry.kind === 'video') this.root.dataset['video'] = 'off';
       (entry.kind === 'audio' ? this.micOff : this.cameraOff).hidden = true;
+      (entry.kind === 'audio' ? this.noMic : this.noCamera).hidden = false;
     }
   }
 
-  setPaused(consumerId: string, paused: boolean): void {
+  private showAbsent(): void {
+    const kinds = new Set([...this.attached.values()].map((a) => a.kind));
+    this.noMic.hidden = kinds.has('audio');
+    this.noCamera.hidden = kinds.has('video');
+  }
+
+  /** Returns the kind whose state changed, for the notice (undefined when nothing changed). */
+  setPaused(consumerId: string, paused: boolean): RemoteMedia['kind'] | undefined {
     const entry = this.attached.get(consumerId);
-    if (!entry) return;
-    if (entry.kind === 'audio') {
-      this.micOff.hidden = !paused;
-    } else {
-      this.cameraOff.hidden = !paused;
-      this.root.dataset['video'] = paused ? 'off' : 'on';
-    }
+    if (!entry) return undefined;
+    const badge = entry.kind === 'audio' ? this.micOff : this.cameraOff;
+    const changed = badge.hidden === paused;
+    badge.hidden = !paused;
+    if (entry.kind === 'video') this.root.dataset['video'] = paused ? 'off' : 'on';
+    return changed ? entry.kind : undefined;
   }
 
   setSpeaking(speaking: boolean): void {
@@ -131,6 +156,7 @@ export class RemoteTile {
   }
 
   remove(): void {
+    clearTimeout(this.absentTimer);
     this.resizes?.disconnect();
     for (const { element } of this.attached.values()) element.srcObject = null;
     this.attached.clear();

@@ -6,12 +6,14 @@ import type { LocalMedia } from '../local-media.js';
 import { RoomLink } from '../room/room-link.js';
 import type { ProtocolClient } from '../protocol-client.js';
 import { ChatPanel } from './chat-panel.js';
-import { byId, setText } from './dom.js';
+import { byId } from './dom.js';
+import { addDocumentTools } from './document-tools.js';
 import { addEnlargeButton } from './enlarge.js';
 import { HostPanel } from './host-panel.js';
 import { KnockPanel } from './knock-panel.js';
 import { LobbyView } from './lobby-view.js';
 import { ShareButtons } from './share-buttons.js';
+import { showToast } from './toast.js';
 
 /**
  * Everything of a call beyond pictures and sound: the guest's lobby, the
@@ -21,7 +23,7 @@ import { ShareButtons } from './share-buttons.js';
  * call's end. The App tells it what happens; it owns no Call.
  */
 export class RoomSession {
-  private readonly live = byId('room-live', HTMLElement);
+  private readonly live = byId('call-status', HTMLElement);
   private readonly side = byId('side', HTMLElement);
   private readonly lobby = new LobbyView();
   private readonly knocks: KnockPanel;
@@ -33,7 +35,7 @@ export class RoomSession {
   private unsubscribe: (() => void)[] = [];
 
   constructor() {
-    const say = (key: MessageKey, vars?: MessageVars): void => setText(this.live, key, vars);
+    const say = (key: MessageKey, vars?: MessageVars): void => showToast(this.live, key, vars);
     const layout = (): void => {
       this.side.hidden = !(this.knocks.visible || this.host.visible || this.chat.visible);
     };
@@ -58,7 +60,9 @@ export class RoomSession {
 
   joined(joined: JoinResult): void {
     this.isHost = joined.role === 'host';
-    this.host.setRole(this.isHost, joined.locked);
+    // The agent's own picture moves out of the way of the citizen's (styles.css).
+    byId('view-call', HTMLElement).classList.toggle('is-host', this.isHost);
+    this.host.setRole(this.isHost, joined.locked, joined.peerId);
     if (this.isHost) this.knocks.addExisting(joined.peers);
   }
 
@@ -80,6 +84,10 @@ export class RoomSession {
   peerShown(peer: RemotePeer, tile: HTMLElement): void {
     this.host.peerShown(peer);
     addEnlargeButton(tile, peer.displayName);
+    if (this.isHost && peer.role === 'guest') {
+      tile.dataset['sharpest'] = 'true';
+      addDocumentTools(tile, peer.displayName, () => showToast(this.live, 'document.stillFailed'));
+    }
   }
 
   peerGone(peerId: string): void {

@@ -3,7 +3,7 @@ import type { MessageKey, MessageVars } from '../i18n/i18n.js';
 import type { LocalMedia } from '../local-media.js';
 import { DocumentMode } from '../room/document-mode.js';
 import type { RoomLink } from '../room/room-link.js';
-import { byId, play } from './dom.js';
+import { byId, clearText, play, setText } from './dom.js';
 
 type Say = (key: MessageKey, vars?: MessageVars) => void;
 
@@ -26,6 +26,8 @@ export class ShareButtons {
   private readonly screenButton = byId('screen-toggle', HTMLButtonElement);
   private readonly documentButton = byId('document-toggle', HTMLButtonElement);
   private readonly selfView = byId('local-video', HTMLVideoElement);
+  private readonly callView = byId('view-call', HTMLElement);
+  private readonly guide = byId('document-guide', HTMLElement);
   private call: Call | undefined;
   private media: LocalMedia | undefined;
   private documentMode: DocumentMode | undefined;
@@ -33,6 +35,8 @@ export class ShareButtons {
 
   constructor(private readonly say: Say) {
     this.documentButton.addEventListener('click', () => void this.setDocument(!this.documentMode?.active));
+    // On a phone the toggle sits in « Plus »: the frame carries its own way out.
+    byId('document-done', HTMLButtonElement).addEventListener('click', () => void this.setDocument(false));
     this.screenButton.addEventListener(
       'click',
       () => void (this.screen ? this.stopScreen() : this.startScreen()),
@@ -67,6 +71,7 @@ export class ShareButtons {
     this.screenButton.hidden = true;
     this.documentButton.setAttribute('aria-pressed', 'false');
     this.selfView.classList.add('mirror');
+    this.setGuide(false);
   }
 
   private async setDocument(on: boolean): Promise<void> {
@@ -78,10 +83,11 @@ export class ShareButtons {
         const track = await mode.enter();
         // The self view shows what the agent sees, unmirrored, so the text reads right.
         this.showSelf(new MediaStream([track]), false);
-        this.say('document.on');
+        this.setGuide(true);
       } else {
         await mode.exit();
         if (this.media) this.showSelf(this.media.stream, true);
+        this.setGuide(false);
         this.say('document.off');
       }
     } catch (error) {
@@ -91,6 +97,13 @@ export class ShareButtons {
       this.documentButton.disabled = false;
       this.documentButton.setAttribute('aria-pressed', String(mode.active));
     }
+  }
+
+  /** Her own picture large, with the card frame and the instruction, while the agent looks. */
+  private setGuide(on: boolean): void {
+    this.callView.classList.toggle('document-mode', on);
+    if (on) setText(this.guide, 'document.guide');
+    else clearText(this.guide);
   }
 
   private showSelf(stream: MediaStream, mirror: boolean): void {

@@ -29,6 +29,23 @@ const ErrorSchema = z.object({
 const errors = {
   '400': { description: 'Invalid input; `error.fields` lists each bad field', content: json(ErrorSchema) },
   '401': { description: 'Missing, expired or invalid bearer token', content: json(ErrorSchema) },
+  '429': {
+    description: 'RATE_LIMITED: too many calls for this token; see Retry-After',
+    content: json(ErrorSchema),
+  },
+  '503': {
+    description:
+      'STORE_UNAVAILABLE: the data store did not answer in time; nothing was done; retry after Retry-After',
+    content: json(ErrorSchema),
+  },
+};
+const idempotencyKey = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'Makes a retry safe: the same key with the same body returns the first booking (kept 24 h); with another body, 422 IDEMPOTENCY_KEY_REUSED',
+  schema: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{1,128}$' },
 };
 const notFound = { '404': { description: 'No such appointment (or not yours)', content: json(ErrorSchema) } };
 const idParam = [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }];
@@ -59,8 +76,16 @@ export function buildOpenApi(serverUrl: string): Record<string, unknown> {
       '/api/v1/appointments': {
         post: {
           summary: 'Book an appointment',
+          parameters: [idempotencyKey],
           requestBody: { required: true, content: json(CreateAppointmentBodySchema, 'input') },
-          responses: { '201': { description: 'Booked', content: json(AppointmentViewSchema) }, ...errors },
+          responses: {
+            '201': {
+              description: 'Booked (or, for a retried Idempotency-Key, the first booking)',
+              content: json(AppointmentViewSchema),
+            },
+            '422': { description: 'IDEMPOTENCY_KEY_REUSED', content: json(ErrorSchema) },
+            ...errors,
+          },
         },
         get: {
           summary: "List appointments (an agent's own; all for admins), by start time",

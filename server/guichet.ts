@@ -42,6 +42,8 @@ import { GuichetMetrics, registerMetrics } from './metrics.js';
 import { createNotificationSenders, messageComposer } from './notifications.js';
 
 const RETENTION_INTERVAL_MS = 60 * 60_000;
+/** Past this, a cap counts in memory for that call: a hung Redis must not hang every request. */
+const LIMITER_COMMAND_TIMEOUT_MS = 250;
 
 export interface Guichet {
   config: Config;
@@ -80,7 +82,8 @@ export interface GuichetOptions {
 
 /**
  * The counters of the abuse caps: in Redis (its own connection, no offline
- * queue: a cap never waits for Redis, it falls back to memory) when there is
+ * queue, a short command timeout: a cap never waits for Redis, it falls back
+ * to memory) when there is
  * one, so every node counts the same tries; in memory otherwise.
  */
 function limiterBackend(
@@ -88,7 +91,12 @@ function limiterBackend(
   log: Logger,
 ): { backend: LimiterBackend; close: () => Promise<void> } {
   if (!config.store.redisUrl) return { backend: { kind: 'memory' }, close: async () => undefined };
-  const client = new Redis(config.store.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  // commandTimeout: a Redis that is stopped (not down) would otherwise hold every capped call forever.
+  const client = new Redis(config.store.redisUrl, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: LIMITER_COMMAND_TIMEOUT_MS,
+  });
   client.on('error', (error: Error) =>
     log.debug({ reason: error.message }, 'limiter redis connection error'),
   );

@@ -52,13 +52,15 @@ export interface RouteSpec {
   /** agent: bearer JWT or console session (+ CSRF token); bearer: JWT only; session: the console's cookie only. */
   auth: Auth;
   query?: z.ZodObject;
+  /** Request headers the route reads, beyond authentication. */
+  headers?: { name: string; description: Words; pattern: string }[];
   body?: z.ZodType;
   responses: Record<string, RouteResponse>;
   example: { request?: unknown; response?: unknown };
 }
 
 const errors = (
-  ...statuses: ('400' | '401' | '403' | '404' | '409' | '429')[]
+  ...statuses: ('400' | '401' | '403' | '404' | '409' | '422' | '429' | '503')[]
 ): Record<string, RouteResponse> => {
   const all: Record<string, Words> = {
     '400': {
@@ -74,6 +76,18 @@ const errors = (
     '409': {
       fr: 'Rendez-vous annulé, terminé, ou modifié entre-temps',
       en: 'Cancelled, over, or changed meanwhile',
+    },
+    '422': {
+      fr: 'IDEMPOTENCY_KEY_REUSED : cette clé a servi pour une autre réservation',
+      en: 'IDEMPOTENCY_KEY_REUSED: this key was used for another booking',
+    },
+    '429': {
+      fr: 'RATE_LIMITED : trop d’appels pour ce jeton ; voir Retry-After',
+      en: 'RATE_LIMITED: too many calls for this token; see Retry-After',
+    },
+    '503': {
+      fr: 'STORE_UNAVAILABLE : le stockage n’a pas répondu à temps ; rien n’a été fait ; réessayer après Retry-After',
+      en: 'STORE_UNAVAILABLE: the data store did not answer in time; nothing was done; retry after Retry-After',
     },
   };
   return Object.fromEntries(
@@ -107,8 +121,21 @@ export const API_ROUTES: readonly RouteSpec[] = [
       en: 'Book an appointment; the invitation goes out at once',
     },
     auth: 'agent',
+    headers: [
+      {
+        name: 'Idempotency-Key',
+        description: {
+          fr: 'Rend une nouvelle tentative sûre : la même clé et le même corps rendent la première réservation (gardée 24 h)',
+          en: 'Makes a retry safe: the same key with the same body returns the first booking (kept 24 h)',
+        },
+        pattern: '^[A-Za-z0-9_.:-]{1,128}$',
+      },
+    ],
     body: CreateAppointmentBodySchema,
-    responses: { '201': appointment('Réservé', 'Booked'), ...errors('400', '401', '403') },
+    responses: {
+      '201': appointment('Réservé', 'Booked'),
+      ...errors('400', '401', '403', '422', '429', '503'),
+    },
     example: { request: EXAMPLE_BOOKING, response: EXAMPLE_APPOINTMENT },
   },
   {

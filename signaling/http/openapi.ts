@@ -37,11 +37,19 @@ function operation(route: RouteSpec, lang: DocLang): Record<string, unknown> {
           schema,
         }))
       : [];
+  const headerParams = (route.headers ?? []).map((header) => ({
+    name: header.name,
+    in: 'header',
+    required: false,
+    description: header.description[lang],
+    schema: { type: 'string', pattern: header.pattern },
+  }));
+  const parameters = [...pathParams, ...queryParams, ...headerParams];
   const success = Object.keys(route.responses).find((s) => s.startsWith('2'));
   return {
     summary: route.summary[lang],
     ...(route.auth === 'agent' ? {} : { security: SECURITY[route.auth] }),
-    ...(pathParams.length + queryParams.length > 0 ? { parameters: [...pathParams, ...queryParams] } : {}),
+    ...(parameters.length > 0 ? { parameters } : {}),
     ...(route.body
       ? {
           requestBody: {

@@ -1,6 +1,5 @@
 import { Redis } from 'ioredis';
 import { z } from 'zod';
-import { StoreUnavailableError } from '../errors.js';
 import type { PeerId, RoomId } from '../protocol/index.js';
 import {
   AppointmentRecordSchema,
@@ -15,11 +14,11 @@ import {
   parseStored,
   pinUntil,
 } from './record-schemas.js';
+import { appointmentKeys, bookInRedis } from './redis-booking.js';
 import { jobFromHash, jobToHash } from './redis-codec.js';
 import type { LuaScript } from './redis-scripts.js';
 import {
   ADD_OUTBOX,
-  BOOK,
   CLAIM_JOB,
   CLAIM_PIN,
   CREATE_JOB,
@@ -47,7 +46,6 @@ import type {
 
 const ScriptCountSchema = z.number().int();
 const PinHoldSchema = z.union([z.null(), z.tuple([z.string(), z.number().int()])]);
-const BookReplySchema = z.union([z.tuple([z.number().int()]), z.tuple([z.literal(-5), z.string()])]);
 
 export interface RedisStoreOptions {
   /** How long a booking may wait for Redis; past it, Redis refuses to apply it (default 2 s). */
@@ -87,55 +85,7 @@ export class RedisStore implements Store {
 
   async book(booking: Booking): Promise<BookingResult> {
     const deadline = Date.now() + this.#clockOffsetMs + this.#bookingDeadlineMs;
-    const room = RoomRecordSchema.parse(booking.room);
-    const a = AppointmentRecordSchema.parse(booking.appointment);
-    const jobs = booking.jobs.map((job) => NotificationJobSchema.parse(job));
-    const audit = AuditEventSchema.parse(booking.audit);
-    const idem = booking.idempotency;
-    const keys = [
-      this.#key('pin', a.pin),
-      this.#key('room', room.id),
-      ...this.#appointmentKeys(a),
-      this.#key('idempotency', idem?.key ?? '-'),
-      this.#key('audit', a.id),
-      this.#key('jobs:due'),
-      this.#key('jobs:appointment', a.id),
-      ...jobs.map((job) => this.#key('job', job.id)),
-    ];
-    const jobsJson = JSON.stringify(
-      jobs.map((job) => ({
-        id: job.id,
-        createdAt: String(job.createdAt),
-        score: job.status === 'pending' ? String(claimableAt(job)) : '',
-        hash: jobToHash(job),
-      })),
-    );
-    const reply = BookReplySchema.parse(
-      await BOOK.run(this.#redis, keys, [
-        deadline,
-        a.id,
-        pinUntil(booking.pinUntil),
-        JSON.stringify(room),
-        JSON.stringify(a),
-        a.startsAt,
-        endsAt(a),
-        a.personalDataErasedAt === null ? '0' : '1',
-        idem ? `${a.id} ${idem.fingerprint}` : '',
-        idem?.ttlMs ?? 0,
-        JSON.stringify(audit),
-        jobsJson,
-      ]),
-    );
-    const [code] = reply;
-    if (reply.length === 2) {
-      const [appointmentId = '', fingerprint = ''] = reply[1].split(' ');
-      return { status: 'replayed', appointmentId, fingerprint };
-    }
-    if (code === 1) return { status: 'booked' };
-    if (code === -3) return { status: 'pin-taken' };
-    if (code === -4)
-      throw new StoreUnavailableError('Redis answered after the booking deadline; nothing was booked');
-    throw new Error(`room ${room.id} or appointment ${a.id} already exists`);
+    return bookInRedis(this.#redis, this.#prefix, booking, deadline);
   }
 
   // Rooms
@@ -432,13 +382,7 @@ export class RedisStore implements Store {
   }
 
   #appointmentKeys(a: AppointmentRecord): string[] {
-    return [
-      this.#key('appointment', a.id),
-      this.#key('appointment-room', a.roomId),
-      this.#key('appointments:by-start'),
-      this.#key('appointments:agent', a.agentId),
-      this.#key('appointments:with-personal-data'),
-    ];
+    return appointmentKeys(this.#prefix, a);
   }
 
   #appointmentArgs(a: AppointmentRecord): (string | number)[] {

@@ -14,11 +14,11 @@ import {
   pinUntil,
 } from './record-schemas.js';
 import type { MemberRecord, RoomRecord } from './room-store.js';
+import { bookInSqlite } from './sqlite-booking.js';
 import { migrate } from './sqlite-schema.js';
 import {
   AuditRowSchema,
   IdRowSchema,
-  IdempotencyRowSchema,
   JOB_COLUMNS,
   JobRowSchema,
   OUTBOX_COLUMNS,
@@ -82,69 +82,7 @@ export class SqliteStore implements Store {
   // Bookings
 
   async book(booking: Booking): Promise<BookingResult> {
-    const room = RoomRecordSchema.parse(booking.room);
-    const appointment = AppointmentRecordSchema.parse(booking.appointment);
-    const jobs = booking.jobs.map((job) => NotificationJobSchema.parse(job));
-    const audit = AuditEventSchema.parse(booking.audit);
-    const idem = booking.idempotency;
-    const now = Date.now();
-    // BEGIN IMMEDIATE: every check and every write under one write lock; any throw rolls all back.
-    const write = this.#db.transaction((): BookingResult => {
-      if (idem) {
-        this.#run('DELETE FROM idempotency WHERE expires_at <= ?', [now]);
-        const held = this.#get(
-          IdempotencyRowSchema,
-          'SELECT appointment_id, fingerprint FROM idempotency WHERE key = ?',
-          [idem.key],
-        );
-        if (held) {
-          return { status: 'replayed', appointmentId: held.appointment_id, fingerprint: held.fingerprint };
-        }
-      }
-      const pin = this.#run(
-        `INSERT INTO pins (pin, appointment_id, until) VALUES (?, ?, ?)
-         ON CONFLICT (pin) DO UPDATE SET appointment_id = excluded.appointment_id, until = excluded.until
-         WHERE pins.until <= ?`,
-        [appointment.pin, appointment.id, pinUntil(booking.pinUntil), now],
-      );
-      if (pin.changes === 0) return { status: 'pin-taken' };
-      this.#run('INSERT INTO rooms (id, record) VALUES (?, ?)', [room.id, JSON.stringify(room)]);
-      this.#run(
-        `INSERT INTO appointments (id, room_id, agent_id, starts_at, ends_at, status, erased, version, record)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        appointmentColumns(appointment),
-      );
-      for (const job of jobs) {
-        const params = jobParams(job);
-        const names = Object.keys(params);
-        this.#statement(
-          `INSERT INTO jobs (${names.join(', ')}) VALUES (${names.map((n) => `@${n}`).join(', ')})`,
-        ).run(params);
-      }
-      this.#run('INSERT INTO audit (appointment_id, at, type, actor, detail) VALUES (?, ?, ?, ?, ?)', [
-        audit.appointmentId,
-        audit.at,
-        audit.type,
-        audit.actor,
-        JSON.stringify(audit.detail),
-      ]);
-      if (idem) {
-        this.#run(
-          'INSERT INTO idempotency (key, appointment_id, fingerprint, expires_at) VALUES (?, ?, ?, ?)',
-          [idem.key, appointment.id, idem.fingerprint, now + idem.ttlMs],
-        );
-      }
-      return { status: 'booked' };
-    });
-    try {
-      return write.immediate();
-    } catch (error) {
-      if (error instanceof Database.SqliteError && error.code.startsWith('SQLITE_CONSTRAINT')) {
-        // The same message as Redis gives; the transaction wrote nothing.
-        throw new Error(`room ${room.id} or appointment ${appointment.id} already exists`, { cause: error });
-      }
-      throw error;
-    }
+    return bookInSqlite(this.#db, booking);
   }
 
   // Rooms

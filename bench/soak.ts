@@ -1,0 +1,159 @@
+import { readdirSync } from 'node:fs';
+import { SignalingClient } from '../test/helpers/signaling-client.js';
+import { sleep } from './lib/proc.js';
+import { BenchServer } from './lib/server-process.js';
+
+/*
+ * Soak stage (issue #14): joins, calls and leaves for a bounded time against
+ * the real server (bench/lib/guichet-server.ts, one mediasoup worker, in its
+ * own process), sampling the server's and its worker's RSS and open file
+ * descriptors. Reports the slope of each (least squares, per hour) over the
+ * run after a warm-up, so a leak shows as a steady climb.
+ *
+ *   npx tsx bench/soak.ts --duration 30m   (the issue's run)
+ *   npx tsx bench/soak.ts --duration 90s   (a quick look)
+ *
+ * Outside npm test; bounded by --duration (at most 2 h). Each cycle: a room
+ * by REST, two participants join with both transports, connect the send
+ * transport (dummy DTLS), produce audio, chat, and leave.
+ */
+
+const DTLS = {
+  role: 'client' as const,
+  fingerprints: [{ algorithm: 'sha-256' as const, value: Array.from({ length: 32 }, () => 'AB').join(':') }],
+};
+
+function parseDuration(text: string): number {
+  const match = /^(\d+)(s|m|h)?$/.exec(text);
+  if (!match) throw new Error(`--duration: expected e.g. 90s, 30m or 1h, got ${text}`);
+  const n = Number(match[1]);
+  const ms = n * (match[2] === 'h' ? 3_600_000 : match[2] === 'm' ? 60_000 : 1000);
+  if (ms < 10_000 || ms > 2 * 3_600_000) throw new Error('--duration: between 10 s and 2 h');
+  return ms;
+}
+
+function argument(name: string, fallback: string): string {
+  const index = process.argv.indexOf(name);
+  return index >= 0 ? (process.argv[index + 1] ?? fallback) : fallback;
+}
+
+const fds = (pid: number): number => readdirSync(`/proc/${pid}/fd`).length;
+
+/** Least-squares slope of y over x. */
+function slope(points: { x: number; y: number }[]): number {
+  const n = points.length;
+  if (n < 2) return 0;
+  const mx = points.reduce((s, p) => s + p.x, 0) / n;
+  const my = points.reduce((s, p) => s + p.y, 0) / n;
+  const num = points.reduce((s, p) => s + (p.x - mx) * (p.y - my), 0);
+  const den = points.reduce((s, p) => s + (p.x - mx) ** 2, 0);
+  return den === 0 ? 0 : num / den;
+}
+
+async function participant(server: BenchServer, roomId: string, password: string): Promise<SignalingClient> {
+  const client = await SignalingClient.connect(server.url);
+  const joined = await client.request('join', {
+    roomId,
+    displayName: 'Soak',
+    password,
+    transports: ['recv', 'send'],
+  });
+  const send = joined.transports?.send;
+  if (!send) throw new Error('join answered without a send transport');
+  await client.request('connectTransport', { transportId: send.id, dtlsParameters: DTLS });
+  await client.request('produce', {
+    transportId: send.id,
+    kind: 'audio',
+    source: 'mic',
+    rtpParameters: {
+      mid: '0',
+      codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }],
+      encodings: [{ ssrc: 1000 + Math.floor(Math.random() * 1e6) }],
+      rtcp: { cname: 'soak', reducedSize: true },
+    },
+  });
+  return client;
+}
+
+async function cycle(server: BenchServer): Promise<void> {
+  const room = await server.createRoom();
+  const a = await participant(server, room.roomId, room.password);
+  const b = await participant(server, room.roomId, room.password);
+  await a.request('chat', { text: 'bonjour' });
+  await a.request('leave', {});
+  await b.request('leave', {});
+  a.close();
+  b.close();
+}
+
+const durationMs = parseDuration(argument('--duration', '90s'));
+const parallel = Number(argument('--rooms', '4'));
+// Its own HTTP port unless told: other benches on this machine use the default.
+process.env['BENCH_PORT'] ??= String(18_100 + Math.floor(Math.random() * 800));
+const server = await BenchServer.start(argument('--core', '0'));
+const samples: { t: number; rssMiB: number; fds: number }[] = [];
+const sample = (t0: number): void => {
+  const pids = [server.pid, ...server.workerPids];
+  samples.push({
+    t: (Date.now() - t0) / 3_600_000,
+    rssMiB: server.rss() / 2 ** 20,
+    fds: pids.reduce((sum, pid) => sum + fds(pid), 0),
+  });
+};
+let cycles = 0;
+let failures = 0;
+let firstError: string | null = null;
+try {
+  const t0 = Date.now();
+  const deadline = t0 + durationMs;
+  sample(t0);
+  const sampler = setInterval(() => sample(t0), Math.max(1000, durationMs / 120));
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      while (Date.now() < deadline) {
+        try {
+          await cycle(server);
+          cycles += 1;
+        } catch (error) {
+          failures += 1;
+          firstError ??= error instanceof Error ? error.message : String(error);
+          await sleep(200);
+        }
+      }
+    }),
+  );
+  clearInterval(sampler);
+  // Let the last leaves settle, then a final sample.
+  await sleep(2_000);
+  sample(t0);
+  const warm = samples.filter((s) => s.t >= samples[samples.length - 1]!.t * 0.2);
+  const first = samples[0]!;
+  const last = samples[samples.length - 1]!;
+  console.log(
+    JSON.stringify(
+      {
+        durationS: Math.round(durationMs / 1000),
+        parallelRooms: parallel,
+        cycles,
+        joins: cycles * 2,
+        failures,
+        firstError,
+        samples: samples.length,
+        rssMiB: {
+          first: +first.rssMiB.toFixed(1),
+          last: +last.rssMiB.toFixed(1),
+          max: +Math.max(...samples.map((s) => s.rssMiB)).toFixed(1),
+        },
+        fds: { first: first.fds, last: last.fds, max: Math.max(...samples.map((s) => s.fds)) },
+        // After the first 20 % (warm-up: JIT, pools, allocator arenas).
+        rssSlopeMiBPerHour: +slope(warm.map((s) => ({ x: s.t, y: s.rssMiB }))).toFixed(2),
+        fdSlopePerHour: +slope(warm.map((s) => ({ x: s.t, y: s.fds }))).toFixed(2),
+        workers: server.workerPids.length,
+      },
+      null,
+      2,
+    ),
+  );
+} finally {
+  await server.stop();
+}

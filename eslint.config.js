@@ -83,4 +83,18 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Browser code: `import { z }` keeps all of zod (its locales too) in the
+    // bundle; a namespace import lets esbuild keep only what is used.
+    files: ['client/**/*.ts', 'signaling/protocol/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportDeclaration[source.value='zod'] > ImportSpecifier[imported.name='z']",
+          message: "import * as z from 'zod' in code the browser loads",
+        },
+      ],
+    },
+  },
 );

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AgendaItem } from '../../../signaling/protocol/console.js';
 import { ApiError, type ConsoleApi } from './api.js';
 import { localInstant } from './agenda.js';

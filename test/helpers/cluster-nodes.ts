@@ -26,7 +26,7 @@ export class TestCluster {
   static async start(ids: string[], env: Record<string, string> = {}): Promise<TestCluster> {
     const cluster = new TestCluster();
     // Distinct from the other multi-process tests' ranges (45000+ and 41000+).
-    let portBase = 47000 + (process.pid % 40) * 20;
+    let portBase = 23000 + (process.pid % 40) * 20;
     try {
       const started = await Promise.all(
         ids.map((id) =>

@@ -13,7 +13,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-let nextPortBase = 41000 + (process.pid % 200) * 20;
+let nextPortBase = 21000 + (process.pid % 100) * 20;
 
 /**
  * The real server, in-process: real mediasoup workers, real Fastify and

@@ -19,7 +19,7 @@ const token = new AgentAuth({ algorithm: 'HS256', key: DEV_AGENT_JWT_SECRET }).m
   id: 'alice',
   name: 'Alice',
 });
-let portBase = 47000 + (process.pid % 50) * 10;
+let portBase = 24000 + (process.pid % 50) * 10;
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {

@@ -50,7 +50,7 @@ describe('plain RTP transports (phone gateway) on a real worker', () => {
           count: 1,
           listenIp: '127.0.0.1',
           announcedAddress: undefined,
-          portBase: 42_900 + (process.pid % 50),
+          portBase: 25_200 + (process.pid % 50),
           logLevel: 'warn',
           respawnDelayMs: 500,
         },

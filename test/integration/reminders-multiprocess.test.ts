@@ -16,7 +16,7 @@ describe('reminders across processes sharing Redis', () => {
   let mail: MailSink;
   const processes: ServerProcess[] = [];
   const prefixes: string[] = [];
-  let portBase = 45000 + (process.pid % 50) * 10;
+  let portBase = 24600 + (process.pid % 50) * 10;
   const token = new AgentAuth({ algorithm: 'HS256', key: DEV_AGENT_JWT_SECRET }).mint({
     id: 'alice',
     name: 'Alice',

@@ -48,7 +48,7 @@ describe('caller audio through a real mediasoup PlainTransport', () => {
   const received: Buffer[] = [];
 
   beforeAll(async () => {
-    worker = await mediasoup.createWorker({ logLevel: 'warn', rtcMinPort: 48000, rtcMaxPort: 48999 });
+    worker = await mediasoup.createWorker({ logLevel: 'warn', rtcMinPort: 32200, rtcMaxPort: 32700 });
     receiver = createSocket('udp4');
     receiver.on('message', (m) => {
       const p = parseRtp(m);

@@ -14,8 +14,8 @@ describe('RTP pacer thread', () => {
     await new Promise<void>((resolve) => receiver.bind(0, '127.0.0.1', resolve));
     const pacer = new RtpPacer({
       host: '127.0.0.1',
-      portMin: 47000 + Math.floor(Math.random() * 400) * 2,
-      portMax: 47998,
+      portMin: 31000 + Math.floor(Math.random() * 300) * 2,
+      portMax: 31998,
     });
     const stream = await pacer.open();
     stream.setRemote({

@@ -15,13 +15,13 @@ describe('the gateway as its own process', () => {
     expect(badCode).toBe(78);
     expect(badErr).toContain('SIP_LISTEN');
 
-    const port = 45000 + Math.floor(Math.random() * 1000);
+    const port = 20100 + Math.floor(Math.random() * 800);
     const child = spawn(process.execPath, ['--import', 'tsx', 'sip-gateway/main.ts'], {
       env: {
         ...process.env,
         SIP_LISTEN: `127.0.0.1:${port}`,
-        SIP_RTP_PORT_MIN: '44000',
-        SIP_RTP_PORT_MAX: '44098',
+        SIP_RTP_PORT_MIN: '32100',
+        SIP_RTP_PORT_MAX: '32198',
       },
     });
     let out = '';

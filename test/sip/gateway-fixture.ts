@@ -50,7 +50,7 @@ export async function startGatewayFixture(over: Partial<GatewayConfig> = {}): Pr
     rtp: {
       listenHost: '127.0.0.1',
       advertisedAddress: '127.0.0.1',
-      portMin: 41000 + Math.floor(Math.random() * 40) * 100,
+      portMin: 26000 + Math.floor(Math.random() * 40) * 100,
       portMax: 0,
     },
     allowedIps: ['127.0.0.1/32'],

@@ -175,7 +175,7 @@ export interface SippResult {
   ms: number;
 }
 
-let nextMediaPort = 46000 + Math.floor(Math.random() * 100) * 20;
+let nextMediaPort = 30000 + Math.floor(Math.random() * 50) * 20;
 
 /** Runs sipp against 127.0.0.1 only, bounded by `timeoutS`. */
 export function runSipp(

@@ -25,7 +25,7 @@ export class TestCluster {
 
   static async start(ids: string[], env: Record<string, string> = {}): Promise<TestCluster> {
     const cluster = new TestCluster();
-    // Distinct from the other multi-process tests' ranges (45000+ and 41000+).
+    // Media ports below Linux's ephemeral range, apart from the other tests' ranges.
     let portBase = 23000 + (process.pid % 40) * 20;
     try {
       const started = await Promise.all(
@@ -39,6 +39,9 @@ export class TestCluster {
               MEDIA_LISTEN_IP: '127.0.0.1',
               MEDIA_PORT_BASE: String((portBase += 2)),
               LOG_LEVEL: 'info',
+              // Every test client comes from 127.0.0.1: the per-address caps would refuse the test itself.
+              JOINS_PER_ADDRESS_PER_MINUTE: '100000',
+              HTTP_MAX_CONNECTIONS_PER_ADDRESS: '1000',
               ...env,
               // Three processes compiling the sources at once on a loaded 2-core machine: give them time.
             },

@@ -271,10 +271,12 @@ export class Member {
 
   verifyIdentity(guestId: PeerId, method: IdentityMethod): void {
     this.#hostOnly();
-    this.#guest(guestId);
+    const guest = this.#guest(guestId);
     // Who, when and how; never an image, never the note (it could hold personal data).
     this.#room.audit('identity-verified', 'host', { peerId: guestId, by: this.peerId, method });
     this.#room.toHosts((c) => c.identityVerified(guestId, method, this.peerId));
+    // The citizen is told too (issue 16), and no other guest is.
+    guest.channel.identityVerified(guestId, method, this.peerId);
   }
 
   lobbyPreview(image: string): void {

@@ -115,6 +115,11 @@ describe('lobby and host controls over socket.io', () => {
     expect(await citizen.raw('createTransport', { direction: 'recv' })).toMatchObject({ ok: true });
 
     await agent.request('verifyIdentity', { peerId: me, method: 'id-document' });
+    await vi.waitFor(() =>
+      expect(citizen.received('identityVerified')).toEqual([
+        expect.objectContaining({ peerId: me, method: 'id-document' }),
+      ]),
+    );
     await agent.request('endMeeting', {});
     await vi.waitFor(() => expect(citizen.received('roomClosed')).toEqual([{ reason: 'ended' }]));
     expect(agent.received('roomClosed')).toEqual([{ reason: 'ended' }]);

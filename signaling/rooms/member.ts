@@ -283,6 +283,7 @@ export class Member {
     this.#inRoom();
     if (this.state !== 'lobby') throw new ForbiddenError('previews are for the lobby');
     this.limits.preview.take('previews');
+    this.#room.previews.take(this.#room.id, 'previews');
     this.#room.toHosts((c) => c.lobbyPreview(this.peerId, image));
   }
 

@@ -26,6 +26,7 @@ import type { RoomPlacement } from './room-placement.js';
 import type { Room } from './room.js';
 import { type RoomAudit } from './room.js';
 import { generatePassword, generateRoomId, randomToken, type PasswordHasher } from './secrets.js';
+import { LobbyCap } from '../security/room-caps.js';
 
 export interface RoomServiceDeps {
   store: RoomStore;
@@ -44,6 +45,8 @@ export interface RoomServiceDeps {
   reconnectGraceMs?: number;
   /** Which node a room lives on (the cluster's directory); unset: always here. */
   placement?: RoomPlacement;
+  /** Guests waiting in one room's lobby at most (default 20: an appointment has one citizen, perhaps a companion). */
+  lobbyMax?: number;
   /** Caps on password/token guessing; absent: none (unit tests). */
   guard?: JoinGuard;
 }
@@ -60,6 +63,7 @@ export interface EnterRequest {
 }
 
 const DEFAULT_GRACE_MS = 20_000;
+const DEFAULT_LOBBY_MAX = 20;
 
 /**
  * The rooms of this node: who may enter, and the live Room objects. Entries
@@ -74,11 +78,13 @@ export class RoomService implements MemberHost {
   readonly #queue = new KeyedQueue<RoomId>();
   readonly #graceTimers = new Map<Member, NodeJS.Timeout>();
   readonly #records: MemberRecords;
+  readonly #lobbyCap: LobbyCap;
   #accepting = true;
 
   constructor(deps: RoomServiceDeps) {
     this.#deps = deps;
     this.#records = new MemberRecords(deps.store, deps.log);
+    this.#lobbyCap = new LobbyCap(deps.lobbyMax ?? DEFAULT_LOBBY_MAX);
   }
 
   async createRoom(createdBy: string, title: string | null): Promise<{ roomId: RoomId; password: string }> {
@@ -306,6 +312,7 @@ export class RoomService implements MemberHost {
   #newMember(room: Room, displayName: string, grant: JoinGrant, channel: PeerChannel): Member {
     if (room.locked && grant.role !== 'host')
       throw new AppError('ROOM_LOCKED', 'the host has locked this room');
+    if (grant.lobby) this.#lobbyCap.check(room.waiting);
     const peerId = PeerIdSchema.parse(randomToken(9));
     const member = new Member(room, this, {
       peerId,

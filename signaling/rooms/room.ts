@@ -4,6 +4,11 @@ import type { PeerId, PeerInfo, RoomClosedReason, RoomId } from '../protocol/ind
 import type { MediaRoom } from './media-port.js';
 import type { Member } from './member.js';
 import type { PeerChannel } from './peer-channel.js';
+import { KeyedRateLimit } from '../security/room-caps.js';
+
+/** Stills a room's hosts receive at most: a burst, then a steady rate. */
+const PREVIEW_BURST = 10;
+const PREVIEWS_PER_SECOND = 5;
 
 /** Where room events go for the appointment's audit trail (a no-op for ad-hoc rooms). */
 export type RoomAudit = (
@@ -27,6 +32,11 @@ export class Room {
   readonly #members = new Map<PeerId, Member>();
   #closed = false;
   locked = false;
+  /**
+   * Lobby stills for the whole room, not only per knocker: many knockers
+   * each within their own limit could still flood the host (issue 14).
+   */
+  readonly previews = new KeyedRateLimit(PREVIEW_BURST, PREVIEWS_PER_SECOND);
 
   constructor(id: RoomId, appointmentId: string | null, media: MediaRoom, log: Logger, audit: RoomAudit) {
     this.id = id;
@@ -42,6 +52,13 @@ export class Room {
 
   get size(): number {
     return this.#members.size;
+  }
+
+  /** Guests knocking at the door now. */
+  get waiting(): number {
+    let count = 0;
+    for (const m of this.#members.values()) if (m.state === 'lobby') count += 1;
+    return count;
   }
 
   get connectedCount(): number {

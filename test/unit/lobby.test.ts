@@ -264,4 +264,21 @@ describe('lobby and host controls', () => {
       .map(() => guest.id);
     expect(peerIds).toHaveLength(5);
   });
+
+  it('caps the lobby of a room at 20 knockers (LOBBY_FULL), and the hosts still in', async () => {
+    for (let i = 0; i < 20; i += 1) await enter(`Knocker ${i}`, { password: 'x' });
+    expect(await codeOf(() => enter('One too many', { password: 'x' }))).toBe('LOBBY_FULL');
+    expect(await codeOf(() => enter('Agent', { token: 'host' }))).toBe('ok');
+  });
+
+  it('limits lobby stills per room, not only per knocker: many knockers cannot flood the host', async () => {
+    const still = `data:image/jpeg;base64,${'A'.repeat(16)}`;
+    const knockers = [];
+    for (let i = 0; i < 12; i += 1) knockers.push(await enter(`Knocker ${i}`, { password: 'x' }));
+    // One still each, each knocker well within its own limit: the room's burst is 10.
+    const codes = [];
+    for (const knocker of knockers) codes.push(await codeOf(() => knocker.member.lobbyPreview(still)));
+    expect(codes.slice(0, 10)).toEqual(Array(10).fill('ok'));
+    expect(codes.slice(10)).toEqual(['RATE_LIMITED', 'RATE_LIMITED']);
+  });
 });

@@ -176,7 +176,7 @@ export function writeReport(r: BenchResults, path: string, log: (line: string) =
       frame && frame.runs.length
         ? `${f(frame.medianMs)} ms (runs: ${frame.runs.join(', ')})${frame.problem ? `; ${frame.problem}` : ''}`
         : why(r.firstFrame) || (frame?.problem ?? 'no run'),
-    peer: 'shared/notes/browser-e2e.md: 0.61 s join() → frame with the other already sending',
+    peer: 'anchor: 0.61 s join() → frame with the other already sending, measured when browser tests were set up',
     goal: '< 1 s',
     verdict: frame && frame.runs.length ? verdict(frame.medianMs < 1000) : verdict(null),
   });

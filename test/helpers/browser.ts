@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /*
- * Headless Debian Chromium for the e2e tests, with the flags verified in
- * /work/shared/notes/browser-e2e.md. Never a tool's own browser download.
+ * Headless Debian Chromium for the e2e tests. Never a tool's own browser
+ * download. --allow-loopback-in-peer-connection is what lets Chromium
+ * gather candidates when 127.0.0.1 is the only address (the tests run in a
+ * loopback-only namespace); without it a call stays in `new` for ever.
  */
 
 export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';

@@ -7,23 +7,7 @@ import { OpusDecoder, OpusEncoder } from '../../sip-gateway/media/opus.js';
 import { readWav8k } from '../../sip-gateway/ivr/prompt-library.js';
 import { Baresip } from '../sip/baresip.js';
 import { startGatewayFixture, type GatewayFixture } from '../sip/gateway-fixture.js';
-
-const tone = (hz: number, rate: number, n: number, offset: number, amp: number) =>
-  Int16Array.from({ length: n }, (_, i) =>
-    Math.round(amp * Math.sin((2 * Math.PI * hz * (i + offset)) / rate)),
-  );
-function power(pcm: Int16Array, hz: number, rate: number): number {
-  const k = 2 * Math.cos((2 * Math.PI * hz) / rate);
-  let s1 = 0;
-  let s2 = 0;
-  for (const x of pcm) {
-    const s0 = x + k * s1 - s2;
-    s2 = s1;
-    s1 = s0;
-  }
-  return Math.sqrt(Math.max(0, s1 * s1 + s2 * s2 - k * s1 * s2)) / pcm.length;
-}
-const rms = (pcm: Int16Array) => Math.sqrt(pcm.reduce((s, x) => s + x * x, 0) / Math.max(1, pcm.length));
+import { tone, power, rms } from '../sip/signal.js';
 
 /*
  * baresip as a real caller: its microphone is a 1000 Hz tone (aufile), its

@@ -7,6 +7,7 @@ import { OpusEncoder, OpusDecoder } from '../../sip-gateway/media/opus.js';
 import { OpusRtpPacketizer } from '../../sip-gateway/media/opus-rtp.js';
 import { FrameResampler } from '../../sip-gateway/media/resampler.js';
 import { parseRtp } from '../../sip-gateway/rtp/packet.js';
+import { tone, power } from '../sip/signal.js';
 
 /*
  * The gateway's media path through a REAL mediasoup worker: the caller's
@@ -17,21 +18,6 @@ import { parseRtp } from '../../sip-gateway/rtp/packet.js';
  * mediasoup is imported here only: server/media stays its only user in code.
  */
 
-const tone = (hz: number, rate: number, n: number, offset: number, amp = 8000) =>
-  Int16Array.from({ length: n }, (_, i) =>
-    Math.round(amp * Math.sin((2 * Math.PI * hz * (i + offset)) / rate)),
-  );
-function power(pcm: Int16Array, hz: number, rate: number): number {
-  const k = 2 * Math.cos((2 * Math.PI * hz) / rate);
-  let s1 = 0;
-  let s2 = 0;
-  for (const x of pcm) {
-    const s0 = x + k * s1 - s2;
-    s2 = s1;
-    s1 = s0;
-  }
-  return Math.sqrt(Math.max(0, s1 * s1 + s2 * s2 - k * s1 * s2)) / pcm.length;
-}
 const concat = (frames: Int16Array[]) => {
   const out = new Int16Array(frames.reduce((n, f) => n + f.length, 0));
   let at = 0;

@@ -5,32 +5,15 @@ import { OpusDecoder, OpusEncoder } from '../../sip-gateway/media/opus.js';
 import { FrameResampler } from '../../sip-gateway/media/resampler.js';
 import { JitterBuffer } from '../../sip-gateway/rtp/jitter-buffer.js';
 import { parseRtp, serializeRtp } from '../../sip-gateway/rtp/packet.js';
-
-const tone = (hz: number, rate: number, n: number, amp = 8000, phase = 0) =>
-  Int16Array.from({ length: n }, (_, i) =>
-    Math.round(amp * Math.sin((2 * Math.PI * hz * (i + phase)) / rate)),
-  );
-const rms = (pcm: Int16Array) => Math.sqrt(pcm.reduce((s, x) => s + x * x, 0) / pcm.length);
-/** Energy at one frequency (Goertzel), normalised by length. */
-function power(pcm: Int16Array, hz: number, rate: number): number {
-  const k = 2 * Math.cos((2 * Math.PI * hz) / rate);
-  let s1 = 0;
-  let s2 = 0;
-  for (const x of pcm) {
-    const s0 = x + k * s1 - s2;
-    s2 = s1;
-    s1 = s0;
-  }
-  return Math.sqrt(s1 * s1 + s2 * s2 - k * s1 * s2) / pcm.length;
-}
+import { tone, power, rms } from '../sip/signal.js';
 
 describe('resampler', () => {
   it('gives exactly 960 samples per 20 ms up (8 → 48 kHz) and 160 down, from the first frame on', async () => {
     const up = await FrameResampler.create(8000, 48000);
     const down = await FrameResampler.create(48000, 8000);
     for (let i = 0; i < 20; i++) {
-      expect(up.process(tone(440, 8000, 160, 8000, i * 160)).length).toBe(960);
-      expect(down.process(tone(440, 48000, 960, 8000, i * 960)).length).toBe(160);
+      expect(up.process(tone(440, 8000, 160, i * 160, 8000)).length).toBe(960);
+      expect(down.process(tone(440, 48000, 960, i * 960, 8000)).length).toBe(160);
     }
     up.close();
     down.close();
@@ -39,7 +22,7 @@ describe('resampler', () => {
   it('keeps a tone a tone across frame edges (stateful)', async () => {
     const up = await FrameResampler.create(8000, 48000);
     const frames: Int16Array[] = [];
-    for (let i = 0; i < 25; i++) frames.push(up.process(tone(1000, 8000, 160, 8000, i * 160)));
+    for (let i = 0; i < 25; i++) frames.push(up.process(tone(1000, 8000, 160, i * 160, 8000)));
     const tail = new Int16Array(960 * 10);
     frames.slice(15).forEach((f, i) => tail.set(f, i * 960));
     expect(power(tail, 1000, 48000)).toBeGreaterThan(20 * power(tail, 3000, 48000));
@@ -54,9 +37,9 @@ describe('room mixer', () => {
     const mixer = new RoomMixer('self');
     const out: Int16Array[] = [];
     for (let i = 0; i < 30; i++) {
-      mixer.push('agent', enc.a.encode(tone(600, 48000, 960, 6000, i * 960)));
-      mixer.push('other-phone', enc.b.encode(tone(1400, 48000, 960, 6000, i * 960)));
-      mixer.push('self', enc.self.encode(tone(2600, 48000, 960, 12000, i * 960)));
+      mixer.push('agent', enc.a.encode(tone(600, 48000, 960, i * 960, 6000)));
+      mixer.push('other-phone', enc.b.encode(tone(1400, 48000, 960, i * 960, 6000)));
+      mixer.push('self', enc.self.encode(tone(2600, 48000, 960, i * 960, 12000)));
       out.push(mixer.mix());
     }
     expect(mixer.sourceCount).toBe(2);
@@ -73,7 +56,7 @@ describe('room mixer', () => {
     const loud = [new OpusEncoder(), new OpusEncoder(), new OpusEncoder()];
     let last: Int16Array = new Int16Array(0);
     for (let i = 0; i < 10; i++) {
-      loud.forEach((e, n) => mixer.push(`s${n}`, e.encode(tone(500, 48000, 960, 30000, i * 960))));
+      loud.forEach((e, n) => mixer.push(`s${n}`, e.encode(tone(500, 48000, 960, i * 960, 30000))));
       last = mixer.mix();
     }
     expect(Math.max(...last)).toBeLessThanOrEqual(32767);
@@ -97,7 +80,7 @@ describe('G.711, Opus and RTP packets', () => {
     const enc = new OpusEncoder();
     const dec = new OpusDecoder();
     for (let i = 0; i < 5; i++)
-      expect(dec.decode(enc.encode(tone(440, 48000, 960, 8000, i * 960))).length).toBe(960);
+      expect(dec.decode(enc.encode(tone(440, 48000, 960, i * 960, 8000))).length).toBe(960);
   });
 
   it('RTP: serialize and parse; RTCP and garbage are not RTP', () => {

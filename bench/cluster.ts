@@ -7,6 +7,7 @@ import { joinFollowing } from '../test/helpers/cluster-nodes.js';
 import type { SignalingClient } from '../test/helpers/signaling-client.js';
 import { BenchServer } from './lib/server-process.js';
 import { cpuWindow, percentile, sleep } from './lib/proc.js';
+import { connectAndProduceAudio } from './lib/bench-media.js';
 
 /*
  * Two nodes against one, same machine, same Redis: waves of simultaneous
@@ -25,11 +26,6 @@ import { cpuWindow, percentile, sleep } from './lib/proc.js';
 const WAVE = Number(process.env['BENCH_CLUSTER_WAVE'] ?? 200);
 const WAVES = Number(process.env['BENCH_CLUSTER_WAVES'] ?? 4);
 const REDIS_PORT = 16379;
-const DUMMY_DTLS = {
-  role: 'client' as const,
-  fingerprints: [{ algorithm: 'sha-256' as const, value: Array.from({ length: 32 }, () => 'AB').join(':') }],
-};
-
 async function startRedis(): Promise<() => void> {
   const dir = mkdtempSync(join(tmpdir(), 'guichet-bench-redis-'));
   const child = spawn(
@@ -62,18 +58,7 @@ async function oneJoin(
   clients.push(client);
   const send = result.transports?.send;
   if (!send) throw new Error('join answered without a send transport');
-  await client.request('connectTransport', { transportId: send.id, dtlsParameters: DUMMY_DTLS });
-  await client.request('produce', {
-    transportId: send.id,
-    kind: 'audio',
-    source: 'mic',
-    rtpParameters: {
-      mid: '0',
-      codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }],
-      encodings: [{ ssrc: 1000 + Math.floor(Math.random() * 1e6) }],
-      rtcp: { cname: 'bench', reducedSize: true },
-    },
-  });
+  await connectAndProduceAudio(client, send, 'bench');
   return performance.now() - t0;
 }
 

@@ -2,6 +2,7 @@ import { SignalingClient } from '../test/helpers/signaling-client.js';
 import type { BareSocketIo } from './lib/bare-socketio.js';
 import type { BenchServer } from './lib/server-process.js';
 import { cpuWindow, percentile, sleep } from './lib/proc.js';
+import { connectAndProduceAudio } from './lib/bench-media.js';
 
 /*
  * N clients joining at once over Fastify + socket.io, the way the browser
@@ -10,11 +11,6 @@ import { cpuWindow, percentile, sleep } from './lib/proc.js';
  * fingerprint: this measures signaling and worker cost, not a handshake),
  * produce (valid Opus RTP parameters). Two clients per room.
  */
-
-const DUMMY_DTLS = {
-  role: 'client' as const,
-  fingerprints: [{ algorithm: 'sha-256' as const, value: Array.from({ length: 32 }, () => 'AB').join(':') }],
-};
 
 export interface JoinResult {
   clients: number;
@@ -50,18 +46,7 @@ async function oneJoin(
   });
   const send = joined.transports?.send;
   if (!send || !joined.transports?.recv) throw new Error('join answered without both transports');
-  await client.request('connectTransport', { transportId: send.id, dtlsParameters: DUMMY_DTLS });
-  await client.request('produce', {
-    transportId: send.id,
-    kind: 'audio',
-    source: 'mic',
-    rtpParameters: {
-      mid: '0',
-      codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }],
-      encodings: [{ ssrc: 1000 + Math.floor(Math.random() * 1e6) }],
-      rtcp: { cname: 'bench', reducedSize: true },
-    },
-  });
+  await connectAndProduceAudio(client, send, 'bench');
   return performance.now() - t0;
 }
 

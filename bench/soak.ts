@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { SignalingClient } from '../test/helpers/signaling-client.js';
 import { sleep } from './lib/proc.js';
 import { BenchServer } from './lib/server-process.js';
+import { connectAndProduceAudio } from './lib/bench-media.js';
 
 /*
  * Soak stage (issue #14): joins, calls and leaves for a bounded time against
@@ -17,11 +18,6 @@ import { BenchServer } from './lib/server-process.js';
  * by REST, two participants join with both transports, connect the send
  * transport (dummy DTLS), produce audio, chat, and leave.
  */
-
-const DTLS = {
-  role: 'client' as const,
-  fingerprints: [{ algorithm: 'sha-256' as const, value: Array.from({ length: 32 }, () => 'AB').join(':') }],
-};
 
 function parseDuration(text: string): number {
   const match = /^(\d+)(s|m|h)?$/.exec(text);
@@ -60,18 +56,7 @@ async function participant(server: BenchServer, roomId: string, password: string
   });
   const send = joined.transports?.send;
   if (!send) throw new Error('join answered without a send transport');
-  await client.request('connectTransport', { transportId: send.id, dtlsParameters: DTLS });
-  await client.request('produce', {
-    transportId: send.id,
-    kind: 'audio',
-    source: 'mic',
-    rtpParameters: {
-      mid: '0',
-      codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }],
-      encodings: [{ ssrc: 1000 + Math.floor(Math.random() * 1e6) }],
-      rtcp: { cname: 'soak', reducedSize: true },
-    },
-  });
+  await connectAndProduceAudio(client, send, 'soak');
   return client;
 }
 

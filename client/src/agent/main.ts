@@ -8,6 +8,7 @@ import { renderDays } from './day-view.js';
 import { byId, translateStatic } from './dom.js';
 import { consoleLang, setConsoleLang, tc } from './i18n.js';
 import { FeedPanel, renderAdmin, showAudit } from './panels.js';
+import { leaveConsoleHandoff } from '../ui/console-handoff.js';
 
 /** How often the day is read again (knocks, delivery statuses). Polling keeps it simple and works on any node. */
 const POLL_MS = 4_000;
@@ -204,6 +205,7 @@ class ConsoleApp {
 
   #join(item: AgendaItem, session: SessionView): void {
     setting(NAME_SETTING, session.agent.name);
+    leaveConsoleHandoff(item.roomId);
     window.location.assign(item.links.agent);
   }
 

@@ -22,6 +22,7 @@ import { byId, clearText, readSetting, setText, writeSetting } from './dom.js';
 import { closedTitle, setRejoinOffered, showCancelledScreen, showKickedScreen } from './end-screens.js';
 import { HomeForm, JoinForm, type JoinFields } from './forms.js';
 import { RoomSession } from './room-session.js';
+import { takeConsoleHandoff } from './console-handoff.js';
 
 type ViewName = 'home' | 'join' | 'lobby' | 'call' | 'ended';
 const NAME_SETTING = 'guichet.displayName';
@@ -126,8 +127,16 @@ export class App {
     this.join.fill({ displayName: readSetting(NAME_SETTING) ?? '', password: route.password ?? '' });
     this.show('join');
     this.firstEmptyFieldFocus();
-    this.ensureMedia();
+    const media = this.ensureMedia();
     if (route.token) void this.loadRoomInfo(route.roomId, route.token);
+    const name = readSetting(NAME_SETTING);
+    if (route.token && name && takeConsoleHandoff(route.roomId)) {
+      // Sent by the console's « Rejoindre »: the agent already chose; join once the devices answered.
+      void media.then(
+        () => this.startCall({ displayName: name, password: '' }),
+        () => this.startCall({ displayName: name, password: '' }),
+      );
+    }
   }
 
   /** Service, agent and time on every screen, and the booking's name in the form. */

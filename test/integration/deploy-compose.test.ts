@@ -121,6 +121,34 @@ describe('docker-compose.yml', () => {
     expect(Number(grace)).toBeGreaterThan(Number(drain));
   });
 
+  it('copies into the image every file the build needs (what npm run build runs, the folders tsc compiles)', () => {
+    const dockerfile = read('deploy/Dockerfile');
+    const copied = [...dockerfile.matchAll(/^COPY (?!--from)(.+)$/gm)].flatMap((m) =>
+      (m[1] ?? '').trim().split(/\s+/).slice(0, -1),
+    );
+    for (const source of copied)
+      expect(existsSync(join(root, source)), `${source} is in the repository`).toBe(true);
+    const pkg = z
+      .object({ scripts: z.record(z.string(), z.string()) })
+      .parse(JSON.parse(read('package.json')));
+    const build = pkg.scripts['build'] ?? '';
+    for (const script of build.match(/scripts\/[\w.-]+/g) ?? []) {
+      expect(
+        copied.some((source) => source === script || script.startsWith(source)),
+        `${script} copied`,
+      ).toBe(true);
+    }
+    const included = z
+      .object({ include: z.array(z.string()) })
+      .parse(JSON.parse(read('tsconfig.build.json')));
+    for (const folder of included.include) {
+      expect(
+        copied.some((source) => source.replace(/\/$/, '') === folder),
+        `${folder}/ copied`,
+      ).toBe(true);
+    }
+  });
+
   it('persists Redis (append-only file) and the data folder on volumes', () => {
     const command = [redis.command ?? ''].flat().join(' ');
     expect(command).toMatch(/--appendonly yes/);

@@ -304,7 +304,10 @@ describe('agent console', () => {
 
     await agent.getByRole('button', { name: fr['feed.open'] }).click();
     await agent.getByRole('button', { name: fr['feed.create'] }).click();
-    const url = await agent.getByLabel(fr['feed.url']).inputValue();
+    // The address arrives with the server's answer: wait for it rather than read the field at once.
+    const feedField = agent.getByLabel(fr['feed.url']);
+    await expect.poll(() => feedField.inputValue()).toMatch(/^http/);
+    const url = await feedField.inputValue();
     expect(await (await fetch(url)).text()).toContain('SUMMARY:Visio : Anne Report');
     await axe(agent, 'feed dialog');
     await agent.getByRole('button', { name: fr['feed.revoke'] }).click();

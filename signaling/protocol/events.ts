@@ -2,7 +2,12 @@ import * as z from 'zod';
 import { ErrorCodeSchema } from './results.js';
 import { MediaIdSchema, PeerIdSchema } from './ids.js';
 import { PeerInfoSchema, PeersSchema, ProducerInfoSchema } from './peers.js';
-import { IDENTITY_METHODS, LobbyPreviewRequestSchema, MAX_CHAT_CHARS } from './room-control.js';
+import {
+  DocumentStateRequestSchema,
+  IDENTITY_METHODS,
+  LobbyPreviewRequestSchema,
+  MAX_CHAT_CHARS,
+} from './room-control.js';
 
 /** Why a room ended for everyone in it. */
 export const ROOM_CLOSED_REASONS = [
@@ -64,6 +69,8 @@ export const EVENT_SCHEMAS = {
   roomLocked: z.object({ locked: z.boolean() }),
   /** To the guest: the host asks to see an ID document (offer the rear camera / document mode). */
   documentRequested: z.unknown().transform((): Record<string, never> => ({})),
+  /** To hosts: what a guest's document mode is doing (rear camera and its size, or why not). */
+  documentState: z.object({ peerId: PeerIdSchema, report: DocumentStateRequestSchema }),
   /** To hosts: identity marked as verified. */
   identityVerified: z.object({ peerId: PeerIdSchema, method: z.enum(IDENTITY_METHODS), by: PeerIdSchema }),
   chatMessage: z.object({

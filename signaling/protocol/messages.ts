@@ -4,6 +4,7 @@ import { MediaIdSchema, PeerIdSchema, RoomIdSchema } from './ids.js';
 import {
   AdmitRequestSchema,
   ChatRequestSchema,
+  DocumentStateRequestSchema,
   LobbyPreviewRequestSchema,
   LockRoomRequestSchema,
   MutePeerRequestSchema,
@@ -144,6 +145,7 @@ export const REQUEST_SCHEMAS = {
   lockRoom: LockRoomRequestSchema,
   endMeeting: EmptyRequestSchema,
   requestDocument: RequestDocumentSchema,
+  documentState: DocumentStateRequestSchema,
   verifyIdentity: VerifyIdentityRequestSchema,
   lobbyPreview: LobbyPreviewRequestSchema,
   chat: ChatRequestSchema,

@@ -103,6 +103,8 @@ export const RESULT_SCHEMAS = {
   lockRoom: Empty,
   endMeeting: Empty,
   requestDocument: Empty,
+  /** Guest: relayed to the hosts only. */
+  documentState: Empty,
   verifyIdentity: Empty,
   lobbyPreview: Empty,
   chat: z.object({ at: z.string().max(64) }),

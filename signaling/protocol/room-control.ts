@@ -26,6 +26,40 @@ export const LockRoomRequestSchema = z.object({ locked: z.boolean() }).strict();
 /** Host: ask a guest to show an ID document (the guest's client offers the rear camera / HD mode). */
 export const RequestDocumentSchema = z.object({ peerId: PeerIdSchema }).strict();
 
+/**
+ * Guest: what document mode is doing on her side, for the agent to see
+ * (issue 16). `rear`, `front` and `unknown-side` say a camera is sent, with
+ * the size it really captures; `unknown-side` when the browser does not say
+ * which way the camera faces (desktop webcams). The failures say why the rear
+ * camera did not start; `lost`: it stopped on the way; `off`: she finished.
+ */
+export const DOCUMENT_STATES = [
+  'rear',
+  'front',
+  'unknown-side',
+  'denied',
+  'not-found',
+  'busy',
+  'failed',
+  'lost',
+  'off',
+] as const;
+export type DocumentState = (typeof DOCUMENT_STATES)[number];
+/** The states in which a camera is being sent, and so carry its size. */
+export const DOCUMENT_CAMERA_STATES: readonly DocumentState[] = ['rear', 'front', 'unknown-side'];
+const PixelsSchema = z.number().int().min(1).max(16_384);
+export const DocumentStateRequestSchema = z
+  .object({ state: z.enum(DOCUMENT_STATES), width: PixelsSchema.optional(), height: PixelsSchema.optional() })
+  .strict()
+  .refine(
+    (v) =>
+      DOCUMENT_CAMERA_STATES.includes(v.state)
+        ? v.width !== undefined && v.height !== undefined
+        : v.width === undefined && v.height === undefined,
+    { message: 'a camera state carries its width and height, the others none', path: ['width'] },
+  );
+export type DocumentStateReport = z.infer<typeof DocumentStateRequestSchema>;
+
 export const IDENTITY_METHODS = ['id-document', 'known-person', 'other'] as const;
 export type IdentityMethod = (typeof IDENTITY_METHODS)[number];
 /** Host: record "identité vérifiée" in the appointment's audit trail. No image is ever sent or stored. */

@@ -20,6 +20,9 @@ export class MemberLimits {
   // Chat: 5 at once, one a second after. Preview: a still every half second at most.
   readonly chat = new RateLimit(5, 1);
   readonly preview = new RateLimit(2, 2);
+  // Document mode: a try says two or three things (failed, then the front camera back),
+  // and a citizen may toggle it a few times; one every two seconds after that.
+  readonly documentState = new RateLimit(6, 0.5);
 
   constructor(caps: MemberCaps = DEFAULT_MEMBER_CAPS) {
     this.caps = caps;

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { AppError, ForbiddenError, NotFoundError } from '../errors.js';
 import type {
   ConsumerOptions,
+  DocumentStateReport,
   DtlsParameters,
   IdentityMethod,
   ParticipantKind,
@@ -267,6 +268,18 @@ export class Member {
   requestDocument(guestId: PeerId): void {
     this.#hostOnly();
     this.#guest(guestId).channel.documentRequested();
+  }
+
+  /**
+   * A guest tells the hosts what her document mode does (rear camera and its
+   * size, or why not). Any admitted guest: she may open it herself, not only
+   * when asked. Hosts only hear it; nothing is recorded (it is a device's state).
+   */
+  documentState(report: DocumentStateReport): void {
+    this.#admitted();
+    if (this.role !== 'guest') throw new ForbiddenError('document mode is for guests');
+    this.limits.documentState.take('document states');
+    this.#room.toHosts((c) => c.documentState(this.peerId, { ...report }));
   }
 
   verifyIdentity(guestId: PeerId, method: IdentityMethod): void {

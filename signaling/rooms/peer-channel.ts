@@ -1,4 +1,5 @@
 import type {
+  DocumentStateReport,
   ErrorCode,
   IdentityMethod,
   PeerId,
@@ -42,6 +43,8 @@ export interface PeerChannel {
   peerMuted(peerId: PeerId, producerId: string): void;
   roomLocked(locked: boolean): void;
   documentRequested(): void;
+  /** To hosts: a guest's document mode (rear camera active, or why not). */
+  documentState(peerId: PeerId, report: DocumentStateReport): void;
   identityVerified(peerId: PeerId, method: IdentityMethod, by: PeerId): void;
   chatMessage(message: ChatMessage): void;
   /** Tell the member why, then drop its connection. */

@@ -97,6 +97,10 @@ const MEMBER_REQUESTS: MemberRequests = {
     m.requestDocument(peerId);
     return EMPTY;
   },
+  documentState: (m, report) => {
+    m.documentState(report);
+    return EMPTY;
+  },
   verifyIdentity: (m, { peerId, method }) => {
     m.verifyIdentity(peerId, method);
     return EMPTY;

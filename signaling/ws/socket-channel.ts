@@ -28,6 +28,7 @@ export function eventChannel(emit: EmitEvent, disconnect: () => void): PeerChann
     peerMuted: (peerId, producerId) => emit('peerMuted', { peerId, producerId }),
     roomLocked: (locked) => emit('roomLocked', { locked }),
     documentRequested: () => emit('documentRequested', {}),
+    documentState: (peerId, report) => emit('documentState', { peerId, report }),
     identityVerified: (peerId, method, by) => emit('identityVerified', { peerId, method, by }),
     chatMessage: (message) => emit('chatMessage', message),
     kick: (code, message) => {

@@ -40,6 +40,7 @@ describe('protocol contract', () => {
         'lockRoom',
         'endMeeting',
         'requestDocument',
+        'documentState',
         'verifyIdentity',
         'lobbyPreview',
         'chat',
@@ -70,10 +71,11 @@ describe('protocol contract', () => {
       peerMuted: true,
       roomLocked: true,
       documentRequested: true,
+      documentState: true,
       identityVerified: true,
       chatMessage: true,
     };
-    expect(Object.keys(names)).toHaveLength(21);
+    expect(Object.keys(names)).toHaveLength(22);
   });
 
   it('pins the error codes', () => {

@@ -81,6 +81,7 @@ export class AppointmentService {
       },
       channels: body.channels,
       note: body.note ?? null,
+      citizenReference: body.citizenReference ?? null,
       status: 'scheduled',
       pin: '',
       passwordSealed: this.#deps.secrets.seal(password),
@@ -168,6 +169,7 @@ export class AppointmentService {
     if (body.timeZone !== undefined) next.timeZone = body.timeZone;
     if (body.locale !== undefined) next.locale = body.locale;
     if (body.note !== undefined) next.note = body.note;
+    if (body.citizenReference !== undefined) next.citizenReference = body.citizenReference;
     if (body.channels !== undefined) next.channels = body.channels;
     if (body.citizen?.displayName !== undefined) next.citizen.displayName = body.citizen.displayName;
     if (body.citizen?.email !== undefined) next.citizen.email = body.citizen.email;

@@ -41,6 +41,7 @@ export function appointmentView(
     citizen: { ...record.citizen },
     channels: [...record.channels],
     note: record.note,
+    citizenReference: record.citizenReference,
     agent: { id: record.agentId, name: record.agentName },
     links: context.links,
     password: context.password,

@@ -4,7 +4,8 @@ const DAY = 24 * 60 * 60_000;
 
 /**
  * Erases the citizen's personal data RETENTION_DAYS after their appointment
- * ended: name, email, phone and the agent's note in the appointment, and the
+ * ended: name, email, phone, the agent's note and the reference shown to the
+ * citizen (either may name her) in the appointment, and the
  * recipients and texts of its outbox messages. The audit trail stays: it
  * never held personal data.
  */
@@ -22,6 +23,7 @@ export async function eraseExpiredPersonalData(
         ...record,
         citizen: { displayName: '', email: null, phone: null },
         note: null,
+        citizenReference: null,
         personalDataErasedAt: now,
         version: record.version + 1,
         updatedAt: now,

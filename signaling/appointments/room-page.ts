@@ -1,4 +1,5 @@
 import type { JoinTokens } from '../auth/join-token.js';
+import type { RoomInfo } from '../protocol/index.js';
 import { renderWaitingPage, type WaitingState } from '../http/waiting-page.js';
 import type { AppointmentRecord, Store } from '../store/store.js';
 import {
@@ -9,23 +10,6 @@ import {
   type AccessPolicy,
 } from './access-window.js';
 import { isOver, statusAt } from './appointment-state.js';
-
-/**
- * What the page shows around the call (issue 16): which service, which
- * agent, when, and the name the booking holds for whoever holds this link
- * (the citizen's for hers, the agent's for theirs), to pre-fill the form.
- * Only ever given to the holder of a valid one-click link.
- */
-export interface RoomInfo {
-  role: 'host' | 'citizen';
-  serviceName: string;
-  agentName: string;
-  displayName: string;
-  /** ISO 8601. */
-  startsAt: string;
-  durationMinutes: number;
-  timeZone: string;
-}
 
 export type RoomPage = { kind: 'app'; info?: RoomInfo } | { kind: 'waiting'; status: number; html: string };
 
@@ -87,6 +71,7 @@ export function roomPageResolver(deps: RoomPageDeps) {
   };
 }
 
+/** The room's context (RoomInfoSchema): for whoever holds a valid one-click link, never anyone else. */
 function roomInfo(appointment: AppointmentRecord, role: 'host' | 'citizen', serviceName: string): RoomInfo {
   return {
     role,
@@ -96,5 +81,6 @@ function roomInfo(appointment: AppointmentRecord, role: 'host' | 'citizen', serv
     startsAt: new Date(appointment.startsAt).toISOString(),
     durationMinutes: appointment.durationMinutes,
     timeZone: appointment.timeZone,
+    reference: appointment.citizenReference,
   };
 }

@@ -16,6 +16,7 @@ export const EXAMPLE_BOOKING = {
   locale: 'fr',
   timeZone: 'Europe/Paris',
   note: 'Dossier CAF 2026-117',
+  citizenReference: 'Dossier 2026-0042',
 };
 
 export const EXAMPLE_APPOINTMENT: AppointmentView = {
@@ -30,6 +31,7 @@ export const EXAMPLE_APPOINTMENT: AppointmentView = {
   citizen: { displayName: 'Marie Dupont', email: 'marie.dupont@example.org', phone: '+33612345678' },
   channels: ['email', 'sms'],
   note: 'Dossier CAF 2026-117',
+  citizenReference: 'Dossier 2026-0042',
   agent: { id: 'alice', name: 'Alice Martin' },
   links: {
     agent: 'https://visio.example.fr/r/k7q-xm4-p2d?t=h.AbC…',

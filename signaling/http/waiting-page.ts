@@ -1,9 +1,12 @@
+import { formatTime } from '../protocol/index.js';
 import type { Locale } from '../store/store.js';
 
 /*
  * The page a one-click link shows outside the access window: plain HTML in
  * the appointment's language and time zone, reloading itself (a small
  * same-origin script, client/static/waiting.js) until the room opens.
+ * French typography as in the app: no-break spaces before ; and :, and in
+ * « 14 h 30 » (formatTime, shared with the browser).
  */
 
 export type WaitingState = 'early' | 'closed' | 'cancelled' | 'invalid';
@@ -20,24 +23,6 @@ export interface WaitingPageInput {
 
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** "14 h 30" in French, "2:30 PM" in English, in the given zone. */
-export function formatTime(instant: number, locale: Locale, timeZone: string): string {
-  if (locale === 'en') {
-    return new Intl.DateTimeFormat('en-GB', { timeZone, hour: 'numeric', minute: '2-digit', hour12: true })
-      .format(instant)
-      .toUpperCase();
-  }
-  const parts = new Intl.DateTimeFormat('fr-FR', {
-    timeZone,
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(instant);
-  const hour = Number(parts.find((p) => p.type === 'hour')?.value ?? '0');
-  const minute = parts.find((p) => p.type === 'minute')?.value ?? '00';
-  return `${hour} h ${minute}`;
-}
-
 export function formatDate(instant: number, locale: Locale, timeZone: string): string {
   return new Intl.DateTimeFormat(locale === 'en' ? 'en-GB' : 'fr-FR', {
     timeZone,
@@ -52,8 +37,8 @@ const TEXT = {
   fr: {
     title: 'Votre rendez-vous vidéo',
     early: (date: string, start: string, opens: string) =>
-      `Votre rendez-vous est prévu le ${date}. Il commence à ${start} ; cette page s’ouvrira à ${opens}.`,
-    earlyHint: 'Vous pouvez laisser cette page ouverte : elle se mettra à jour toute seule.',
+      `Votre rendez-vous est prévu le ${date}. Il commence à ${start} ; cette page s’ouvrira à ${opens}.`,
+    earlyHint: 'Vous pouvez laisser cette page ouverte : elle se mettra à jour toute seule.',
     closed:
       'Ce rendez-vous est terminé. Si vous pensez que c’est une erreur, contactez le service qui vous a invité.',
     cancelled: 'Ce rendez-vous a été annulé. Le service qui vous a invité peut vous en proposer un autre.',
@@ -83,8 +68,8 @@ export function renderWaitingPage(input: WaitingPageInput): string {
       ? `<p>${escapeHtml(
           t.early(
             formatDate(input.startsAt, input.locale, input.timeZone),
-            formatTime(input.startsAt, input.locale, input.timeZone),
-            formatTime(input.opensAt, input.locale, input.timeZone),
+            formatTime(input.startsAt, input.timeZone, input.locale),
+            formatTime(input.opensAt, input.timeZone, input.locale),
           ),
         )}</p><p>${escapeHtml(t.earlyHint)}</p>`
       : `<p>${escapeHtml(t[input.state])}</p>`;

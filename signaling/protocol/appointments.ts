@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { DisplayNameSchema } from './messages.js';
+import { MAX_REFERENCE_CHARS } from './room-info.js';
 
 /*
  * REST bodies for appointments (POST/PATCH /api/v1/appointments). Only the
@@ -42,6 +43,16 @@ const DurationSchema = z
   .max(480, 'at most 480 minutes (8 hours)');
 const TimeZoneSchema = z.string().max(64).refine(isTimeZone, 'unknown IANA time zone, e.g. Europe/Paris');
 const NoteSchema = z.string().trim().max(1000, 'note longer than 1000 characters');
+/**
+ * The file reference shown to the citizen on every screen of the call (the
+ * note stays the agent's own). One short line: no control characters.
+ */
+const CitizenReferenceSchema = z
+  .string()
+  .trim()
+  .min(1, 'empty reference; leave it out to show none')
+  .max(MAX_REFERENCE_CHARS, `reference longer than ${MAX_REFERENCE_CHARS} characters`)
+  .regex(/^[^\p{Cc}]+$/u, 'reference has control characters');
 
 const channelsMatchContacts = (
   v: {
@@ -74,6 +85,7 @@ export const CreateAppointmentBodySchema = z
     locale: LocaleSchema.default('fr'),
     timeZone: TimeZoneSchema.default('Europe/Paris'),
     note: NoteSchema.optional(),
+    citizenReference: CitizenReferenceSchema.optional(),
   })
   .strict()
   .superRefine(channelsMatchContacts);
@@ -88,6 +100,7 @@ export const PatchAppointmentBodySchema = z
     locale: LocaleSchema.optional(),
     timeZone: TimeZoneSchema.optional(),
     note: NoteSchema.nullable().optional(),
+    citizenReference: CitizenReferenceSchema.nullable().optional(),
   })
   .strict()
   .refine((v) => Object.keys(v).length > 0, 'nothing to change');
@@ -133,6 +146,7 @@ export const AppointmentViewSchema = z.object({
   citizen: z.object({ displayName: z.string(), email: z.string().nullable(), phone: z.string().nullable() }),
   channels: z.array(ChannelSchema),
   note: z.string().nullable(),
+  citizenReference: z.string().nullable().describe('the file reference shown to the citizen, or null'),
   agent: z.object({ id: z.string(), name: z.string() }),
   links: z.object({
     agent: z.string().describe("the agent's one-click link (host)"),

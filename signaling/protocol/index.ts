@@ -12,6 +12,8 @@ export * from './peers.js';
 export * from './results.js';
 export * from './rest.js';
 export * from './room-control.js';
+export * from './room-info.js';
 export * from './rtp.js';
+export * from './time-format.js';
 export * from './version.js';
 export * from './appointments.js';

@@ -29,7 +29,7 @@ export const RequestDocumentSchema = z.object({ peerId: PeerIdSchema }).strict()
 /**
  * Guest: what document mode is doing on her side, for the agent to see
  * (issue 16). `rear`, `front` and `unknown-side` say a camera is sent, with
- * the size it really captures; `unknown-side` when the browser does not say
+ * the size it really captures (when the browser tells it); `unknown-side` when the browser does not say
  * which way the camera faces (desktop webcams). The failures say why the rear
  * camera did not start; `lost`: it stopped on the way; `off`: she finished.
  */
@@ -53,10 +53,10 @@ export const DocumentStateRequestSchema = z
   .strict()
   .refine(
     (v) =>
-      DOCUMENT_CAMERA_STATES.includes(v.state)
-        ? v.width !== undefined && v.height !== undefined
-        : v.width === undefined && v.height === undefined,
-    { message: 'a camera state carries its width and height, the others none', path: ['width'] },
+      (v.width === undefined) === (v.height === undefined) &&
+      (v.width === undefined || DOCUMENT_CAMERA_STATES.includes(v.state)),
+    // A browser that does not tell the size sends none rather than a guess.
+    { message: 'width and height together, and only with a camera state', path: ['width'] },
   );
 export type DocumentStateReport = z.infer<typeof DocumentStateRequestSchema>;
 

@@ -58,6 +58,8 @@ export const AppointmentRecordSchema: z.ZodType<AppointmentRecord> = z.object({
   }),
   channels: z.array(ChannelSchema),
   note: z.string().nullable(),
+  // Records written before the field existed have none: no reference shown.
+  citizenReference: z.string().nullable().default(null),
   status: z.enum(['scheduled', 'open', 'in_progress', 'ended', 'cancelled', 'no_show']),
   pin: z.string(),
   passwordSealed: z.string(),

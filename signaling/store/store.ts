@@ -32,7 +32,14 @@ export interface AppointmentRecord {
   locale: Locale;
   citizen: CitizenRecord;
   channels: Channel[];
+  /** The agent's private note; never shown to the citizen. Erased by retention. */
   note: string | null;
+  /**
+   * The file reference the agent chose to show the citizen (« Dossier
+   * 2026-0042 ») on the join page, the lobby and in the call, or null. It may
+   * hold personal data: erased by retention like the note.
+   */
+  citizenReference: string | null;
   status: AppointmentStatus;
   /** 6-digit dial-in PIN, unique among appointments that are not over. */
   pin: string;

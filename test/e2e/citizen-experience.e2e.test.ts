@@ -16,7 +16,7 @@ import {
   waitForFirstFrame,
 } from './guichet-page.js';
 import { runAxe } from './site-pages.js';
-import { PHONE, DESKTOP, fill, shoot } from './ux-helpers.js';
+import { PHONE, DESKTOP, emulatePhoneCameras, fill, shoot } from './ux-helpers.js';
 
 /*
  * Issue 16 as the citizen (on a phone, 390×844) and the agent (on a desktop,
@@ -55,13 +55,15 @@ describe('citizen experience, phone and desktop', () => {
     await server?.close();
   });
 
-  async function book(): Promise<AppointmentView> {
+  async function book(extra: { citizenReference?: string } = {}): Promise<AppointmentView> {
     clock.set('2026-12-03T09:00:00Z');
     const view = await api.book({
       startsAt: '2026-12-03T14:30:00+01:00',
       durationMinutes: 30,
       citizen: { displayName: 'Marie Dupont', email: 'marie@example.org' },
       channels: ['email'],
+      note: 'note privée, pour l’agent seul',
+      ...extra,
     });
     clock.set('2026-12-03T13:20:00Z');
     return view;
@@ -84,7 +86,8 @@ describe('citizen experience, phone and desktop', () => {
   }
 
   it('context, lobby, notices both ways, document mode, chat, device loss, end screens', async () => {
-    const view = await book();
+    // The agent chose a file reference to show her; their note stays theirs.
+    const view = await book({ citizenReference: 'Dossier 2026-0042' });
     const [citizenBrowser, agentBrowser] = await Promise.all([
       launchBrowser({ viewport: PHONE }),
       launchBrowser({ viewport: DESKTOP }),
@@ -93,15 +96,19 @@ describe('citizen experience, phone and desktop', () => {
     const citizen = citizenBrowser.page;
     const agent = agentBrowser.page;
     for (const page of [citizen, agent]) await page.emulateMedia({ reducedMotion: 'reduce' });
+    // Her phone's cameras say which way they face (Chromium's fake one says nothing by itself).
+    await emulatePhoneCameras(citizen);
 
     // Join page: the service, the agent, the date and time; the booking's name already in the field.
     await citizen.goto(view.links.citizen);
     const context = citizen.locator('#view-join [data-context]');
     await context.waitFor({ state: 'visible', timeout: MEDIA_DEADLINE_MS });
     expect(await context.textContent()).toBe(
-      `Mairie de Lyon · ${fill(fr['context.withAgent'], { agent: 'Alice Martin' })} · jeudi 3 décembre à 14\u00a0h\u00a030`,
+      `Mairie de Lyon · ${fill(fr['context.withAgent'], { agent: 'Alice Martin' })} · jeudi 3 décembre à 14\u00a0h\u00a030 · Dossier 2026-0042`,
     );
-    await expect.poll(() => citizen.getByLabel(fr['join.name']).inputValue()).toBe('Marie Dupont');
+    await expect
+      .poll(() => citizen.getByLabel(fr['join.name']).inputValue(), { timeout: MEDIA_DEADLINE_MS })
+      .toBe('Marie Dupont');
     await expect
       .poll(() => citizen.locator('#mic-select option').count(), { timeout: 15_000 })
       .toBeGreaterThan(0);
@@ -111,7 +118,9 @@ describe('citizen experience, phone and desktop', () => {
     // Lobby: the context, « Quitter », a mic toggle; she turns her mic off while waiting.
     await citizen.getByRole('button', { name: fr['join.submit'] }).click();
     await citizen.locator('#view-lobby').waitFor({ state: 'visible', timeout: MEDIA_DEADLINE_MS });
-    expect(await citizen.locator('#view-lobby [data-context]').textContent()).toContain('14\u00a0h\u00a030');
+    expect(await citizen.locator('#view-lobby [data-context]').textContent()).toContain(
+      '14\u00a0h\u00a030 · Dossier 2026-0042',
+    );
     expect(await citizen.locator('#lobby-leave').isVisible()).toBe(true);
     await citizen.locator('#lobby-mic').click();
     expect(await citizen.locator('#lobby-mic').getAttribute('aria-pressed')).toBe('false');
@@ -120,7 +129,9 @@ describe('citizen experience, phone and desktop', () => {
 
     // The agent's link: their own name pre-filled, no typing.
     await agent.goto(view.links.agent);
-    await expect.poll(() => agent.getByLabel(fr['join.name']).inputValue()).toBe('Alice Martin');
+    await expect
+      .poll(() => agent.getByLabel(fr['join.name']).inputValue(), { timeout: MEDIA_DEADLINE_MS })
+      .toBe('Alice Martin');
     await agent.getByRole('button', { name: fr['join.submit'] }).click();
     await waitForCallView(agent);
     await agent.locator('#knock-list .knock').waitFor({ timeout: MEDIA_DEADLINE_MS });
@@ -135,6 +146,11 @@ describe('citizen experience, phone and desktop', () => {
     // Her mic is off (below), so only the agent's side has sound to prove; her picture reaches the agent.
     await Promise.all([expectMediaFlowing(citizen), waitForFirstFrame(agent)]);
     expect(await citizen.locator('#view-call [data-context]').isVisible()).toBe(true);
+    // In the call too: service · agent · time · reference, and never the agent's note.
+    const callContext = (await citizen.locator('#view-call [data-context]').textContent()) ?? '';
+    expect(callContext).toMatch(/^Mairie de Lyon · .+ · .+ · Dossier 2026-0042$/);
+    expect(await citizen.locator('body').textContent()).not.toContain('note privée');
+    await shoot(citizen, 'citizen-call-context');
     // Her mic stayed off, as chosen in the lobby, and the agent sees it.
     expect(await citizen.locator('#mic-toggle').getAttribute('aria-pressed')).toBe('false');
     const micBadge = agent.locator('[data-peer-id] .badge', { hasText: fr['call.micOff'] });
@@ -177,7 +193,17 @@ describe('citizen experience, phone and desktop', () => {
 
     // Document requested: a notice, then her own picture large with the card frame and the instruction.
     await agent.getByRole('button', { name: fr['host.requestDocument'] }).click();
-    await expectToast(agent, fill(fr['host.documentRequested'], { name: 'Marie Dupont' }));
+    // « Demande envoyée », soon replaced by what her phone does (checked below).
+    const requestSent = fill(fr['host.documentRequested'], { name: 'Marie Dupont' });
+    await expect
+      .poll(
+        async () => {
+          const text = (await agent.locator('#call-status').textContent()) ?? '';
+          return text === requestSent || text.startsWith('Marie Dupont\u00a0: ');
+        },
+        { timeout: MEDIA_DEADLINE_MS },
+      )
+      .toBe(true);
     await expect
       .poll(() => citizen.locator('#document-guide').textContent(), { timeout: MEDIA_DEADLINE_MS })
       .toBe(fr['document.guide']);
@@ -194,6 +220,17 @@ describe('citizen experience, phone and desktop', () => {
       const settings = stream instanceof MediaStream ? stream.getVideoTracks()[0]?.getSettings() : undefined;
       return { width: settings?.width ?? 0, height: settings?.height ?? 0 };
     });
+    // The agent sees what her phone does: the rear camera, at the size it really captures.
+    const documentState = agent.locator('[data-peer-id] .document-state');
+    const rearActive = `${fr['documentState.rear']} · ${sent.width}\u00a0×\u00a0${sent.height}`;
+    await expect.poll(() => documentState.textContent(), { timeout: MEDIA_DEADLINE_MS }).toBe(rearActive);
+    expect(rearActive.toLowerCase()).toContain('caméra arrière active');
+    expect(await documentState.isVisible()).toBe(true);
+    await expectToast(
+      agent,
+      `Marie Dupont\u00a0: ${rearActive.charAt(0).toLowerCase()}${rearActive.slice(1)}.`,
+    );
+    await shoot(agent, 'agent-document-state');
     let received = { frameWidth: 0, frameHeight: 0 };
     const documentStarted = Date.now();
     await expect
@@ -246,6 +283,9 @@ describe('citizen experience, phone and desktop', () => {
     await expect
       .poll(() => citizen.locator('#view-call').getAttribute('class'))
       .not.toContain('document-mode');
+    // The agent is told it is over, and her tile goes back to normal.
+    await expectToast(agent, `Marie Dupont\u00a0: ${fr['documentState.off'].toLowerCase()}.`);
+    expect(await documentState.count()).toBe(0);
 
     // Identity verified: the agent's notice and badge (contrast checked by axe below).
     await agent.getByRole('button', { name: fr['host.verify'] }).click();
@@ -311,7 +351,9 @@ describe('citizen experience, phone and desktop', () => {
     const [citizen, agent] = [citizenBrowser.page, agentBrowser.page];
     await citizen.goto(view.links.citizen);
     await citizen.locator('#device-diagnosis').waitFor({ state: 'visible', timeout: MEDIA_DEADLINE_MS });
-    await expect.poll(() => citizen.getByLabel(fr['join.name']).inputValue()).toBe('Marie Dupont');
+    await expect
+      .poll(() => citizen.getByLabel(fr['join.name']).inputValue(), { timeout: MEDIA_DEADLINE_MS })
+      .toBe('Marie Dupont');
     await citizen.getByRole('button', { name: fr['join.submit'] }).click();
     await citizen.locator('#view-lobby').waitFor({ state: 'visible', timeout: MEDIA_DEADLINE_MS });
 
@@ -330,6 +372,59 @@ describe('citizen experience, phone and desktop', () => {
     expect(await tile.getAttribute('data-video')).toBe('off');
     await shoot(agent, 'agent-citizen-no-devices');
     for (const v of await runAxe(agent)) axeFound.push(`agent, citizen without devices: ${v.id} ${v.help}`);
+    // A document asked of a phone without a camera: the agent reads why nothing comes.
+    await agent.getByRole('button', { name: fr['host.requestDocument'] }).click();
+    const state = tile.locator('.document-state');
+    await expect
+      .poll(() => state.textContent(), { timeout: MEDIA_DEADLINE_MS })
+      .toBe(fr['documentState.notFound']);
+    await shoot(agent, 'agent-document-no-camera');
+    for (const v of await runAxe(agent)) axeFound.push(`agent, document without camera: ${v.id} ${v.help}`);
+    expect(axeFound).toEqual([]);
+  });
+
+  it('a citizen who refused the camera: document mode tells the agent why it fails', async () => {
+    const view = await book();
+    const [citizenBrowser, agentBrowser] = await Promise.all([
+      launchBrowser({ viewport: PHONE, denyMedia: true }),
+      launchBrowser({ viewport: DESKTOP }),
+    ]);
+    browsers.push(citizenBrowser, agentBrowser);
+    const [citizen, agent] = [citizenBrowser.page, agentBrowser.page];
+    await citizen.goto(view.links.citizen);
+    await citizen.locator('#device-diagnosis').waitFor({ state: 'visible', timeout: MEDIA_DEADLINE_MS });
+    await expect
+      .poll(() => citizen.getByLabel(fr['join.name']).inputValue(), { timeout: MEDIA_DEADLINE_MS })
+      .toBe('Marie Dupont');
+    await citizen.getByRole('button', { name: fr['join.submit'] }).click();
+    await citizen.locator('#view-lobby').waitFor({ state: 'visible', timeout: MEDIA_DEADLINE_MS });
+    await agent.goto(view.links.agent);
+    await agent.getByRole('button', { name: fr['join.submit'] }).click();
+    await agent.locator('#knock-list .knock').waitFor({ timeout: MEDIA_DEADLINE_MS });
+    await agent.getByRole('button', { name: fr['knock.admit'] }).click();
+    await waitForCallView(citizen);
+    const tile = agent.locator('[data-peer-id]');
+    await tile.waitFor({ timeout: MEDIA_DEADLINE_MS });
+
+    await agent.getByRole('button', { name: fr['host.requestDocument'] }).click();
+    const state = tile.locator('.document-state');
+    await expect
+      .poll(() => state.textContent(), { timeout: MEDIA_DEADLINE_MS })
+      .toBe(fr['documentState.denied']);
+    expect(await state.isVisible()).toBe(true);
+    // The live region says it too, with her name.
+    await expect
+      .poll(() => agent.locator('#call-status').textContent(), { timeout: MEDIA_DEADLINE_MS })
+      .toBe(
+        `Marie Dupont\u00a0: ${fr['documentState.denied'].charAt(0).toLowerCase()}${fr['documentState.denied'].slice(1)}.`,
+      );
+    // She is told on her side that the rear camera did not start.
+    await expect
+      .poll(() => citizen.locator('#call-status').textContent(), { timeout: MEDIA_DEADLINE_MS })
+      .toBe(fr['document.failed']);
+    await shoot(agent, 'agent-document-denied');
+    await shoot(citizen, 'citizen-document-denied');
+    for (const v of await runAxe(agent)) axeFound.push(`agent, document refused: ${v.id} ${v.help}`);
     expect(axeFound).toEqual([]);
   });
 
@@ -339,7 +434,9 @@ describe('citizen experience, phone and desktop', () => {
     browsers.push(citizenBrowser);
     const citizen = citizenBrowser.page;
     await citizen.goto(view.links.citizen);
-    await expect.poll(() => citizen.getByLabel(fr['join.name']).inputValue()).toBe('Marie Dupont');
+    await expect
+      .poll(() => citizen.getByLabel(fr['join.name']).inputValue(), { timeout: MEDIA_DEADLINE_MS })
+      .toBe('Marie Dupont');
     await citizen.getByRole('button', { name: fr['join.submit'] }).click();
     await citizen.locator('#view-lobby').waitFor({ state: 'visible', timeout: MEDIA_DEADLINE_MS });
     await citizen.locator('#lobby-leave').click();
@@ -362,7 +459,7 @@ describe('citizen experience, phone and desktop', () => {
     expect(response.status).toBe(200);
     const html = await response.text();
     expect(html).toContain('jeudi 3 décembre 2026');
-    expect(html).toContain('0 h 00');
+    expect(html).toContain('0\u00a0h\u00a000');
     // The same link's room details are not given out before then.
     const url = new URL(view.links.agent);
     const info = await fetch(`${url.origin}${url.pathname}/info${url.search}`);

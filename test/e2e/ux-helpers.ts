@@ -28,3 +28,41 @@ export async function shoot(page: Page, name: string): Promise<void> {
   }
   await page.setViewportSize(own);
 }
+
+/**
+ * A phone's cameras, as the page sees them. A phone has a front and a rear
+ * camera, and each says which way it faces (getSettings().facingMode);
+ * Chromium's one fake camera says neither. This gives the fake camera's
+ * tracks the facing a phone reports for the camera the page asked for
+ * (`facingMode: { ideal: 'environment' }` → 'environment', else 'user').
+ * The picture, its size, the socket message, the server and the agent's
+ * page stay the real ones.
+ */
+export async function emulatePhoneCameras(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const facing = new WeakMap<MediaStreamTrack, string>();
+    const devices = navigator.mediaDevices;
+    const getUserMedia = devices.getUserMedia.bind(devices);
+    devices.getUserMedia = async (constraints?: MediaStreamConstraints): Promise<MediaStream> => {
+      const stream = await getUserMedia(constraints);
+      const video = constraints?.video;
+      const asked = typeof video === 'object' ? video.facingMode : undefined;
+      const wanted =
+        typeof asked === 'string'
+          ? asked
+          : typeof asked === 'object' && !Array.isArray(asked)
+            ? String(asked.ideal ?? asked.exact ?? '')
+            : '';
+      for (const track of stream.getVideoTracks()) {
+        facing.set(track, wanted === 'environment' ? 'environment' : 'user');
+      }
+      return stream;
+    };
+    const getSettings = MediaStreamTrack.prototype.getSettings;
+    MediaStreamTrack.prototype.getSettings = function (this: MediaStreamTrack): MediaTrackSettings {
+      const settings = getSettings.call(this);
+      const side = facing.get(this);
+      return side ? { ...settings, facingMode: side } : settings;
+    };
+  });
+}

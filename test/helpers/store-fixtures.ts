@@ -35,6 +35,7 @@ export function appointment(over: Partial<AppointmentRecord> = {}): AppointmentR
     citizen: { displayName: 'Camille', email: 'camille@example.org', phone: '+33600000000' },
     channels: ['email', 'sms'],
     note: null,
+    citizenReference: null,
     status: 'scheduled',
     pin: '123456',
     passwordSealed: 'sealed',

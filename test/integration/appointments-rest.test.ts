@@ -171,7 +171,9 @@ describe('appointments REST API (real HTTP, embedded store)', () => {
     clock.set('2026-12-03T13:14:00Z');
     const early = await fetch(view.links.citizen);
     expect(early.status).toBe(200);
-    expect(await early.text()).toContain('Il commence à 14 h 30 ; cette page s’ouvrira à 14 h 15.');
+    expect(await early.text()).toContain(
+      'Il commence à 14\u00a0h\u00a030\u00a0; cette page s’ouvrira à 14\u00a0h\u00a015.',
+    );
     expect(await join(view.roomId, citizen)).toMatchObject({ ok: false, error: { code: 'NOT_OPEN_YET' } });
     expect(await join(view.roomId, { password: view.password })).toMatchObject({
       ok: false,

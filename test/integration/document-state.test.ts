@@ -61,7 +61,7 @@ describe('document state over socket.io', () => {
       error: { code: 'FORBIDDEN' },
     });
     // A malformed one: refused by the schema, the connection stays.
-    expect(await citizen.raw('documentState', { state: 'rear' })).toMatchObject({
+    expect(await citizen.raw('documentState', { state: 'off', width: 640, height: 480 })).toMatchObject({
       ok: false,
       error: { code: 'INVALID_PAYLOAD' },
     });

@@ -106,11 +106,12 @@ describe('document state, guest to hosts', () => {
     );
   });
 
-  it('takes a size with camera states only', () => {
+  it('takes a size (both sides) with camera states only', () => {
     expect(DocumentStateRequestSchema.safeParse({ state: 'rear', width: 3840, height: 2160 }).success).toBe(
       true,
     );
-    expect(DocumentStateRequestSchema.safeParse({ state: 'rear' }).success).toBe(false);
+    expect(DocumentStateRequestSchema.safeParse({ state: 'rear' }).success).toBe(true);
+    expect(DocumentStateRequestSchema.safeParse({ state: 'rear', width: 3840 }).success).toBe(false);
     expect(DocumentStateRequestSchema.safeParse({ state: 'denied', width: 10, height: 10 }).success).toBe(
       false,
     );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatTime, refreshSeconds, renderWaitingPage } from '../../signaling/http/waiting-page.js';
+import { refreshSeconds, renderWaitingPage } from '../../signaling/http/waiting-page.js';
+import { formatTime } from '../../signaling/protocol/index.js';
 
 const startsAt = Date.parse('2026-12-03T13:30:00Z');
 const opensAt = Date.parse('2026-12-03T13:15:00Z');
@@ -16,7 +17,12 @@ describe('waiting page', () => {
       serviceName: 'CAF <Lyon>',
     });
     expect(html).toContain('<html lang="fr">');
-    expect(html).toContain('Il commence à 14 h 30 ; cette page s’ouvrira à 14 h 15.');
+    // French typography: no-break spaces inside « 14 h 30 » and before « ; » and « : ».
+    expect(html).toContain(
+      'Il commence à 14\u00a0h\u00a030\u00a0; cette page s’ouvrira à 14\u00a0h\u00a015.',
+    );
+    expect(html).toContain('laisser cette page ouverte\u00a0: elle');
+    expect(html).not.toMatch(/ [;:!?]/);
     expect(html).toContain('jeudi 3 décembre 2026');
     expect(html).toContain('<script src="/waiting.js" data-reload-in="60" defer></script>');
     expect(html).toContain('CAF &#60;Lyon&#62;');
@@ -51,7 +57,12 @@ describe('waiting page', () => {
     expect(html).not.toContain('waiting.js');
   });
 
-  it('formats French times with "h"', () => {
-    expect(formatTime(Date.parse('2026-07-01T07:05:00Z'), 'fr', 'Europe/Paris')).toBe('9 h 05');
+  it('formats times with the one formatter the browser uses too', () => {
+    expect(formatTime(Date.parse('2026-07-01T07:05:00Z'), 'Europe/Paris', 'fr')).toBe('9\u00a0h\u00a005');
+    expect(formatTime('2026-12-03T13:30:00Z', 'Europe/Paris', 'fr')).toBe('14\u00a0h\u00a030');
+    expect(formatTime(new Date('2026-12-03T23:00:00Z'), 'Europe/Paris', 'fr')).toBe('0\u00a0h\u00a000');
+    // Another zone: Réunion is UTC+4.
+    expect(formatTime(Date.parse('2026-12-03T13:30:00Z'), 'Indian/Reunion', 'fr')).toBe('17\u00a0h\u00a030');
+    expect(formatTime(Date.parse('2026-12-03T13:30:00Z'), 'Europe/Paris', 'en')).toBe('2:30 PM');
   });
 });

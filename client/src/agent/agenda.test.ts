@@ -15,6 +15,7 @@ function item(id: string, startsAt: string, extra: Partial<AgendaItem> = {}): Ag
     citizen: { displayName: `Citizen ${id}`, email: null, phone: null },
     channels: ['email'],
     note: null,
+    citizenReference: null,
     agent: { id: 'alice', name: 'Alice' },
     links: { agent: '', citizen: '' },
     password: '',

@@ -20,7 +20,17 @@ const DraftSchema = z.object({
 });
 type Draft = z.infer<typeof DraftSchema>;
 
-const TEXT_FIELDS = ['date', 'time', 'duration', 'name', 'email', 'phone', 'locale', 'note'] as const;
+const TEXT_FIELDS = [
+  'date',
+  'time',
+  'duration',
+  'name',
+  'email',
+  'phone',
+  'locale',
+  'note',
+  'reference',
+] as const;
 
 function readDraft(): Draft | null {
   try {
@@ -178,6 +188,8 @@ export class BookingForm {
         const email = value('email');
         const phone = value('phone').replace(/[\s.]/g, '');
         const note = value('note');
+        // Shown to the citizen on the join page, the lobby and in the call (the note is not).
+        const reference = value('reference');
         const view = await this.api.book({
           startsAt,
           durationMinutes,
@@ -188,6 +200,7 @@ export class BookingForm {
             .filter((c) => c.checked)
             .map((c) => c.value),
           ...(note ? { note } : {}),
+          ...(reference ? { citizenReference: reference } : {}),
         });
         this.onSaved(tc('book.done', { name: view.citizen.displayName }));
       }

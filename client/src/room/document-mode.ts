@@ -30,9 +30,14 @@ export interface CameraProducer {
 export class DocumentMode {
   private track: MediaStreamTrack | undefined;
 
+  /**
+   * @param onLost the rear camera stopped by itself while sent (unplugged,
+   *   taken by another app); the caller decides what to say and calls exit().
+   */
   constructor(
     private readonly call: CameraProducer,
     private readonly media: LocalMedia,
+    private readonly onLost: () => void = () => undefined,
   ) {}
 
   get active(): boolean {
@@ -61,6 +66,10 @@ export class DocumentMode {
       throw new GuichetError('MEDIA_FAILED', 'no camera is being sent');
     }
     this.track = track;
+    // stop() fires no 'ended': only a camera that goes away by itself lands here.
+    track.addEventListener('ended', () => {
+      if (this.track === track) this.onLost();
+    });
     return track;
   }
 

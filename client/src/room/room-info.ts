@@ -1,22 +1,13 @@
-import * as z from 'zod';
-import type { RoomId } from '../../../signaling/protocol/index.js';
+import { RoomInfoSchema, type RoomId, type RoomInfo } from '../../../signaling/protocol/index.js';
 
 /*
  * The appointment around the call, from `GET /r/<room>/info?t=<token>`
- * (signaling/appointments/room-page.ts): which service, which agent, when,
- * and the booking's name for whoever holds the link. Only one-click links
- * have it; the page works without it (ad-hoc rooms, an unreachable server).
+ * (RoomInfoSchema in signaling/protocol/room-info.ts): which service, which
+ * agent, when, the booking's name for whoever holds the link, and the file
+ * reference the agent chose to show. Only one-click links have it; the page
+ * works without it (ad-hoc rooms, an unreachable server).
  */
-export const RoomInfoSchema = z.object({
-  role: z.enum(['host', 'citizen']),
-  serviceName: z.string().max(200),
-  agentName: z.string().max(200),
-  displayName: z.string().max(200),
-  startsAt: z.iso.datetime({ offset: true }),
-  durationMinutes: z.number().int().positive(),
-  timeZone: z.string().max(64),
-});
-export type RoomInfo = z.infer<typeof RoomInfoSchema>;
+export type { RoomInfo };
 
 export async function fetchRoomInfo(roomId: RoomId, token: string): Promise<RoomInfo | undefined> {
   try {

@@ -1,4 +1,9 @@
-import type { IdentityMethod, PeerId, ServerEvents } from '../../../signaling/protocol/index.js';
+import type {
+  DocumentStateReport,
+  IdentityMethod,
+  PeerId,
+  ServerEvents,
+} from '../../../signaling/protocol/index.js';
 import type { ProtocolClient } from '../protocol-client.js';
 
 /** The server events the lobby, host and chat screens listen to. */
@@ -8,6 +13,7 @@ export type RoomEventName =
   | 'lobbyPreview'
   | 'roomLocked'
   | 'documentRequested'
+  | 'documentState'
   | 'identityVerified'
   | 'chatMessage';
 
@@ -60,6 +66,11 @@ export class RoomLink {
 
   async requestDocument(peerId: PeerId): Promise<void> {
     await this.client.request('requestDocument', { peerId });
+  }
+
+  /** Guest: what document mode does, for the agent (relayed to hosts only). */
+  async documentState(report: DocumentStateReport): Promise<void> {
+    await this.client.request('documentState', report);
   }
 
   async verifyIdentity(peerId: PeerId, method: IdentityMethod): Promise<void> {

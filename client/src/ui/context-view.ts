@@ -1,26 +1,7 @@
+import { formatTime } from '../../../signaling/protocol/index.js';
 import { currentLang } from '../i18n/i18n.js';
 import type { RoomInfo } from '../room/room-info.js';
 import { create, setText } from './dom.js';
-
-/** « 14 h 30 » in French, « 2:30 PM » in English, in the appointment's zone. */
-export function formatTime(iso: string, timeZone: string, lang: 'fr' | 'en'): string {
-  const instant = new Date(iso);
-  if (lang === 'en') {
-    return new Intl.DateTimeFormat('en-GB', { timeZone, hour: 'numeric', minute: '2-digit', hour12: true })
-      .format(instant)
-      .toUpperCase();
-  }
-  const parts = new Intl.DateTimeFormat('fr-FR', {
-    timeZone,
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(instant);
-  const hour = Number(parts.find((p) => p.type === 'hour')?.value ?? '0');
-  const minute = parts.find((p) => p.type === 'minute')?.value ?? '00';
-  // No-break spaces: « 14 h 30 » never splits across lines.
-  return `${hour}\u00a0h\u00a0${minute}`;
-}
 
 export function formatDate(iso: string, timeZone: string, lang: 'fr' | 'en'): string {
   return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'fr-FR', {
@@ -33,7 +14,8 @@ export function formatDate(iso: string, timeZone: string, lang: 'fr' | 'en'): st
 
 /**
  * The line that says where she is, on the join page, in the lobby and in the
- * call: the service, the agent (for the citizen) and the date and time.
+ * call: the service, the agent (for the citizen), the date and time, and
+ * the file reference the agent chose to show.
  * Every element marked data-context gets it.
  */
 export function showContext(info: RoomInfo): void {
@@ -53,6 +35,12 @@ export function showContext(info: RoomInfo): void {
       time: formatTime(info.startsAt, info.timeZone, lang),
     });
     parts.push(when);
+    if (info.reference) {
+      // As the agent wrote it for her (« Dossier 2026-0042 »): their words, not a label of ours.
+      const reference = create('span', { className: 'context-reference' });
+      reference.textContent = info.reference;
+      parts.push(reference);
+    }
     // « · » between the parts, so they read (and copy) as separate pieces.
     line.replaceChildren(...parts.flatMap((part, i) => (i === 0 ? [part] : [' · ', part])));
     line.hidden = false;

@@ -7,6 +7,7 @@ import { RoomLink } from '../room/room-link.js';
 import type { ProtocolClient } from '../protocol-client.js';
 import { ChatPanel } from './chat-panel.js';
 import { byId } from './dom.js';
+import { DocumentStateView } from './document-state-view.js';
 import { addDocumentTools } from './document-tools.js';
 import { addEnlargeButton } from './enlarge.js';
 import { HostPanel } from './host-panel.js';
@@ -30,6 +31,7 @@ export class RoomSession {
   private readonly host: HostPanel;
   private readonly chat: ChatPanel;
   private readonly shares: ShareButtons;
+  private readonly documentStates: DocumentStateView;
   private link: RoomLink | undefined;
   private isHost = false;
   private unsubscribe: (() => void)[] = [];
@@ -43,6 +45,7 @@ export class RoomSession {
     this.host = new HostPanel(say, layout);
     this.chat = new ChatPanel(say, layout);
     this.shares = new ShareButtons(say);
+    this.documentStates = new DocumentStateView(say);
   }
 
   /** A new socket: listen to it before anything is sent on it. */
@@ -55,6 +58,7 @@ export class RoomSession {
       ...this.host.attach(link),
       ...this.chat.attach(link),
       ...this.shares.attach(link),
+      ...this.documentStates.attach(link),
     ];
   }
 
@@ -87,11 +91,13 @@ export class RoomSession {
     if (this.isHost && peer.role === 'guest') {
       tile.dataset['sharpest'] = 'true';
       addDocumentTools(tile, peer.displayName, () => showToast(this.live, 'document.stillFailed'));
+      this.documentStates.peerShown(peer.peerId, peer.displayName, tile);
     }
   }
 
   peerGone(peerId: string): void {
     this.host.peerGone(peerId);
+    this.documentStates.peerGone(peerId);
   }
 
   /** The call ended or failed: stop everything this connection started. */
@@ -104,5 +110,6 @@ export class RoomSession {
     this.host.clear();
     this.chat.clear();
     this.shares.clear();
+    this.documentStates.clear();
   }
 }

@@ -1,7 +1,9 @@
+import type { DocumentStateReport } from '../../../signaling/protocol/index.js';
 import type { Call } from '../call.js';
 import type { MessageKey, MessageVars } from '../i18n/i18n.js';
 import type { LocalMedia } from '../local-media.js';
 import { DocumentMode } from '../room/document-mode.js';
+import { cameraReport, failureReport } from '../room/document-report.js';
 import type { RoomLink } from '../room/room-link.js';
 import { byId, clearText, play, setText } from './dom.js';
 
@@ -21,6 +23,8 @@ function canShareScreen(): boolean {
  * « Montrer un document » (guests: the rear camera in HD, also switched on
  * when the agent asks) and « Partager l’écran » (desktop browsers). Both
  * toggles carry aria-pressed and work only once the call sends media.
+ * Document mode tells the agent what it does (documentState): the rear
+ * camera and the size it captures, or why not.
  */
 export class ShareButtons {
   private readonly screenButton = byId('screen-toggle', HTMLButtonElement);
@@ -31,6 +35,7 @@ export class ShareButtons {
   private call: Call | undefined;
   private media: LocalMedia | undefined;
   private documentMode: DocumentMode | undefined;
+  private link: RoomLink | undefined;
   private screen: { track: MediaStreamTrack; stop: () => void } | undefined;
 
   constructor(private readonly say: Say) {
@@ -44,9 +49,12 @@ export class ShareButtons {
   }
 
   attach(link: RoomLink): (() => void)[] {
+    this.link = link;
     return [
       link.on('documentRequested', () => {
         this.say('document.requested');
+        // Asked before anything is sent (the call still starting): the agent hears it did not work.
+        if (!this.documentMode) this.report({ state: 'failed' });
         void this.setDocument(true);
       }),
     ];
@@ -56,7 +64,10 @@ export class ShareButtons {
   sending(call: Call, media: LocalMedia, host: boolean): void {
     this.call = call;
     this.media = media;
-    this.documentMode = new DocumentMode(call, media);
+    const mode = new DocumentMode(call, media, () => {
+      if (this.documentMode === mode) void this.setDocument(false, true);
+    });
+    this.documentMode = mode;
     this.documentButton.hidden = host || !call.canSend('camera');
     this.screenButton.hidden = !canShareScreen() || !(call.canSend('camera') || call.canSend('mic'));
   }
@@ -64,6 +75,7 @@ export class ShareButtons {
   clear(): void {
     this.documentMode?.close();
     this.documentMode = undefined;
+    this.link = undefined;
     this.stopScreen();
     this.call = undefined;
     this.media = undefined;
@@ -74,21 +86,33 @@ export class ShareButtons {
     this.setGuide(false);
   }
 
-  private async setDocument(on: boolean): Promise<void> {
+  /** @param lost the rear camera stopped by itself: she and the agent are told so. */
+  private async setDocument(on: boolean, lost = false): Promise<void> {
     const mode = this.documentMode;
     if (!mode || mode.active === on) return;
     this.documentButton.disabled = true;
     try {
       if (on) {
-        const track = await mode.enter();
+        let track: MediaStreamTrack;
+        try {
+          track = await mode.enter();
+        } catch (error) {
+          this.report(failureReport(error));
+          throw error;
+        }
         // The self view shows what the agent sees, unmirrored, so the text reads right.
         this.showSelf(new MediaStream([track]), false);
         this.setGuide(true);
+        this.report(cameraReport(track));
       } else {
-        await mode.exit();
+        try {
+          await mode.exit();
+        } finally {
+          this.report({ state: lost ? 'lost' : 'off' });
+        }
         if (this.media) this.showSelf(this.media.stream, true);
         this.setGuide(false);
-        this.say('document.off');
+        this.say(lost ? 'document.lost' : 'document.off');
       }
     } catch (error) {
       console.warn('guichet: document mode failed', error);
@@ -97,6 +121,13 @@ export class ShareButtons {
       this.documentButton.disabled = false;
       this.documentButton.setAttribute('aria-pressed', String(mode.active));
     }
+  }
+
+  /** To the agent; a report that does not get through changes nothing here. */
+  private report(report: DocumentStateReport): void {
+    this.link?.documentState(report).catch((error: unknown) => {
+      console.warn('guichet: document state not sent', error);
+    });
   }
 
   /** Her own picture large, with the card frame and the instruction, while the agent looks. */

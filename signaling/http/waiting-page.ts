@@ -37,7 +37,7 @@ const TEXT = {
   fr: {
     title: 'Votre rendez-vous vidéo',
     early: (date: string, start: string, opens: string) =>
-      `Votre rendez-vous est prévu le ${date}. Il commence à ${start} ; cette page s’ouvrira à ${opens}.`,
+      `Votre rendez-vous est prévu le ${date}. Il commence à ${start}\u00a0; cette page s’ouvrira à ${opens}.`,
     earlyHint: 'Vous pouvez laisser cette page ouverte : elle se mettra à jour toute seule.',
     closed:
       'Ce rendez-vous est terminé. Si vous pensez que c’est une erreur, contactez le service qui vous a invité.',

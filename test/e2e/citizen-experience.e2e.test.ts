@@ -207,14 +207,7 @@ describe('citizen experience, phone and desktop', () => {
     await expect
       .poll(() => citizen.locator('#document-guide').textContent(), { timeout: MEDIA_DEADLINE_MS })
       .toBe(fr['document.guide']);
-    const self = await citizen.locator('.tile.self').boundingBox();
-    const stage = await citizen.locator('.stage').boundingBox();
-    expect(self && stage && self.width / stage.width).toBeGreaterThanOrEqual(0.6);
-    expect(await citizen.locator('.card-guide').isVisible()).toBe(true);
-    await shoot(citizen, 'citizen-document-mode');
-    await axe(citizen, 'citizen document mode');
-
-    // What the agent receives in document mode: the largest picture over a few seconds (getStats).
+    // What her phone captures, and what the agent reads of it at once (the notice lasts 7 s).
     const sent = await citizen.evaluate(() => {
       const stream = document.querySelector<HTMLVideoElement>('#local-video')?.srcObject;
       const settings = stream instanceof MediaStream ? stream.getVideoTracks()[0]?.getSettings() : undefined;
@@ -223,14 +216,22 @@ describe('citizen experience, phone and desktop', () => {
     // The agent sees what her phone does: the rear camera, at the size it really captures.
     const documentState = agent.locator('[data-peer-id] .document-state');
     const rearActive = `${fr['documentState.rear']} · ${sent.width}\u00a0×\u00a0${sent.height}`;
-    await expect.poll(() => documentState.textContent(), { timeout: MEDIA_DEADLINE_MS }).toBe(rearActive);
-    expect(rearActive.toLowerCase()).toContain('caméra arrière active');
-    expect(await documentState.isVisible()).toBe(true);
     await expectToast(
       agent,
       `Marie Dupont\u00a0: ${rearActive.charAt(0).toLowerCase()}${rearActive.slice(1)}.`,
     );
+    await expect.poll(() => documentState.textContent(), { timeout: MEDIA_DEADLINE_MS }).toBe(rearActive);
+    expect(rearActive.toLowerCase()).toContain('caméra arrière active');
+    expect(await documentState.isVisible()).toBe(true);
     await shoot(agent, 'agent-document-state');
+    const self = await citizen.locator('.tile.self').boundingBox();
+    const stage = await citizen.locator('.stage').boundingBox();
+    expect(self && stage && self.width / stage.width).toBeGreaterThanOrEqual(0.6);
+    expect(await citizen.locator('.card-guide').isVisible()).toBe(true);
+    await shoot(citizen, 'citizen-document-mode');
+    await axe(citizen, 'citizen document mode');
+
+    // What the agent receives in document mode: the largest picture over a few seconds (getStats).
     let received = { frameWidth: 0, frameHeight: 0 };
     const documentStarted = Date.now();
     await expect

@@ -113,6 +113,7 @@ describe('agent console', () => {
     await page.getByLabel(fr['book.name']).fill(name);
     await page.getByLabel(fr['book.email']).fill(email);
     await page.getByLabel(fr['book.note']).fill('Dossier 2026-117');
+    await page.getByLabel(fr['book.reference']).fill('Dossier 2026-0042');
   }
 
   /** Book → mail → the citizen knocks → the console shows her → « Rejoindre » → admit → video both ways. */
@@ -139,6 +140,11 @@ describe('agent console', () => {
     const citizen = await open();
     await joinByLink(citizen, link ?? '', name);
     await citizen.locator('#view-lobby').waitFor({ state: 'visible', timeout: MEDIA_DEADLINE_MS });
+    // The reference typed in the form is what she reads; the note is not.
+    await expect
+      .poll(() => citizen.locator('#view-lobby [data-context]').textContent(), { timeout: MEDIA_DEADLINE_MS })
+      .toContain('Dossier 2026-0042');
+    expect(await citizen.locator('#view-lobby [data-context]').textContent()).not.toContain('2026-117');
 
     await expect
       .poll(() => agent.locator('#waiting').textContent(), { timeout: 15_000 })

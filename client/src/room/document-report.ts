@@ -10,7 +10,7 @@ import { mediaErrorCode } from '../local-media.js';
  * say the size gives none.
  */
 
-export function cameraReport(track: MediaStreamTrack): DocumentStateReport {
+export function cameraReport(track: Pick<MediaStreamTrack, 'getSettings'>): DocumentStateReport {
   const settings = track.getSettings();
   const state =
     settings.facingMode === 'environment'

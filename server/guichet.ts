@@ -25,6 +25,7 @@ import { OidcSignIn } from '../signaling/auth/oidc.js';
 import { Sessions } from '../signaling/auth/sessions.js';
 import { createIceServers } from '../signaling/auth/turn-credentials.js';
 import { createHttpApp } from '../signaling/http/app.js';
+import { defaultDialIn } from '../signaling/protocol/dial-in.js';
 import { storeAuditSink } from '../signaling/rooms/audit.js';
 import type { RoomCommandSink } from '../signaling/rooms/room-command.js';
 import { RoomService } from '../signaling/rooms/room-service.js';
@@ -240,7 +241,8 @@ export async function startGuichet(
       links,
       access: config.access,
       reminderLeadMinutes: config.notify.reminderLeadMinutes,
-      dialInNumber: config.notify.dialInNumber,
+      // The console and the REST view show the default number; messages and pages all of them.
+      dialInNumber: defaultDialIn(config.notify.dialInNumbers)?.number ?? null,
       clock,
       log: log.child({ component: 'appointments' }),
       commands,

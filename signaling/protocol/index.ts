@@ -15,3 +15,4 @@ export * from './room-control.js';
 export * from './rtp.js';
 export * from './version.js';
 export * from './appointments.js';
+export * from './dial-in.js';

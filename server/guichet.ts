@@ -12,6 +12,7 @@ import { RestLimiter } from '../signaling/security/rest-limiter.js';
 import { AppointmentService } from '../signaling/appointments/appointment-service.js';
 import { AppointmentState } from '../signaling/appointments/appointment-state.js';
 import { inviteLinks } from '../signaling/appointments/invite-link.js';
+import { DialInCodes } from '../signaling/appointments/dial-in-code.js';
 import { AppointmentJoinPolicy } from '../signaling/appointments/join-policy.js';
 import { AppointmentLinks } from '../signaling/appointments/links.js';
 import { eraseExpiredPersonalData } from '../signaling/appointments/retention.js';
@@ -280,7 +281,20 @@ export async function startGuichet(
         access: config.access,
         clock,
         serviceName: config.serviceName,
+        dialInNumbers: config.notify.dialInNumbers,
       }),
+      dialIn: {
+        numbers: config.notify.dialInNumbers,
+        codes: new DialInCodes({
+          store,
+          tokens: joinTokens,
+          passwords,
+          access: config.access,
+          clock,
+          numbers: config.notify.dialInNumbers,
+          guard,
+        }),
+      },
       trustProxy: config.trustProxy,
       clusterNodes: () => cluster.knownNodes().map(({ id, url: nodeUrl }) => ({ id, url: nodeUrl })),
       http: config.http,

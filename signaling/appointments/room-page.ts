@@ -1,4 +1,5 @@
 import type { JoinTokens } from '../auth/join-token.js';
+import type { DialInInfo, DialInNumber } from '../protocol/dial-in.js';
 import { renderWaitingPage, type WaitingState } from '../http/waiting-page.js';
 import type { AppointmentRecord, Store } from '../store/store.js';
 import {
@@ -25,6 +26,8 @@ export interface RoomInfo {
   startsAt: string;
   durationMinutes: number;
   timeZone: string;
+  /** Where to call and the PIN: the citizen's link only, and only with DIAL_IN_NUMBERS set. */
+  dialIn?: DialInInfo;
 }
 
 export type RoomPage = { kind: 'app'; info?: RoomInfo } | { kind: 'waiting'; status: number; html: string };
@@ -35,6 +38,8 @@ export interface RoomPageDeps {
   access: AccessPolicy;
   clock: () => number;
   serviceName: string;
+  /** DIAL_IN_NUMBERS; empty: no dial-in on the pages. */
+  dialInNumbers?: readonly DialInNumber[];
 }
 
 /**
@@ -48,6 +53,11 @@ export function roomPageResolver(deps: RoomPageDeps) {
     const claims = deps.tokens.read(token, roomId);
     const appointment = claims ? await deps.store.getAppointment(claims.appointmentId) : null;
     const now = deps.clock();
+    // Only for this room's own appointment: never a PIN by room id alone, nor for another room's token.
+    const dialIn =
+      appointment && appointment.roomId === roomId
+        ? dialInInfo(appointment, deps.dialInNumbers ?? [])
+        : undefined;
     const page = (
       state: WaitingState,
       status: number,
@@ -65,6 +75,8 @@ export function roomPageResolver(deps: RoomPageDeps) {
         opensAt,
         now,
         serviceName: deps.serviceName,
+        // A citizen who comes early may call from the opening too: her link proves she may know the PIN.
+        ...(state === 'early' && claims?.role === 'citizen' && dialIn ? { dialIn } : {}),
       }),
     });
     if (!claims || !appointment || appointment.roomId !== roomId) return page('invalid', 404);
@@ -72,7 +84,11 @@ export function roomPageResolver(deps: RoomPageDeps) {
     if (appointment.status === 'cancelled') return page('cancelled', 410, locale, timeZone);
     // Ended or nobody came: the link says it is over instead of opening a new knock.
     if (isOver(statusAt(appointment, deps.access, now))) return page('closed', 410, locale, timeZone);
-    const app = { kind: 'app' as const, info: roomInfo(appointment, claims.role, deps.serviceName) };
+    const info = roomInfo(appointment, claims.role, deps.serviceName);
+    const app = {
+      kind: 'app' as const,
+      info: claims.role === 'citizen' && dialIn ? { ...info, dialIn } : info,
+    };
     if (claims.role === 'host') {
       // The agent may enter any time on the day; before it, the page says when it opens
       // (the join itself is still what checks, later).
@@ -97,4 +113,11 @@ function roomInfo(appointment: AppointmentRecord, role: 'host' | 'citizen', serv
     durationMinutes: appointment.durationMinutes,
     timeZone: appointment.timeZone,
   };
+}
+
+function dialInInfo(
+  appointment: AppointmentRecord,
+  numbers: readonly DialInNumber[],
+): DialInInfo | undefined {
+  return numbers.length > 0 ? { pin: appointment.pin, numbers: [...numbers] } : undefined;
 }

@@ -1,5 +1,6 @@
 import { cpus } from 'node:os';
 import { z } from 'zod';
+import { DialInNumbersEnvSchema } from './dial-in-env.js';
 
 /** Development defaults that must never run in production. */
 export const DEV_AGENT_JWT_SECRET = 'dev-only-agent-secret-change-me-0000000000';
@@ -79,7 +80,8 @@ export const EnvShape = z.object({
   SMTP_FROM: z.string().min(3).default('Guichet <no-reply@localhost>'),
   SMS_GATEWAY_URL: z.url().optional(),
   SMS_GATEWAY_TOKEN: z.string().min(1).optional(),
-  DIAL_IN_NUMBER: z.string().max(32).optional(),
+  // Numbers by country, JSON (server/dial-in-env.ts); unset: no dial-in shown anywhere.
+  DIAL_IN_NUMBERS: DialInNumbersEnvSchema.default([]),
 
   // A reminder 0 minutes ahead is no reminder (every message failed with "invalid reminder lead time").
   REMINDER_LEAD_MINUTES: int(1, 7 * 24 * 60).default(15),

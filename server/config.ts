@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { AccessPolicy } from '../signaling/appointments/access-window.js';
 import type { AgentAuthOptions } from '../signaling/auth/agent-auth.js';
+import type { DialInNumber } from '../signaling/protocol/dial-in.js';
 import { EnvSchema } from './config-schema.js';
+import { legacyDialInProblem } from './dial-in-env.js';
 
 export { DEV_AGENT_JWT_SECRET, DEV_SECRET_KEY } from './config-schema.js';
 
@@ -39,7 +41,8 @@ export interface Config {
     smtpFrom: string;
     smsGatewayUrl: string | undefined;
     smsGatewayToken: string | undefined;
-    dialInNumber: string | null;
+    /** DIAL_IN_NUMBERS; empty: no dial-in shown anywhere. */
+    dialInNumbers: DialInNumber[];
     reminderLeadMinutes: number;
     schedulerIntervalMs: number;
     sendTimeoutMs: number;
@@ -121,8 +124,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   // Empty strings (as docker-compose writes unset variables) count as unset.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = EnvSchema.safeParse(present);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  const legacy = legacyDialInProblem(present);
+  if (!parsed.success || legacy) {
+    const problems = parsed.success
+      ? []
+      : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(legacy ? [...problems, legacy] : problems);
   }
   const e = parsed.data;
   const jwtKey =
@@ -161,7 +168,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       smtpFrom: e.SMTP_FROM,
       smsGatewayUrl: e.SMS_GATEWAY_URL,
       smsGatewayToken: e.SMS_GATEWAY_TOKEN,
-      dialInNumber: e.DIAL_IN_NUMBER ?? null,
+      dialInNumbers: e.DIAL_IN_NUMBERS,
       reminderLeadMinutes: e.REMINDER_LEAD_MINUTES,
       schedulerIntervalMs: e.SCHEDULER_INTERVAL_MS,
       sendTimeoutMs: e.NOTIFY_SEND_TIMEOUT_SECONDS * 1000,

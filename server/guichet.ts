@@ -12,6 +12,7 @@ import { RestLimiter } from '../signaling/security/rest-limiter.js';
 import { AppointmentService } from '../signaling/appointments/appointment-service.js';
 import { AppointmentState } from '../signaling/appointments/appointment-state.js';
 import { inviteLinks } from '../signaling/appointments/invite-link.js';
+import { DialInCodes } from '../signaling/appointments/dial-in-code.js';
 import { AppointmentJoinPolicy } from '../signaling/appointments/join-policy.js';
 import { AppointmentLinks } from '../signaling/appointments/links.js';
 import { eraseExpiredPersonalData } from '../signaling/appointments/retention.js';
@@ -25,6 +26,7 @@ import { OidcSignIn } from '../signaling/auth/oidc.js';
 import { Sessions } from '../signaling/auth/sessions.js';
 import { createIceServers } from '../signaling/auth/turn-credentials.js';
 import { createHttpApp } from '../signaling/http/app.js';
+import { defaultDialIn } from '../signaling/protocol/dial-in.js';
 import { storeAuditSink } from '../signaling/rooms/audit.js';
 import type { RoomCommandSink } from '../signaling/rooms/room-command.js';
 import { RoomService } from '../signaling/rooms/room-service.js';
@@ -240,7 +242,8 @@ export async function startGuichet(
       links,
       access: config.access,
       reminderLeadMinutes: config.notify.reminderLeadMinutes,
-      dialInNumber: config.notify.dialInNumber,
+      // The console and the REST view show the default number; messages and pages all of them.
+      dialInNumber: defaultDialIn(config.notify.dialInNumbers)?.number ?? null,
       clock,
       log: log.child({ component: 'appointments' }),
       commands,
@@ -278,7 +281,20 @@ export async function startGuichet(
         access: config.access,
         clock,
         serviceName: config.serviceName,
+        dialInNumbers: config.notify.dialInNumbers,
       }),
+      dialIn: {
+        numbers: config.notify.dialInNumbers,
+        codes: new DialInCodes({
+          store,
+          tokens: joinTokens,
+          passwords,
+          access: config.access,
+          clock,
+          numbers: config.notify.dialInNumbers,
+          guard,
+        }),
+      },
       trustProxy: config.trustProxy,
       clusterNodes: () => cluster.knownNodes().map(({ id, url: nodeUrl }) => ({ id, url: nodeUrl })),
       http: config.http,

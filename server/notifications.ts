@@ -47,7 +47,7 @@ export function messageComposer(config: Config, links: AppointmentLinks, secrets
       link: links.citizen(appointment),
       password: secrets.open(appointment.passwordSealed),
       pin: appointment.pin,
-      dialInNumber: config.notify.dialInNumber,
+      dialInNumbers: config.notify.dialInNumbers,
       reminderLeadMinutes: config.notify.reminderLeadMinutes,
     });
   };

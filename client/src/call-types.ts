@@ -2,6 +2,7 @@ import type {
   ErrorCode,
   MediaKind,
   MediaSource,
+  ParticipantKind,
   PeerId,
   Role,
   RoomClosedReason,
@@ -30,6 +31,8 @@ export interface RemotePeer {
   peerId: PeerId;
   displayName: string;
   role: Role;
+  /** 'phone': a caller through the SIP gateway (sound only, a masked number for a name). */
+  kind: ParticipantKind;
 }
 
 /** One remote track, ready to attach to a media element. */

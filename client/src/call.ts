@@ -252,8 +252,8 @@ export class Call {
   private async addPeer(peer: PeerInfo): Promise<void> {
     // Hosts also see who knocks; the lobby is not part of the call yet.
     if (peer.state !== 'admitted' || peer.peerId === this.peerId) return;
-    const { peerId, displayName, role } = peer;
-    this.deps.listener.onPeerJoined({ peerId, displayName, role });
+    const { peerId, displayName, role, kind } = peer;
+    this.deps.listener.onPeerJoined({ peerId, displayName, role, kind });
     await this.consumePeer(peer);
   }
 

@@ -1,5 +1,6 @@
 import type { JoinTokens } from '../auth/join-token.js';
 import type { RoomInfo } from '../protocol/index.js';
+import type { DialInInfo, DialInNumber } from '../protocol/dial-in.js';
 import { renderWaitingPage, type WaitingState } from '../http/waiting-page.js';
 import type { AppointmentRecord, Store } from '../store/store.js';
 import {
@@ -19,6 +20,8 @@ export interface RoomPageDeps {
   access: AccessPolicy;
   clock: () => number;
   serviceName: string;
+  /** DIAL_IN_NUMBERS; empty: no dial-in on the pages. */
+  dialInNumbers?: readonly DialInNumber[];
 }
 
 /**
@@ -32,6 +35,11 @@ export function roomPageResolver(deps: RoomPageDeps) {
     const claims = deps.tokens.read(token, roomId);
     const appointment = claims ? await deps.store.getAppointment(claims.appointmentId) : null;
     const now = deps.clock();
+    // Only for this room's own appointment: never a PIN by room id alone, nor for another room's token.
+    const dialIn =
+      appointment && appointment.roomId === roomId
+        ? dialInInfo(appointment, deps.dialInNumbers ?? [])
+        : undefined;
     const page = (
       state: WaitingState,
       status: number,
@@ -49,6 +57,8 @@ export function roomPageResolver(deps: RoomPageDeps) {
         opensAt,
         now,
         serviceName: deps.serviceName,
+        // A citizen who comes early may call from the opening too: her link proves she may know the PIN.
+        ...(state === 'early' && claims?.role === 'citizen' && dialIn ? { dialIn } : {}),
       }),
     });
     if (!claims || !appointment || appointment.roomId !== roomId) return page('invalid', 404);
@@ -56,7 +66,11 @@ export function roomPageResolver(deps: RoomPageDeps) {
     if (appointment.status === 'cancelled') return page('cancelled', 410, locale, timeZone);
     // Ended or nobody came: the link says it is over instead of opening a new knock.
     if (isOver(statusAt(appointment, deps.access, now))) return page('closed', 410, locale, timeZone);
-    const app = { kind: 'app' as const, info: roomInfo(appointment, claims.role, deps.serviceName) };
+    const info = roomInfo(appointment, claims.role, deps.serviceName);
+    const app = {
+      kind: 'app' as const,
+      info: claims.role === 'citizen' && dialIn ? { ...info, dialIn } : info,
+    };
     if (claims.role === 'host') {
       // The agent may enter any time on the day; before it, the page says when it opens
       // (the join itself is still what checks, later).
@@ -83,4 +97,11 @@ function roomInfo(appointment: AppointmentRecord, role: 'host' | 'citizen', serv
     timeZone: appointment.timeZone,
     reference: appointment.citizenReference,
   };
+}
+
+function dialInInfo(
+  appointment: AppointmentRecord,
+  numbers: readonly DialInNumber[],
+): DialInInfo | undefined {
+  return numbers.length > 0 ? { pin: appointment.pin, numbers: [...numbers] } : undefined;
 }

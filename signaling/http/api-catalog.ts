@@ -27,6 +27,7 @@ import {
   EXAMPLE_ROOM,
   EXAMPLE_SESSION,
 } from './api-examples.js';
+import { dialInRoutes } from './dial-in-catalog.js';
 
 /*
  * Every REST route, declared once: its schemas (the very zod schemas the
@@ -371,4 +372,5 @@ export const API_ROUTES: readonly RouteSpec[] = [
     responses: { '204': { description: { fr: 'Révoquée', en: 'Revoked' } }, ...errors('401', '403') },
     example: {},
   },
+  ...dialInRoutes(ErrorSchema),
 ];

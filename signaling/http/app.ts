@@ -18,6 +18,7 @@ import { registerClientRoutes, type ResolveRoomPage } from './client-routes.js';
 import { registerClusterRoutes } from './cluster-routes.js';
 import { ConsoleAuth } from './console-auth.js';
 import { registerConsoleRoutes } from './console-routes.js';
+import { registerDialInRoutes, type DialInRoutesDeps } from './dial-in-routes.js';
 import { registerDocsRoutes } from './docs-routes.js';
 import { installErrorHandler } from './error-handler.js';
 import { registerHealthRoutes } from './health-routes.js';
@@ -66,6 +67,8 @@ export interface HttpDeps {
   /** REST calls per token; absent: no cap. */
   restLimiter?: RestLimiter;
   console: ConsoleDeps;
+  /** Jitsi-compatible dial-in endpoints: the numbers, and the PIN for whoever proves access. */
+  dialIn: DialInRoutesDeps;
 }
 
 export interface HttpLimits {
@@ -169,6 +172,7 @@ export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   });
   registerDocsRoutes(app, deps.publicUrl);
   registerClusterRoutes(app, nodes);
+  registerDialInRoutes(app, deps.dialIn);
   await registerClientRoutes(app, deps.clientDir, deps.resolveRoomPage);
   // Once every plugin's routes are in: a route missing from the catalog stops the start.
   app.addHook('onReady', async () => apiRoutes.check());

@@ -1,4 +1,5 @@
 import { formatTime } from '../protocol/index.js';
+import { defaultDialIn, dialInTelUri, type DialInInfo } from '../protocol/dial-in.js';
 import type { Locale } from '../store/store.js';
 
 /*
@@ -19,6 +20,8 @@ export interface WaitingPageInput {
   opensAt: number;
   now: number;
   serviceName: string;
+  /** For a citizen's link that comes early: the number and PIN, to call once the room opens. */
+  dialIn?: DialInInfo;
 }
 
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -39,6 +42,11 @@ const TEXT = {
     early: (date: string, start: string, opens: string) =>
       `Votre rendez-vous est prévu le ${date}. Il commence à ${start}\u00a0; cette page s’ouvrira à ${opens}.`,
     earlyHint: 'Vous pouvez laisser cette page ouverte : elle se mettra à jour toute seule.',
+    phone: (opens: string) => ({
+      before: `Sans internet, vous pourrez aussi appeler, à partir de ${opens}, le `,
+      middle: ' et taper le code ',
+    }),
+    phoneEnd: ', suivi de la touche #.',
     closed:
       'Ce rendez-vous est terminé. Si vous pensez que c’est une erreur, contactez le service qui vous a invité.',
     cancelled: 'Ce rendez-vous a été annulé. Le service qui vous a invité peut vous en proposer un autre.',
@@ -49,6 +57,11 @@ const TEXT = {
     early: (date: string, start: string, opens: string) =>
       `Your appointment is on ${date}. It starts at ${start}; this page will open at ${opens}.`,
     earlyHint: 'You can leave this page open: it will update by itself.',
+    phone: (opens: string) => ({
+      before: `Without internet access, you can also call, from ${opens}, `,
+      middle: ' and enter the code ',
+    }),
+    phoneEnd: ', followed by the # key.',
     closed: 'This appointment is over. If you think this is a mistake, contact the service that invited you.',
     cancelled: 'This appointment was cancelled. The service that invited you can offer you another one.',
     invalid: 'This link is not valid. Check that you copied all of it, or ask for a new one.',
@@ -61,6 +74,19 @@ export function refreshSeconds(input: Pick<WaitingPageInput, 'state' | 'opensAt'
   return Math.max(5, Math.min(60, Math.ceil((input.opensAt - input.now) / 1000)));
 }
 
+/** The number as a one-tap link (number, pauses, PIN, #), and the PIN spelled out for who dials by hand. */
+function phoneParagraph(input: WaitingPageInput): string {
+  const main = input.dialIn ? defaultDialIn(input.dialIn.numbers) : undefined;
+  const tel = main && input.dialIn ? dialInTelUri(main.number, input.dialIn.pin) : null;
+  if (!main || !tel || !input.dialIn) return '';
+  const t = TEXT[input.locale];
+  const { before, middle } = t.phone(formatTime(input.opensAt, input.timeZone, input.locale));
+  return (
+    `<p class="dial-in">${escapeHtml(before)}<a href="${escapeHtml(tel)}">${escapeHtml(main.number)}</a>` +
+    `${escapeHtml(middle)}<strong>${escapeHtml(input.dialIn.pin)}</strong>${escapeHtml(t.phoneEnd)}</p>`
+  );
+}
+
 export function renderWaitingPage(input: WaitingPageInput): string {
   const t = TEXT[input.locale];
   const body =
@@ -71,7 +97,7 @@ export function renderWaitingPage(input: WaitingPageInput): string {
             formatTime(input.startsAt, input.timeZone, input.locale),
             formatTime(input.opensAt, input.timeZone, input.locale),
           ),
-        )}</p><p>${escapeHtml(t.earlyHint)}</p>`
+        )}</p><p>${escapeHtml(t.earlyHint)}</p>${phoneParagraph(input)}`
       : `<p>${escapeHtml(t[input.state])}</p>`;
   const refresh = refreshSeconds(input);
   return `<!doctype html>

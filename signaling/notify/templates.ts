@@ -1,4 +1,5 @@
 import type { Locale, NotificationKind } from '../store/store.js';
+import { defaultDialIn, dialInTelUri } from '../protocol/dial-in.js';
 import { DeliveryError } from './delivery-error.js';
 import { en } from './templates/en.js';
 import { formatMinutes, formatStart, isValidTimeZone } from './templates/format.js';
@@ -55,9 +56,23 @@ function toView(data: TemplateData, locale: Locale): TemplateView {
     link: data.link,
     password: data.password,
     pin: data.pin,
-    dialInNumber:
-      data.dialInNumber !== null && oneLine(data.dialInNumber).length > 0 ? oneLine(data.dialInNumber) : null,
+    ...phoneViews(data, locale),
     leadMinutes: formatMinutes(data.reminderLeadMinutes ?? DEFAULT_REMINDER_LEAD_MINUTES),
+  };
+}
+
+function phoneViews(data: TemplateData, locale: Locale): Pick<TemplateView, 'phone' | 'otherNumbers'> {
+  const main = defaultDialIn(data.dialInNumbers);
+  const tel = main ? dialInTelUri(main.number, data.pin) : null;
+  if (!main || !tel) return { phone: null, otherNumbers: [] };
+  const regions = new Intl.DisplayNames([locale], { type: 'region' });
+  return {
+    phone: { number: oneLine(main.number), tel, tollFree: main.tollFree },
+    otherNumbers: data.dialInNumbers
+      .filter((n) => n !== main)
+      .map(
+        (n) => `${regions.of(n.country) ?? n.country}${locale === 'fr' ? ' : ' : ': '}${oneLine(n.number)}`,
+      ),
   };
 }
 
@@ -75,6 +90,7 @@ function checkTemplateData(data: TemplateData): void {
   if (typeof data.timeZone !== 'string' || !isValidTimeZone(data.timeZone)) invalid('time zone');
   if (!isHttpUrl(data.link)) invalid('link');
   if (/[\r\n]/.test(data.password) || /[\r\n]/.test(data.pin)) invalid('password or PIN');
+  if (!Array.isArray(data.dialInNumbers)) invalid('dial-in numbers');
   const lead = data.reminderLeadMinutes;
   if (lead !== undefined && (!Number.isInteger(lead) || lead <= 0)) invalid('reminder lead time');
 }

@@ -17,3 +17,4 @@ export * from './rtp.js';
 export * from './time-format.js';
 export * from './version.js';
 export * from './appointments.js';
+export * from './dial-in.js';

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DialInInfoSchema } from './dial-in.js';
 
 /*
  * What the page shows around the call (issue 16), from
@@ -23,5 +24,7 @@ export const RoomInfoSchema = z.object({
   timeZone: z.string().max(64),
   /** The reference shown to the citizen, or null when the agent chose none. */
   reference: z.string().max(MAX_REFERENCE_CHARS).nullable(),
+  /** Where to call and the PIN: the citizen's link only, and only with DIAL_IN_NUMBERS set. */
+  dialIn: DialInInfoSchema.optional(),
 });
 export type RoomInfo = z.infer<typeof RoomInfoSchema>;

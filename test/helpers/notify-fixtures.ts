@@ -27,7 +27,7 @@ export function data(to: string): NotificationData {
     link: LINK,
     password: 'K7M-4QX-9TP',
     pin: '482913',
-    dialInNumber: '01 84 88 00 00',
+    dialInNumbers: [{ country: 'FR', number: '+33 1 84 88 00 00', tollFree: false, default: true }],
   };
 }
 

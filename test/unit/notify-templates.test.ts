@@ -6,6 +6,8 @@ import { formatStart, formatTime } from '../../signaling/notify/templates/format
 import { gsmLength, toGsm } from '../../signaling/notify/templates/gsm.js';
 import type { NotificationKind } from '../../signaling/store/store.js';
 
+const FR_NUMBER = { country: 'FR', number: '+33 1 84 88 00 00', tollFree: false, default: true };
+const TEL = 'tel:+33184880000,,482913%23';
 const KINDS: NotificationKind[] = ['invitation', 'reminder', 'rescheduled', 'cancelled'];
 const LINK =
   'https://guichet.example.fr/r/Xk3vQ9?t=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjaXRpemVuIn0.c2lnbmF0dXJl';
@@ -21,7 +23,7 @@ function data(overrides: Partial<TemplateData> = {}): TemplateData {
     link: LINK,
     password: 'K7M-4QX-9TP',
     pin: '482913',
-    dialInNumber: '01 84 88 00 00',
+    dialInNumbers: [FR_NUMBER],
     ...overrides,
   };
 }
@@ -82,8 +84,10 @@ describe('French templates', () => {
     );
     expect(t.text).toContain(LINK);
     expect(t.text).toContain('Mot de passe : K7M-4QX-9TP');
-    expect(t.text).toContain('01 84 88 00 00');
-    expect(t.text).toContain('482913');
+    expect(t.text).toContain('appeler le +33 1 84 88 00 00 et taper le code 482913, suivi de la touche #.');
+    expect(t.text).toContain(`Depuis un mobile, ce lien compose le numéro et le code : ${TEL}`);
+    expect(t.html).toContain(`<a href="${TEL}"`);
+    expect(t.html).toContain('>+33 1 84 88 00 00</a>');
     expect(t.html).toContain('<html lang="fr">');
     expect(t.html).toContain(`href="${LINK}"`);
   });
@@ -117,10 +121,38 @@ describe('French templates', () => {
   });
 
   it('leaves out the phone paragraph without a dial-in number', () => {
-    const t = renderTemplate('invitation', 'fr', data({ dialInNumber: null }));
+    const t = renderTemplate('invitation', 'fr', data({ dialInNumbers: [] }));
     expect(t.text).not.toContain('482913');
     expect(t.text).not.toContain('appeler');
     expect(t.sms).not.toContain('482913');
+    expect(t.html).not.toContain('tel:');
+    expect(t.calendar.description).not.toContain('482913');
+  });
+
+  it('lists the other numbers by country, and says which are free', () => {
+    const t = renderTemplate(
+      'reminder',
+      'fr',
+      data({
+        dialInNumbers: [
+          { country: 'BE', number: '+32 2 555 01 00', tollFree: false, default: false },
+          { ...FR_NUMBER, number: '+33 8 05 00 00 00', tollFree: true },
+        ],
+      }),
+    );
+    // The default one is the one linked, wherever it is listed.
+    expect(t.text).toContain('appeler le +33 8 05 00 00 00 (appel gratuit) et taper le code 482913');
+    expect(t.text).toContain('tel:+33805000000,,482913%23');
+    expect(t.text).toContain('Depuis un autre pays : Belgique : +32 2 555 01 00.');
+  });
+
+  it('the calendar description carries the number, the code and the tel: link', () => {
+    const t = renderTemplate('invitation', 'fr', data());
+    expect(t.calendar.description).toContain(
+      'Par téléphone : +33 1 84 88 00 00, puis le code 482913 suivi de #',
+    );
+    expect(t.calendar.description).toContain(TEL);
+    expect(renderTemplate('invitation', 'en', data()).calendar.description).toContain(TEL);
   });
 });
 
@@ -143,7 +175,20 @@ describe('English templates', () => {
     const t = renderTemplate('invitation', 'en', data());
     expect(t.text).toContain('on Thursday, December 3, 2026 at 2:30 PM, for 30 minutes');
     expect(t.text).toContain(LINK);
-    expect(t.text).toContain('call 01 84 88 00 00 and enter the code 482913');
+    expect(t.text).toContain('call +33 1 84 88 00 00 and enter the code 482913, followed by the # key.');
+    expect(t.text).toContain(`On a mobile, this link dials the number and the code: ${TEL}`);
+    expect(t.html).toContain(`<a href="${TEL}"`);
+    const other = renderTemplate(
+      'invitation',
+      'en',
+      data({
+        dialInNumbers: [
+          FR_NUMBER,
+          { country: 'BE', number: '+32 2 555 01 00', tollFree: true, default: false },
+        ],
+      }),
+    );
+    expect(other.text).toContain('From another country: Belgium: +32 2 555 01 00.');
   });
 });
 
@@ -213,10 +258,29 @@ describe('SMS', () => {
         'Rendez-vous vidéo avec Jean Martin (CAF du Rhone) le jeudi 3 décembre 2026 à 14 h 30.',
         `Lien : ${LINK}`,
         'Mot de passe : K7M-4QX-9TP',
-        'Par téléphone : 01 84 88 00 00, code 482913',
+        'Par téléphone : +33 1 84 88 00 00, code 482913',
+        TEL,
       ].join('\n'),
     );
   });
+
+  it.each(KINDS.filter((k) => k !== 'cancelled'))(
+    '%s keeps the number, the PIN and the one-tap link within 2 segments, with a real-size link',
+    (kind) => {
+      // What links.ts builds: origin, /r/, a room id (3 × 4 letters) and the 58-character token.
+      const link = `https://rdv.caf-rhone.example.fr/r/abcd-efgh-jkmn?t=${'a'.repeat(58)}`;
+      for (const locale of ['fr', 'en'] as const) {
+        for (const d of [data({ link }), data({ link, citizenName: 'Marie-Bénédicte de La Tour-Dupont' })]) {
+          const { sms } = renderTemplate(kind, locale, d);
+          expect(gsmLength(sms)).toBeLessThanOrEqual(320);
+          expect(sms).toContain(link);
+          expect(sms).toContain('+33 1 84 88 00 00');
+          expect(sms).toContain('482913');
+          expect(sms.split('\n')).toContain(TEL);
+        }
+      }
+    },
+  );
 
   it('drops the extras, never the link, when the link is long', () => {
     const link = `https://guichet.example.fr/r/abc?t=${'a'.repeat(230)}`;

@@ -13,9 +13,10 @@ import { retryDelayMs } from '../retry.js';
 import { roomPath, type Route } from '../route.js';
 import type { LocalSource } from '../sender.js';
 import { CallExtras } from './call-extras.js';
-import { fetchRoomInfo } from '../room/room-info.js';
+import { fetchDialInByPassword, fetchRoomInfo } from '../room/room-info.js';
 import { CallView } from './call-view.js';
 import { showContext } from './context-view.js';
+import { showDialIn } from './dial-in-view.js';
 import { setupControlsMenu } from './controls-menu.js';
 import { DeviceCheckView } from './device-check-view.js';
 import { byId, clearText, readSetting, setText, writeSetting } from './dom.js';
@@ -66,6 +67,9 @@ export class App {
   private pending: ProtocolClient | undefined;
   private leftLobby = false;
   private readonly lobbyMic = byId('lobby-mic', HTMLButtonElement);
+  private dialInShown = false;
+  /** The password of the join in progress, to ask for the dial-in PIN with it. */
+  private typedPassword: string | undefined;
 
   constructor() {
     const problem = (key: MessageKey, field?: HTMLInputElement): void => {
@@ -86,6 +90,7 @@ export class App {
       onLobby: () => {
         this.session.waitInLobby(this.ensureMedia());
         this.show('lobby');
+        this.loadDialInByPassword();
       },
       onPeerShown: (peer, tile) => this.session.peerShown(peer, tile),
       onPeerGone: (peerId) => this.session.peerGone(peerId),
@@ -144,8 +149,23 @@ export class App {
     const info = await fetchRoomInfo(roomId, token);
     if (!info) return;
     showContext(info);
+    if (info.dialIn) {
+      this.dialInShown = true;
+      showDialIn(info.dialIn);
+    }
     // The booking knows who holds this link; a name typed meanwhile wins.
     if (this.join.nameUntouched) this.join.fill({ displayName: info.displayName });
+  }
+
+  /** Came in with the password (no link, no context): the lobby still says how to call. */
+  private loadDialInByPassword(): void {
+    const [roomId, password] = [this.roomId, this.typedPassword];
+    if (this.dialInShown || this.token || !roomId || !password) return;
+    void fetchDialInByPassword(roomId, password).then((info) => {
+      if (!info || this.dialInShown) return;
+      this.dialInShown = true;
+      showDialIn(info);
+    });
   }
 
   /** « Quitter » while waiting: the knock is withdrawn and the camera goes off. */
@@ -198,6 +218,7 @@ export class App {
     this.join.setBusy(true);
     this.clearAlert();
     writeSetting(NAME_SETTING, fields.displayName);
+    this.typedPassword = fields.password || undefined;
     try {
       for (let attempt = 0; ; attempt += 1) {
         try {

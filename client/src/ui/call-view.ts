@@ -69,6 +69,7 @@ export class CallView implements CallListener {
   onPeerJoined(peer: RemotePeer): void {
     const tile = this.tileFor(peer.peerId);
     tile.setName(peer.displayName);
+    if (peer.kind === 'phone') tile.markPhone();
     this.announce('call.peerJoined', peer.peerId);
     this.actions.onPeerShown?.(peer, tile.root);
   }

@@ -3,6 +3,7 @@ import type { RemotePeer } from '../call-types.js';
 import { t, type MessageKey, type MessageVars } from '../i18n/i18n.js';
 import type { RoomLink } from '../room/room-link.js';
 import { byId, create, setText } from './dom.js';
+import { phoneCallerLabel, phoneIcon } from './phone-icon.js';
 
 type Say = (key: MessageKey, vars?: MessageVars) => void;
 
@@ -103,14 +104,24 @@ export class HostPanel {
     if (peer.role !== 'guest' || this.people.has(peer.peerId)) return;
     const item = create('li', { className: 'person' });
     item.hidden = !this.host;
+    const phone = peer.kind === 'phone';
     const who = create('p', { className: 'who' });
-    who.textContent = peer.displayName;
+    if (phone) {
+      const shown = create('span', { attrs: { 'aria-hidden': 'true' } });
+      shown.textContent = peer.displayName;
+      const label = create('span', { className: 'visually-hidden' });
+      label.textContent = phoneCallerLabel(peer.displayName);
+      who.append(phoneIcon('phone-sign inline'), ' ', shown, label);
+    } else {
+      who.textContent = peer.displayName;
+    }
     const verified = create('span', { className: 'verified' });
     setText(verified, 'host.verifiedBadge');
     verified.hidden = true;
     who.append(verified);
     const actions = create('div', { className: 'actions', attrs: { role: 'group' } });
-    actions.setAttribute('aria-label', t('host.controlsFor', { name: peer.displayName }));
+    const spokenName = phone ? phoneCallerLabel(peer.displayName) : peer.displayName;
+    actions.setAttribute('aria-label', t('host.controlsFor', { name: spokenName }));
     const person: Person = { peer, item, verified };
     const id = peer.peerId;
     actions.append(
@@ -120,12 +131,17 @@ export class HostPanel {
           this.say('call.mutedPeer', { name: peer.displayName });
         }),
       ),
-      this.button('host.requestDocument', () =>
-        this.run(async (link) => {
-          await link.requestDocument(id);
-          this.say('host.documentRequested', { name: peer.displayName });
-        }),
-      ),
+      // A caller can't show a document on camera.
+      ...(phone
+        ? []
+        : [
+            this.button('host.requestDocument', () =>
+              this.run(async (link) => {
+                await link.requestDocument(id);
+                this.say('host.documentRequested', { name: peer.displayName });
+              }),
+            ),
+          ]),
       this.button('host.verify', () => this.openIdentity(person)),
       this.button('host.remove', () => this.run((link) => link.removePeer(id)), 'danger'),
     );

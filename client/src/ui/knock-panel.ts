@@ -3,12 +3,31 @@ import { t, type MessageKey, type MessageVars } from '../i18n/i18n.js';
 import { beep } from '../room/beep.js';
 import type { RoomLink } from '../room/room-link.js';
 import { byId, create, setText } from './dom.js';
+import { phoneCallerLabel, phoneIcon } from './phone-icon.js';
 
 type Say = (key: MessageKey, vars?: MessageVars) => void;
 
 interface Knock {
   item: HTMLLIElement;
   image: HTMLImageElement;
+}
+
+function cameraOffStill(): HTMLElement {
+  const still = create('div', { className: 'still no-preview' });
+  const sign = create('span', { className: 'camera-off-sign', attrs: { 'aria-hidden': 'true' } });
+  const words = create('span');
+  setText(words, 'knock.noPreview');
+  still.append(sign, words);
+  return still;
+}
+
+/** A caller has no camera: a handset and « Appel téléphonique » in place of the still. */
+function phoneStill(): HTMLElement {
+  const still = create('div', { className: 'still no-preview phone-still' });
+  const words = create('span');
+  setText(words, 'knock.phoneCall');
+  still.append(phoneIcon('phone-sign'), words);
+  return still;
 }
 
 /**
@@ -43,7 +62,8 @@ export class KnockPanel {
       link.on('lobbyPreview', ({ peerId, image }) => {
         const knock = this.knocks.get(peerId);
         // The schema (wire.ts) only lets JPEG data URLs through; CSP allows data: images.
-        if (!knock) return;
+        // A phone caller has no camera: its handset stays, whatever arrives.
+        if (!knock || knock.item.dataset['kind'] === 'phone') return;
         knock.image.src = image;
         knock.image.hidden = false;
         knock.item.querySelector('.no-preview')?.remove();
@@ -63,19 +83,26 @@ export class KnockPanel {
 
   private add(peer: PeerInfo, ring: boolean): void {
     if (this.knocks.has(peer.peerId)) return;
-    const item = create('li', { className: 'knock' });
+    const phone = peer.kind === 'phone';
+    const item = create('li', { className: phone ? 'knock phone' : 'knock' });
+    item.dataset['kind'] = peer.kind;
     const image = create('img', { attrs: { width: '160', height: '120' } });
     // An attribute, so set once: a language switch mid-knock keeps the old alt text.
     image.alt = t('knock.previewAlt', { name: peer.displayName });
     // No still yet (or never: no camera): a drawn camera-off sign, not a broken image.
     image.hidden = true;
-    const still = create('div', { className: 'still no-preview' });
-    const sign = create('span', { className: 'camera-off-sign', attrs: { 'aria-hidden': 'true' } });
-    const words = create('span');
-    setText(words, 'knock.noPreview');
-    still.append(sign, words);
+    const still = phone ? phoneStill() : cameraOffStill();
     const who = create('p', { className: 'who' });
-    who.textContent = peer.displayName;
+    if (phone) {
+      // « Téléphone •• •• 42 » on screen; « Appel téléphonique, numéro finissant par 42 » read aloud.
+      const shown = create('span', { attrs: { 'aria-hidden': 'true' } });
+      shown.textContent = peer.displayName;
+      const label = create('span', { className: 'visually-hidden' });
+      label.textContent = phoneCallerLabel(peer.displayName);
+      who.append(shown, label);
+    } else {
+      who.textContent = peer.displayName;
+    }
     const reasonId = `knock-reason-${peer.peerId}`;
     const reasonBox = create('div', { className: 'reason' });
     const label = create('label', { attrs: { for: reasonId } });
@@ -88,7 +115,7 @@ export class KnockPanel {
     const refuse = create('button', { className: 'button danger', attrs: { type: 'button' } });
     setText(refuse, 'knock.refuse');
     actions.append(admit, refuse);
-    item.append(image, still, who, reasonBox, actions);
+    item.append(...(phone ? [] : [image]), still, who, reasonBox, actions);
     admit.addEventListener('click', () => this.act([admit, refuse], (link) => link.admit(peer.peerId)));
     refuse.addEventListener('click', () =>
       this.act([admit, refuse], (link) => link.refuse(peer.peerId, reason.value)),
@@ -98,7 +125,7 @@ export class KnockPanel {
     this.update();
     if (ring) {
       beep();
-      this.say('knock.waiting', { name: peer.displayName });
+      this.say('knock.waiting', { name: phone ? phoneCallerLabel(peer.displayName) : peer.displayName });
     }
   }
 

@@ -2,6 +2,7 @@ import type { RemoteMedia } from '../call-types.js';
 import { t } from '../i18n/i18n.js';
 import { spatialLayerForWidth } from '../send-media.js';
 import { create, play, setText } from './dom.js';
+import { phoneCallerLabel, phoneIcon } from './phone-icon.js';
 
 const ABSENT_AFTER_MS = 3_000;
 
@@ -27,6 +28,7 @@ export class RemoteTile {
   private readonly absentTimer: ReturnType<typeof setTimeout>;
   private readonly attached = new Map<string, Attached>();
   private displayName = '';
+  private phone = false;
 
   private videoConsumerId: string | undefined;
   private layer: number | undefined;
@@ -92,11 +94,35 @@ export class RemoteTile {
       setText(this.name, 'call.participantFallback');
     }
     const avatar = this.root.querySelector('.avatar');
-    if (avatar) avatar.textContent = (this.displayName || t('call.participantFallback')).charAt(0);
+    if (avatar && !this.phone)
+      avatar.textContent = (this.displayName || t('call.participantFallback')).charAt(0);
+    const spoken = this.root.querySelector('.phone-label');
+    if (spoken) spoken.textContent = phoneCallerLabel(this.displayName);
   }
 
   get label(): string {
+    if (this.phone) return phoneCallerLabel(this.displayName);
     return this.displayName || t('call.participantFallback');
+  }
+
+  /**
+   * A caller through the phone gateway: a handset where the picture would be,
+   * « Au téléphone » instead of « Pas de caméra », and a name screen readers
+   * can say (« Appel téléphonique, numéro finissant par 42 »).
+   */
+  markPhone(): void {
+    if (this.phone) return;
+    this.phone = true;
+    this.root.dataset['kind'] = 'phone';
+    this.noCamera.remove();
+    const avatar = this.root.querySelector('.avatar');
+    avatar?.replaceChildren(phoneIcon('phone-sign'));
+    this.name.setAttribute('aria-hidden', 'true');
+    const spoken = create('span', { className: 'visually-hidden phone-label' });
+    spoken.textContent = phoneCallerLabel(this.displayName);
+    const badge = create('span', { className: 'badge phone-badge' });
+    setText(badge, 'call.phoneBadge');
+    this.name.after(spoken, badge);
   }
 
   attach(media: RemoteMedia): void {
@@ -132,7 +158,8 @@ export class RemoteTile {
   private showAbsent(): void {
     const kinds = new Set([...this.attached.values()].map((a) => a.kind));
     this.noMic.hidden = kinds.has('audio');
-    this.noCamera.hidden = kinds.has('video');
+    // A phone has no camera to miss.
+    this.noCamera.hidden = this.phone || kinds.has('video');
   }
 
   /** Returns the kind whose state changed, for the notice (undefined when nothing changed). */

@@ -88,7 +88,8 @@ export class RoomSession {
   peerShown(peer: RemotePeer, tile: HTMLElement): void {
     this.host.peerShown(peer);
     addEnlargeButton(tile, peer.displayName);
-    if (this.isHost && peer.role === 'guest') {
+    // A phone caller sends no picture: no sharpest layer, no zoom or photo of a document.
+    if (this.isHost && peer.role === 'guest' && peer.kind !== 'phone') {
       tile.dataset['sharpest'] = 'true';
       addDocumentTools(tile, peer.displayName, () => showToast(this.live, 'document.stillFailed'));
       this.documentStates.peerShown(peer.peerId, peer.displayName, tile);

@@ -24,12 +24,18 @@ function howToJoin(view: TemplateView): Block[] {
     accessDetails(view, LABELS),
     p('If you type the address by hand, you will be asked for the password.'),
   ];
-  if (view.dialInNumber) {
-    blocks.push(
-      p(
-        `Without a computer or internet access, you can also call ${view.dialInNumber} and enter the code ${view.pin}.`,
-      ),
-    );
+  if (view.phone) {
+    blocks.push({
+      type: 'phone',
+      before: 'Without a computer or internet access, you can also call ',
+      number: view.phone.number,
+      after: `${view.phone.tollFree ? ' (free call)' : ''} and enter the code ${view.pin}, followed by the # key.`,
+      tel: view.phone.tel,
+      telLabel: 'On a mobile, this link dials the number and the code',
+      tapHint: 'On a mobile, tap the number: the code is dialled for you.',
+    });
+    if (view.otherNumbers.length > 0)
+      blocks.push(p(`From another country: ${view.otherNumbers.join('; ')}.`));
   }
   return blocks;
 }
@@ -93,12 +99,30 @@ function sms(kind: NotificationKind, view: TemplateView): string[] {
   const who = agentWithService(view);
   const link = `Link: ${view.link}`;
   const password = `Password: ${view.password}`;
-  const phone = view.dialInNumber ? `By phone: ${view.dialInNumber}, code ${view.pin}` : null;
+  const phone = view.phone ? `By phone: ${view.phone.number}, code ${view.pin}` : null;
+  // The one-tap link on its own line: no punctuation next to it for the phone's link detection.
+  const tel = view.phone?.tel ?? null;
   switch (kind) {
     case 'invitation':
       return [
-        lines(greeting(view), `Video appointment with ${who} on ${view.dateTime}.`, link, password, phone),
-        lines(`Video appointment with ${view.agentName} on ${view.dateTimeShort}.`, link, password, phone),
+        lines(
+          greeting(view),
+          `Video appointment with ${who} on ${view.dateTime}.`,
+          link,
+          password,
+          phone,
+          tel,
+        ),
+        lines(
+          `Video appointment with ${view.agentName} on ${view.dateTimeShort}.`,
+          link,
+          password,
+          phone,
+          tel,
+        ),
+        lines(`Video appointment on ${view.dateTimeShort}.`, link, password, phone, tel),
+        lines(`Video appointment on ${view.dateTimeShort}.`, link, phone, tel),
+        lines(`Video appointment on ${view.dateTimeShort}.`, link, password, phone),
         lines(`Video appointment on ${view.dateTimeShort}.`, link, password),
         lines(`Video appointment on ${view.dateTimeShort}:`, view.link),
       ];
@@ -110,13 +134,18 @@ function sms(kind: NotificationKind, view: TemplateView): string[] {
           link,
           password,
           phone,
+          tel,
         ),
         lines(
           `Your video appointment starts in ${view.leadMinutes}, at ${view.time}.`,
           link,
           password,
           phone,
+          tel,
         ),
+        lines(`Video appointment at ${view.time}.`, link, password, phone, tel),
+        lines(`Video appointment at ${view.time}.`, link, phone, tel),
+        lines(`Video appointment at ${view.time}.`, link, password, phone),
         lines(`Video appointment at ${view.time}.`, link, password),
         lines(`Video appointment at ${view.time}:`, view.link),
       ];
@@ -128,7 +157,10 @@ function sms(kind: NotificationKind, view: TemplateView): string[] {
           link,
           password,
           phone,
+          tel,
         ),
+        lines(`Video appointment moved to ${view.dateTimeShort}.`, link, password, phone, tel),
+        lines(`Video appointment moved to ${view.dateTimeShort}.`, link, phone, tel),
         lines(`Video appointment moved to ${view.dateTimeShort}.`, link, password, phone),
         lines(`Video appointment moved to ${view.dateTimeShort}.`, link, password),
         lines(`Video appointment moved to ${view.dateTimeShort}:`, view.link),
@@ -145,8 +177,16 @@ function sms(kind: NotificationKind, view: TemplateView): string[] {
 function calendar(kind: NotificationKind, view: TemplateView): CalendarContent {
   const summary = `Video appointment with ${agentWithService(view)}`;
   if (kind === 'cancelled') return { summary, description: 'This appointment is cancelled.' };
-  const phone = view.dialInNumber ? `By phone: ${view.dialInNumber}, then the code ${view.pin}` : null;
-  return { summary, description: lines(`Join: ${view.link}`, `Password: ${view.password}`, phone) };
+  const phone = view.phone ? `By phone: ${view.phone.number}, then the code ${view.pin} followed by #` : null;
+  return {
+    summary,
+    description: lines(
+      `Join: ${view.link}`,
+      `Password: ${view.password}`,
+      phone,
+      view.phone ? `Number and code in one tap: ${view.phone.tel}` : null,
+    ),
+  };
 }
 
 export const en: LocaleCatalog = { labelSeparator: ': ', email, sms, calendar };

@@ -25,13 +25,18 @@ function howToJoin(view: TemplateView): Block[] {
     accessDetails(view, LABELS),
     p('Si vous recopiez le lien à la main, le mot de passe vous sera demandé.'),
   ];
-  if (view.dialInNumber) {
-    blocks.push(
-      p(
-        `Sans ordinateur ni internet, vous pouvez aussi appeler le ${view.dialInNumber} ` +
-          `et taper le code ${view.pin}.`,
-      ),
-    );
+  if (view.phone) {
+    blocks.push({
+      type: 'phone',
+      before: 'Sans ordinateur ni internet, vous pouvez aussi appeler le ',
+      number: view.phone.number,
+      after: `${view.phone.tollFree ? ' (appel gratuit)' : ''} et taper le code ${view.pin}, suivi de la touche #.`,
+      tel: view.phone.tel,
+      telLabel: 'Depuis un mobile, ce lien compose le numéro et le code',
+      tapHint: 'Depuis un mobile, touchez le numéro : le code est composé pour vous.',
+    });
+    if (view.otherNumbers.length > 0)
+      blocks.push(p(`Depuis un autre pays : ${view.otherNumbers.join(' ; ')}.`));
   }
   return blocks;
 }
@@ -99,12 +104,30 @@ function sms(kind: NotificationKind, view: TemplateView): string[] {
   const who = agentWithService(view);
   const link = `Lien : ${view.link}`;
   const password = `Mot de passe : ${view.password}`;
-  const phone = view.dialInNumber ? `Par téléphone : ${view.dialInNumber}, code ${view.pin}` : null;
+  const phone = view.phone ? `Par téléphone : ${view.phone.number}, code ${view.pin}` : null;
+  // The one-tap link on its own line: no punctuation next to it for the phone's link detection.
+  const tel = view.phone?.tel ?? null;
   switch (kind) {
     case 'invitation':
       return [
-        lines(greeting(view), `Rendez-vous vidéo avec ${who} le ${view.dateTime}.`, link, password, phone),
-        lines(`Rendez-vous vidéo avec ${view.agentName} le ${view.dateTimeShort}.`, link, password, phone),
+        lines(
+          greeting(view),
+          `Rendez-vous vidéo avec ${who} le ${view.dateTime}.`,
+          link,
+          password,
+          phone,
+          tel,
+        ),
+        lines(
+          `Rendez-vous vidéo avec ${view.agentName} le ${view.dateTimeShort}.`,
+          link,
+          password,
+          phone,
+          tel,
+        ),
+        lines(`Rendez-vous vidéo le ${view.dateTimeShort}.`, link, password, phone, tel),
+        lines(`Rendez-vous vidéo le ${view.dateTimeShort}.`, link, phone, tel),
+        lines(`Rendez-vous vidéo le ${view.dateTimeShort}.`, link, password, phone),
         lines(`Rendez-vous vidéo le ${view.dateTimeShort}.`, link, password),
         lines(`Rendez-vous vidéo le ${view.dateTimeShort} :`, view.link),
       ];
@@ -116,13 +139,18 @@ function sms(kind: NotificationKind, view: TemplateView): string[] {
           link,
           password,
           phone,
+          tel,
         ),
         lines(
           `Votre rendez-vous vidéo commence dans ${view.leadMinutes}, à ${view.time}.`,
           link,
           password,
           phone,
+          tel,
         ),
+        lines(`Rendez-vous vidéo à ${view.time}.`, link, password, phone, tel),
+        lines(`Rendez-vous vidéo à ${view.time}.`, link, phone, tel),
+        lines(`Rendez-vous vidéo à ${view.time}.`, link, password, phone),
         lines(`Rendez-vous vidéo à ${view.time}.`, link, password),
         lines(`Rendez-vous vidéo à ${view.time} :`, view.link),
       ];
@@ -134,7 +162,10 @@ function sms(kind: NotificationKind, view: TemplateView): string[] {
           link,
           password,
           phone,
+          tel,
         ),
+        lines(`Rendez-vous vidéo déplacé au ${view.dateTimeShort}.`, link, password, phone, tel),
+        lines(`Rendez-vous vidéo déplacé au ${view.dateTimeShort}.`, link, phone, tel),
         lines(`Rendez-vous vidéo déplacé au ${view.dateTimeShort}.`, link, password, phone),
         lines(`Rendez-vous vidéo déplacé au ${view.dateTimeShort}.`, link, password),
         lines(`Rendez-vous vidéo déplacé au ${view.dateTimeShort} :`, view.link),
@@ -151,10 +182,17 @@ function sms(kind: NotificationKind, view: TemplateView): string[] {
 function calendar(kind: NotificationKind, view: TemplateView): CalendarContent {
   const summary = `Rendez-vous vidéo avec ${agentWithService(view)}`;
   if (kind === 'cancelled') return { summary, description: 'Ce rendez-vous est annulé.' };
-  const phone = view.dialInNumber ? `Par téléphone : ${view.dialInNumber}, puis le code ${view.pin}` : null;
+  const phone = view.phone
+    ? `Par téléphone : ${view.phone.number}, puis le code ${view.pin} suivi de #`
+    : null;
   return {
     summary,
-    description: lines(`Rejoindre : ${view.link}`, `Mot de passe : ${view.password}`, phone),
+    description: lines(
+      `Rejoindre : ${view.link}`,
+      `Mot de passe : ${view.password}`,
+      phone,
+      view.phone ? `Appel et code en une fois : ${view.phone.tel}` : null,
+    ),
   };
 }
 

@@ -15,3 +15,8 @@ export function escapeHtml(text: string): string {
 export function isWebLink(href: string): boolean {
   return /^https?:\/\//i.test(href);
 }
+
+/** Only the one-tap dial-in links we build (`tel:+33…,,123456%23`) become tel: hrefs. */
+export function isTelLink(href: string): boolean {
+  return /^tel:\+[0-9]{6,15},,[0-9]{4,12}%23$/.test(href);
+}

@@ -1,5 +1,5 @@
 import type { Locale } from '../../store/store.js';
-import { escapeHtml, isWebLink } from './html.js';
+import { escapeHtml, isTelLink, isWebLink } from './html.js';
 import type { Block, DetailRow } from './types.js';
 
 /*
@@ -22,6 +22,8 @@ export function blocksToText(blocks: readonly Block[], labelSeparator: string): 
           return `${block.label}${labelSeparator}${block.href}`;
         case 'details':
           return block.rows.map((row) => `${row.label}${labelSeparator}${row.value}`).join('\n');
+        case 'phone':
+          return `${block.before}${block.number}${block.after}\n${block.telLabel}${labelSeparator}${block.tel}`;
       }
     })
     .join('\n\n')}\n`;
@@ -60,6 +62,15 @@ function blockToHtml(block: Block): string {
         `<p style="margin:0 0 24px;font-size:14px;word-break:break-all;"><a href="${escapeHtml(block.href)}" style="color:${BLUE};">` +
         `${escapeHtml(block.href)}</a></p>`
       );
+    case 'phone': {
+      const number = isTelLink(block.tel)
+        ? `<a href="${escapeHtml(block.tel)}" style="color:${BLUE};font-weight:bold;white-space:nowrap;">${escapeHtml(block.number)}</a>`
+        : escapeHtml(block.number);
+      return (
+        `<p style="margin:0 0 16px;">${escapeHtml(block.before)}${number}${escapeHtml(block.after)}` +
+        `<br><span style="font-size:14px;color:#3a3a3a;">${escapeHtml(block.tapHint)}</span></p>`
+      );
+    }
     case 'details':
       return (
         '<table role="presentation" cellpadding="0" cellspacing="0" style="margin:0 0 16px;border-collapse:collapse;">\n' +

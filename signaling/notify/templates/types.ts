@@ -1,3 +1,4 @@
+import type { DialInNumber } from '../../protocol/dial-in.js';
 import type { NotificationKind } from '../../store/store.js';
 
 /** What every notification is made from. Names are user input: escaped in HTML, rewritten for SMS. */
@@ -16,7 +17,8 @@ export interface TemplateData {
   password: string;
   /** Dial-in PIN, shown only with a dial-in number. */
   pin: string;
-  dialInNumber: string | null;
+  /** DIAL_IN_NUMBERS; empty: no phone paragraph. */
+  dialInNumbers: readonly DialInNumber[];
   /** How long before the start the reminder goes out (default 15). */
   reminderLeadMinutes?: number;
 }
@@ -36,8 +38,19 @@ export interface TemplateView {
   link: string;
   password: string;
   pin: string;
-  dialInNumber: string | null;
+  /** The default number with its one-tap link; null without dial-in. */
+  phone: PhoneView | null;
+  /** The other numbers, « Belgique : +32 2 555 01 00 » (country in the message's language). */
+  otherNumbers: string[];
   leadMinutes: string;
+}
+
+export interface PhoneView {
+  /** As configured: « +33 1 86 95 00 00 ». */
+  number: string;
+  /** `tel:+33186950000,,482913%23` (signaling/protocol/dial-in.ts). */
+  tel: string;
+  tollFree: boolean;
 }
 
 /** The body of an email, as blocks that layout.ts turns into text and into escaped HTML. */
@@ -45,7 +58,22 @@ export type Block =
   | { type: 'paragraph'; text: string }
   /** A call to action; HTML also shows the address under it, for copying. */
   | { type: 'button'; label: string; href: string }
-  | { type: 'details'; rows: DetailRow[] };
+  | { type: 'details'; rows: DetailRow[] }
+  /**
+   * A sentence with the phone number in it: HTML links the number to the
+   * one-tap `tel:` URI; plain text adds that URI on a line of its own.
+   */
+  | {
+      type: 'phone';
+      before: string;
+      number: string;
+      after: string;
+      tel: string;
+      /** Plain text: the label of the tel: URI's line. */
+      telLabel: string;
+      /** HTML: under the sentence, what tapping the number does. */
+      tapHint: string;
+    };
 
 export interface DetailRow {
   label: string;

@@ -16,32 +16,21 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 
 /**
  * KEYS: the room's claim. ARGV: roomId, ttlMs, prefix, candidate count, then
- * (nodeId, capacity) pairs in order of preference for ties, then the asking
- * node's id ('' if it is not a candidate).
+ * (nodeId, capacity) pairs in order of preference for ties.
  * Claims the room for the candidate with the fewest live claims per unit of
- * capacity, or for the asking node if it holds at most one room more than
- * that (in its own capacity's terms): every join the asking node keeps is
- * one redirect saved (a second connection, about half a join's CPU), and the
- * rooms stay within two of even. Returns {1, owner} when it claimed, {0,
- * owner} when the room was already claimed.
+ * capacity. Returns {1, owner} when it claimed, {0, owner} when the room was
+ * already claimed.
  */
 export const CLAIM_ROOM = new LuaScript(`${NOW}
 local owner = redis.call('GET', KEYS[1])
 if owner then return {0, owner} end
-local count = tonumber(ARGV[4])
-local asking = ARGV[5 + count * 2]
-local best, bestScore, askingScore, askingCapacity = nil, nil, nil, nil
-for i = 0, count - 1 do
+local best, bestScore = nil, nil
+for i = 0, tonumber(ARGV[4]) - 1 do
   local id = ARGV[5 + i * 2]
-  local capacity = tonumber(ARGV[6 + i * 2])
   local set = ARGV[3] .. 'cluster:node-rooms:' .. id
   redis.call('ZREMRANGEBYSCORE', set, '-inf', now)
-  local score = redis.call('ZCARD', set) / capacity
+  local score = redis.call('ZCARD', set) / tonumber(ARGV[6 + i * 2])
   if best == nil or score < bestScore then best, bestScore = id, score end
-  if id == asking then askingScore, askingCapacity = score, capacity end
-end
-if askingScore ~= nil and askingScore * askingCapacity <= bestScore * askingCapacity + 1.000001 then
-  best = asking
 end
 if not redis.call('SET', KEYS[1], best, 'NX', 'PX', ARGV[2]) then
   return {0, redis.call('GET', KEYS[1])}

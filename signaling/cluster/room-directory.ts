@@ -190,13 +190,11 @@ export class RedisRoomDirectory implements RoomDirectory {
 
   async #claimFor(roomId: RoomId, nodes: NodeInfo[]): Promise<{ claimed: boolean; owner: string }> {
     const pairs = nodes.flatMap((n) => [n.id, n.capacity]);
-    const selfId = this.#registry.self.id;
-    const asking = nodes.some((n) => n.id === selfId) ? selfId : '';
     const answer = ClaimAnswerSchema.parse(
       await CLAIM_ROOM.run(
         this.#redis,
         [this.#roomKey(roomId)],
-        [roomId, this.#options.claimTtlMs, this.#prefix, nodes.length, ...pairs, asking],
+        [roomId, this.#options.claimTtlMs, this.#prefix, nodes.length, ...pairs],
       ),
     );
     if (answer[0] === 1) this.#log.info({ roomId, owner: answer[1] }, 'room claimed');

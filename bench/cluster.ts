@@ -1,155 +1,660 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { joinFollowing } from '../test/helpers/cluster-nodes.js';
 import type { SignalingClient } from '../test/helpers/signaling-client.js';
-import { BenchServer } from './lib/server-process.js';
-import { cpuWindow, percentile, sleep } from './lib/proc.js';
 import { connectAndProduceAudio } from './lib/bench-media.js';
+import { CpuBudgetGroup, removeStaleGroups } from './lib/cgroup.js';
+import { cpuMicros, machine, percentile, sleep, udpDropsByPort } from './lib/proc.js';
+import { RelayedMedia, type RelayedTransport } from './lib/relayed-media.js';
+import { BenchServer } from './lib/server-process.js';
 
 /*
- * Two nodes against one, same machine, same Redis: waves of simultaneous
- * joins (two per room, as the browser does: connect, join with both
- * transports, connectTransport with a dummy DTLS fingerprint, produce),
- * entering through the nodes in turn and following ROOM_ELSEWHERE.
- * One node is pinned to core 1; two nodes to cores 0 and 1. The load
- * generator (this process) is not pinned: on a 2-core machine it shares the
- * cores with the nodes, which is the limit of this measurement.
+ * Two nodes against one (issue 12), in one run, on one Redis, with the real
+ * cluster directory. Each node (its Node process and its one mediasoup
+ * worker) gets a fixed CPU budget, a cgroup v1 quota of BENCH_CLUSTER_BUDGET
+ * cores (0.5 by default): one node is 0.5 core, two nodes are 2 × 0.5. The
+ * load generator (this process, its own mediasoup worker, Redis) runs in a
+ * group of its own with no cap and the rest of the machine. Node CPU is the
+ * group's cpuacct.usage, as a share of its budget.
  *
- *   unshare -n sh -c 'ip link set lo up && npx tsx bench/cluster.ts'
+ *   1. Joins per second: waves of full joins (connect, join with both
+ *      transports, connectTransport with a dummy fingerprint, produce), two
+ *      people per room, entering through the nodes in turn, following
+ *      ROOM_ELSEWHERE to the room's owner (with two nodes, half the joins are
+ *      redirected). Median of the waves after the first (cold).
+ *   2. Consumers carried at ≤ 80 % of the budget with < 0.5 % loss: rooms of
+ *      one sender (Opus + VP8, real DTLS-SRTP through lib/relayed-media.ts)
+ *      and BENCH_CLUSTER_VIEWERS viewers (each consumes both streams, real
+ *      DTLS-SRTP), added step by step; loss = packets the source sent × the
+ *      consumers fed by it vs RTP packets reaching the viewers' sockets.
  *
- * Prints one JSON line with the figures.
+ * Run it with `npm run bench -- cluster` (bench/run.sh: root, a loopback-only
+ * network namespace, the groups removed whatever happens). Prints a table and
+ * one JSON line.
  */
 
-const WAVE = Number(process.env['BENCH_CLUSTER_WAVE'] ?? 200);
-const WAVES = Number(process.env['BENCH_CLUSTER_WAVES'] ?? 4);
+const num = (name: string, fallback: number): number => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name}: not a positive number`);
+  return value;
+};
+const BUDGET = num('BENCH_CLUSTER_BUDGET', 0.5);
+const WAVE_PER_NODE = num('BENCH_CLUSTER_WAVE', 250);
+const WAVES = num('BENCH_CLUSTER_WAVES', 8);
+/** Waves left out of the figures: the processes warm up (JIT) over the first ones. */
+const COLD_WAVES = Math.min(WAVES - 1, num('BENCH_CLUSTER_COLD_WAVES', 3));
+const VIEWERS = num('BENCH_CLUSTER_VIEWERS', 9);
+const ROOMS_PER_STEP = num('BENCH_CLUSTER_ROOMS_STEP', 6);
+const MAX_STEPS = num('BENCH_CLUSTER_MAX_STEPS', 12);
+const WARMUP_MS = num('BENCH_CLUSTER_WARMUP_MS', 2500);
+const WINDOW_MS = num('BENCH_CLUSTER_WINDOW_MS', 4000);
+const MAX_SHARE = 0.8;
+const MAX_LOSS = 0.005;
+/*
+ * cpu.shares of every group: 64 ordinary processes' weight. The quota caps a
+ * node; the weight makes sure a loaded machine still delivers that budget
+ * (and the generator its CPU) instead of splitting the cores evenly among
+ * every runnable process.
+ */
+const SHARES = 65536;
+const CONFIGS = (process.env['BENCH_CLUSTER_CONFIGS'] ?? '1,2').split(',').map(Number);
 const REDIS_PORT = 16379;
-async function startRedis(): Promise<() => void> {
+/*
+ * Fixed ports below Linux's ephemeral range (32768 and up), where the
+ * generator's own sockets (relays, bound to port 0) can't take them between
+ * two configurations: node i's media port is 30100 + 10 i; the generator's
+ * mediasoup transports take 20000–29999.
+ */
+const nodeMediaPort = (count: number, i: number): number => 30100 + (count - 1) * 20 + i * 10;
+const GENERATOR_WEBRTC_PORT = 30290;
+const GROUP_PREFIX = 'guichet-bench-';
+const ALL_CORES = `0-${cpus().length - 1}`;
+/**
+ * Which node each person enters through. `random` (the default): any node,
+ * as behind a load balancer without affinity, from a fixed seed so runs
+ * repeat; with two nodes about a quarter of the joins in two-person rooms
+ * land on the other node and are redirected. `alternate`: the two people of
+ * a room through different nodes, the worst case (half the joins redirected).
+ */
+const ENTRY = process.env['BENCH_CLUSTER_ENTRY'] ?? 'random';
+if (ENTRY !== 'random' && ENTRY !== 'alternate') throw new Error('BENCH_CLUSTER_ENTRY: random or alternate');
+
+/** mulberry32: a small seeded PRNG, so the entries are the same from run to run. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+/** The node person `i` enters through. */
+function entryOf(i: number, count: number): number {
+  return ENTRY === 'alternate' ? i % count : Math.floor(seeded(i + 12)() * count);
+}
+
+const log = (line: string): void => console.log(line);
+const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
+
+// ---- groups, cleaned up whatever happens -----------------------------------------------------
+
+const groups: CpuBudgetGroup[] = [];
+function removeGroups(): void {
+  for (const group of groups.splice(0).reverse()) {
+    try {
+      group.remove();
+    } catch (error) {
+      console.error(`cgroup ${group.name} not removed: ${String(error)}`);
+    }
+  }
+}
+function makeGroup(suffix: string, cores: number | null): CpuBudgetGroup {
+  const group = CpuBudgetGroup.create(`${GROUP_PREFIX}${process.pid}-${suffix}`, { cores, shares: SHARES });
+  groups.push(group);
+  return group;
+}
+
+const children: ChildProcess[] = [];
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    for (const child of children) child.kill('SIGKILL');
+    removeGroups();
+    process.exit(130);
+  });
+}
+
+const loads: number[] = [];
+function sampleLoad(): void {
+  loads.push(Math.round((loadavg()[0] ?? 0) * 100) / 100);
+}
+
+async function startRedis(): Promise<{ pid: number; stop: () => void }> {
   const dir = mkdtempSync(join(tmpdir(), 'guichet-bench-redis-'));
   const child = spawn(
     'redis-server',
     ['--port', String(REDIS_PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
-    {
-      stdio: 'ignore',
-    },
+    { stdio: 'ignore' },
   );
+  children.push(child);
   await sleep(300);
-  return () => {
-    child.kill('SIGTERM');
-    rmSync(dir, { recursive: true, force: true });
+  if (child.pid === undefined || child.exitCode !== null) throw new Error('redis-server did not start');
+  return {
+    pid: child.pid,
+    stop: () => {
+      child.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 
-async function oneJoin(
-  entry: string,
-  roomId: string,
-  password: string,
-  clients: SignalingClient[],
-): Promise<number> {
-  const t0 = performance.now();
-  const { client, result } = await joinFollowing(entry, {
-    roomId,
-    displayName: 'Bench',
-    password,
-    transports: ['recv', 'send'],
-  });
-  clients.push(client);
-  const send = result.transports?.send;
-  if (!send) throw new Error('join answered without a send transport');
-  await connectAndProduceAudio(client, send, 'bench');
-  return performance.now() - t0;
+// ---- CPU windows over groups -----------------------------------------------------------------
+
+interface Usage {
+  /** Each node's CPU as a share of its budget. */
+  nodeShares: number[];
+  /** Nodes' CPU in all, in ms. */
+  nodesMs: number;
+  /** The load generator's group (this process, its worker, Redis), in cores. */
+  generatorCores: number;
+  wallMs: number;
 }
 
+function usageWindow(nodeGroups: CpuBudgetGroup[], load: CpuBudgetGroup): () => Usage {
+  const n0 = nodeGroups.map((g) => g.usageNs());
+  const l0 = load.usageNs();
+  const t0 = performance.now();
+  return () => {
+    const wallMs = performance.now() - t0;
+    const used = nodeGroups.map((g, i) => (g.usageNs() - n0[i]!) / 1e6);
+    return {
+      nodeShares: used.map((ms) => ms / (wallMs * BUDGET)),
+      nodesMs: used.reduce((a, b) => a + b, 0),
+      generatorCores: (load.usageNs() - l0) / 1e6 / wallMs,
+      wallMs,
+    };
+  };
+}
+
+// ---- 1. join waves ---------------------------------------------------------------------------
+
 interface WaveResult {
+  joins: number;
   ok: number;
-  failed: number;
   joinsPerSec: number;
   p50Ms: number;
   p99Ms: number;
-  /** CPU of every node process and its worker during the wave, in cores. */
-  nodesCpu: number;
+  redirected: number;
+  nodeShares: number[];
+  /** Share of the CFS periods in which each node ran out of its quota (1: it was held back all along). */
+  throttled: number[];
+  /** Node CPU (all groups) per successful join. */
+  nodeMsPerJoin: number;
+  generatorCores: number;
   firstError: string | null;
 }
 
-async function wave(nodes: BenchServer[]): Promise<WaveResult> {
-  const rooms = await Promise.all(Array.from({ length: WAVE / 2 }, () => nodes[0]!.createRoom()));
+async function joinWave(
+  nodes: BenchServer[],
+  nodeGroups: CpuBudgetGroup[],
+  load: CpuBudgetGroup,
+): Promise<WaveResult> {
+  const joins = WAVE_PER_NODE * nodes.length;
+  const rooms = await Promise.all(
+    Array.from({ length: joins / 2 }, (_, i) => nodes[i % nodes.length]!.createRoom()),
+  );
   const clients: SignalingClient[] = [];
-  const windows = nodes.flatMap((n) => [n.pid, ...n.workerPids]).map((pid) => cpuWindow(pid));
-  const t0 = performance.now();
+  let redirected = 0;
+  const entries = Array.from({ length: joins }, (_, i) => nodes[entryOf(i, nodes.length)]!.url);
+  const throttling0 = nodeGroups.map((g) => g.throttling());
+  const usage = usageWindow(nodeGroups, load);
   const results = await Promise.allSettled(
-    Array.from({ length: WAVE }, (_, i) => {
+    Array.from({ length: joins }, async (_, i) => {
       const room = rooms[Math.floor(i / 2)]!;
-      // BENCH_CLUSTER_ENTRY=room: both people of a room enter through the same node (no redirect);
-      // by default they enter through different nodes, so one of the two is redirected.
-      const entry = process.env['BENCH_CLUSTER_ENTRY'] === 'room' ? Math.floor(i / 2) : i;
-      return oneJoin(nodes[entry % nodes.length]!.url, room.roomId, room.password, clients);
+      const t0 = performance.now();
+      const followed = await joinFollowing(entries[i]!, {
+        roomId: room.roomId,
+        displayName: 'Bench',
+        password: room.password,
+        transports: ['recv', 'send'],
+      });
+      clients.push(followed.client);
+      if (followed.hops > 0) redirected += 1;
+      const send = followed.result.transports?.send;
+      if (!send) throw new Error('join answered without a send transport');
+      await connectAndProduceAudio(followed.client, send, 'bench');
+      return performance.now() - t0;
     }),
   );
-  const wallMs = performance.now() - t0;
-  const nodesCpu = windows.reduce((sum, w) => sum + w.stop().share, 0);
+  const u = usage();
+  const throttled = nodeGroups.map((g, i) => {
+    const t = g.throttling();
+    const t0 = throttling0[i]!;
+    return (t.throttled - t0.throttled) / Math.max(1, t.periods - t0.periods);
+  });
+  await Promise.all(clients.map((c) => c.raw('leave', {}).catch(() => undefined)));
   for (const client of clients) client.close();
   await sleep(1500);
   const times = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failure = results.find((r) => r.status === 'rejected');
   return {
+    joins,
     ok: times.length,
-    failed: WAVE - times.length,
-    joinsPerSec: (times.length * 1000) / wallMs,
+    joinsPerSec: (times.length * 1000) / u.wallMs,
     p50Ms: percentile(times, 50),
     p99Ms: percentile(times, 99),
-    nodesCpu,
-    firstError: failure && failure.status === 'rejected' ? String(failure.reason).slice(0, 200) : null,
+    redirected: redirected / Math.max(1, times.length),
+    nodeShares: u.nodeShares,
+    throttled,
+    nodeMsPerJoin: u.nodesMs / Math.max(1, times.length),
+    generatorCores: u.generatorCores,
+    firstError: failure?.status === 'rejected' ? String(failure.reason).slice(0, 200) : null,
   };
 }
 
-async function run(count: 1 | 2, redisUrl: string): Promise<WaveResult[]> {
-  const prefix = `bench-${count}-${Date.now()}:`;
-  const cores = count === 1 ? ['1'] : ['0', '1'];
-  const nodes = await Promise.all(
-    cores.map((core, i) =>
-      BenchServer.start(core, {
-        BENCH_PORT: String(18180 + i),
-        BENCH_MEDIA_PORT_BASE: String(40100 + i * 10),
-        BENCH_REDIS_URL: redisUrl,
-        BENCH_REDIS_PREFIX: prefix,
-        BENCH_NODE_ID: `node-${i}`,
+// ---- 2. consumers carried --------------------------------------------------------------------
+
+interface ConsumerStep {
+  consumers: number;
+  perNode: number[];
+  nodeShares: number[];
+  loss: number;
+  lossPerNode: number[];
+  packetsPerSec: number;
+  /** Rooms or viewers whose set-up failed so far (left out of the figures). */
+  setupFailures: number;
+  /** Datagrams dropped by full receive buffers during the window: the nodes' media sockets, the generator's. */
+  dropsAtNodes: number;
+  dropsAtGenerator: number;
+  generatorCores: number;
+  redisCores: number;
+  ok: boolean;
+}
+
+interface Viewer {
+  node: number;
+  transport: RelayedTransport;
+}
+
+/** One room: a sender entering at `entry`, then VIEWERS viewers entering through the nodes in turn. */
+async function addRoom(
+  nodes: BenchServer[],
+  media: RelayedMedia,
+  entry: number,
+  clients: SignalingClient[],
+  transports: RelayedTransport[],
+  failures: string[],
+): Promise<Viewer[]> {
+  const room = await nodes[entry % nodes.length]!.createRoom();
+  const credentials = { roomId: room.roomId, password: room.password };
+  const sender = await joinFollowing(
+    nodes[entryOf(entry * (VIEWERS + 1), nodes.length)]!.url,
+    { ...credentials, displayName: 'Sender', transports: ['send'] },
+    { deadline: Date.now() + 20_000 },
+  );
+  clients.push(sender.client);
+  const owner = nodes.findIndex((n) => new URL(n.url).origin === new URL(sender.url).origin);
+  const send = sender.result.transports?.send;
+  if (!send) throw new Error('sender got no send transport');
+  const sendSide = await media.connect(sender.client, send, { countOnly: false });
+  transports.push(sendSide);
+  const producerIds = await media.produceBoth(
+    sender.client,
+    send,
+    sender.result.routerRtpCapabilities,
+    sendSide.local,
+  );
+  const viewers = await Promise.all(
+    Array.from({ length: VIEWERS }, async (_, v) => {
+      const viewer = await joinFollowing(
+        nodes[entryOf(entry * (VIEWERS + 1) + v + 1, nodes.length)]!.url,
+        { ...credentials, displayName: `Viewer ${v}`, transports: ['recv'] },
+        { deadline: Date.now() + 20_000 },
+      );
+      clients.push(viewer.client);
+      const recv = viewer.result.transports?.recv;
+      if (!recv) throw new Error('viewer got no recv transport');
+      const transport = await media.connect(viewer.client, recv, { countOnly: true });
+      transports.push(transport);
+      for (const producerId of producerIds) {
+        const consumer = await viewer.client.request('consume', {
+          transportId: recv.id,
+          producerId,
+          rtpCapabilities: viewer.result.routerRtpCapabilities,
+        });
+        await viewer.client.request('resumeConsumer', { consumerId: consumer.consumerId });
+      }
+      return { node: owner, transport };
+    }).map((viewer) =>
+      // A viewer whose set-up failed (DTLS lost on a loaded machine) is left out and counted, not fatal.
+      viewer.catch((error: unknown) => {
+        failures.push(String(error instanceof Error ? error.message : error).slice(0, 120));
+        return null;
       }),
     ),
   );
+  return viewers.filter((v): v is Viewer => v !== null);
+}
+
+async function consumerRamp(
+  nodes: BenchServer[],
+  nodeGroups: CpuBudgetGroup[],
+  load: CpuBudgetGroup,
+  media: RelayedMedia,
+  redisPid: number,
+): Promise<{ steps: ConsumerStep[]; stoppedBecause: string }> {
+  const clients: SignalingClient[] = [];
+  const transports: RelayedTransport[] = [];
+  const viewers: Viewer[] = [];
+  const steps: ConsumerStep[] = [];
+  /** Rooms or viewers whose set-up failed, so far. */
+  const failures: string[] = [];
+  let stoppedBecause = `all ${MAX_STEPS} steps passed`;
+  let rooms = 0;
   try {
-    const results: WaveResult[] = [];
-    for (let i = 0; i < WAVES; i += 1) results.push(await wave(nodes));
-    return results;
+    for (let step = 0; step < MAX_STEPS; step += 1) {
+      const added = await Promise.all(
+        Array.from({ length: ROOMS_PER_STEP * nodes.length }, (_, i) =>
+          addRoom(nodes, media, rooms + i, clients, transports, failures).catch((error: unknown) => {
+            failures.push(String(error instanceof Error ? error.message : error).slice(0, 120));
+            return [];
+          }),
+        ),
+      );
+      rooms += added.length;
+      viewers.push(...added.flat());
+      await sleep(WARMUP_MS);
+      const a0 = media.source.counters.audio;
+      const v0 = media.source.counters.video;
+      const r0 = viewers.map((v) => v.transport.relay.rtpFromNode);
+      for (const v of viewers) v.transport.relay.openWindow();
+      const drops0 = udpDrops();
+      const redis0 = cpuOf(redisPid);
+      const usage = usageWindow(nodeGroups, load);
+      await sleep(WINDOW_MS);
+      const u = usage();
+      const sent = media.source.counters.audio - a0 + (media.source.counters.video - v0);
+      const drops = udpDrops();
+      const received = nodes.map(() => 0);
+      const expected = nodes.map(() => 0);
+      for (const v of viewers) {
+        const w = v.transport.relay.windowStats();
+        received[v.node]! += w.received;
+        expected[v.node]! += w.expected;
+      }
+      if (process.env['BENCH_CLUSTER_DEBUG']) {
+        viewers.forEach((v, i) => {
+          const w = v.transport.relay.windowStats();
+          if (w.received < w.expected * 0.995) {
+            log(
+              `    viewer ${i} on node ${v.node}: ${w.received} of ${w.expected} by sequence numbers; ` +
+                `${v.transport.relay.rtpFromNode - r0[i]!} RTP packets for ${sent} sent by the source`,
+            );
+          }
+        });
+      }
+      const lossPerNode = expected.map((e, i) => (e > 0 ? Math.max(0, 1 - received[i]! / e) : 0));
+      const totalExpected = expected.reduce((a, b) => a + b, 0);
+      const totalReceived = received.reduce((a, b) => a + b, 0);
+      const perNode = nodes.map((_, i) => viewers.filter((v) => v.node === i).length * 2);
+      const result: ConsumerStep = {
+        consumers: viewers.length * 2,
+        perNode,
+        nodeShares: u.nodeShares,
+        loss: totalExpected > 0 ? Math.max(0, 1 - totalReceived / totalExpected) : 0,
+        lossPerNode,
+        packetsPerSec: (totalReceived * 1000) / u.wallMs,
+        setupFailures: failures.length,
+        dropsAtNodes: drops.nodes - drops0.nodes,
+        dropsAtGenerator: drops.generator - drops0.generator,
+        generatorCores: u.generatorCores,
+        redisCores: (cpuOf(redisPid) - redis0) / 1000 / u.wallMs,
+        ok: false,
+      };
+      result.ok = Math.max(...result.nodeShares) <= MAX_SHARE && Math.max(...lossPerNode) < MAX_LOSS;
+      steps.push(result);
+      sampleLoad();
+      log(
+        `  ${String(result.consumers).padStart(5)} consumers (${perNode.join(' + ')}): ` +
+          `${Math.round(result.packetsPerSec)} pkt/s received, node CPU ${result.nodeShares.map(pct).join(' / ')} of budget, ` +
+          `loss ${result.lossPerNode.map(pct).join(' / ')} (socket drops: nodes ${result.dropsAtNodes}, generator ${result.dropsAtGenerator}), generator ${result.generatorCores.toFixed(2)} cores ` +
+          `(Redis ${result.redisCores.toFixed(2)})` +
+          (failures.length ? `, ${failures.length} set-ups failed (first: ${failures[0]})` : '') +
+          (result.ok ? '' : '  ← stop'),
+      );
+      if (!result.ok) {
+        stoppedBecause =
+          Math.max(...result.nodeShares) > MAX_SHARE
+            ? `node CPU above ${MAX_SHARE * 100} % of its budget at ${result.consumers} consumers`
+            : `loss ≥ ${MAX_LOSS * 100} % at ${result.consumers} consumers`;
+        break;
+      }
+    }
   } finally {
-    await Promise.all(nodes.map((n) => n.stop()));
+    await Promise.all(clients.map((c) => c.raw('leave', {}).catch(() => undefined)));
+    for (const client of clients) client.close();
+    media.closeTransports(transports);
+  }
+  return { steps, stoppedBecause };
+}
+
+/** Full-buffer drops at the nodes' media ports (one worker each) and at every other socket. */
+function udpDrops(): { nodes: number; generator: number } {
+  let nodes = 0;
+  let generator = 0;
+  const nodePorts = new Set([nodeMediaPort(1, 0), nodeMediaPort(2, 0), nodeMediaPort(2, 1)]);
+  for (const [port, dropped] of udpDropsByPort()) {
+    if (nodePorts.has(port)) nodes += dropped;
+    else generator += dropped;
+  }
+  return { nodes, generator };
+}
+
+/** Resolves once these processes have exited (SIGKILL after 10 s). */
+async function waitGone(pids: number[]): Promise<void> {
+  const alive = (pid: number): boolean => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const deadline = Date.now() + 10_000;
+  while (pids.some(alive)) {
+    if (Date.now() > deadline) for (const pid of pids.filter(alive)) process.kill(pid, 'SIGKILL');
+    await sleep(100);
   }
 }
 
-const stopRedis = await startRedis();
-try {
-  const redisUrl = `redis://127.0.0.1:${REDIS_PORT}`;
-  const one = await run(1, redisUrl);
-  const two = await run(2, redisUrl);
-  // The first wave meets cold processes: the figure is the median of the others.
-  const median = (results: WaveResult[]): number =>
-    percentile(
-      results.slice(1).map((r) => r.joinsPerSec),
-      50,
-    );
-  console.log(
-    JSON.stringify({
-      date: new Date().toISOString(),
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model,
-      loadavg: loadavg(),
-      wave: WAVE,
-      oneNode: { medianJoinsPerSec: median(one), waves: one },
-      twoNodes: { medianJoinsPerSec: median(two), waves: two },
-      ratio: median(two) / median(one),
-    }),
-  );
-} finally {
-  stopRedis();
+/** CPU time of a process in µs, 0 once it is gone. */
+function cpuOf(pid: number): number {
+  try {
+    return cpuMicros(pid);
+  } catch {
+    return 0;
+  }
 }
+
+// ---- one configuration -----------------------------------------------------------------------
+
+interface ConfigResult {
+  nodes: number;
+  waves: WaveResult[];
+  medianJoinsPerSec: number;
+  consumers: { steps: ConsumerStep[]; stoppedBecause: string };
+  /** Consumers of the last passing step. */
+  consumersCarried: number;
+  /** From the last passing step: each node's consumers × 80 % ÷ its share, summed. */
+  consumersAt80: number;
+}
+
+async function runConfig(
+  count: number,
+  redisUrl: string,
+  load: CpuBudgetGroup,
+  media: RelayedMedia,
+  redisPid: number,
+): Promise<ConfigResult> {
+  log(`\n== ${count} node${count > 1 ? 's' : ''}, ${BUDGET} core each (cgroup quota)`);
+  const prefix = `bench-${count}-${Date.now()}:`;
+  const nodeGroups = Array.from({ length: count }, (_, i) => makeGroup(`n${count}-node-${i}`, BUDGET));
+  const nodes: BenchServer[] = [];
+  try {
+    nodes.push(
+      ...(await Promise.all(
+        nodeGroups.map((_, i) =>
+          BenchServer.start(ALL_CORES, {
+            BENCH_PORT: String(18180 + i),
+            BENCH_MEDIA_PORT_BASE: String(nodeMediaPort(count, i)),
+            BENCH_REDIS_URL: redisUrl,
+            BENCH_REDIS_PREFIX: prefix,
+            BENCH_NODE_ID: `node-${i}`,
+          }),
+        ),
+      )),
+    );
+    children.push(...nodes.map((n) => n.child));
+    nodes.forEach((node, i) => {
+      for (const pid of [node.pid, ...node.workerPids]) nodeGroups[i]!.add(pid);
+      const inside = nodeGroups[i]!.pids();
+      if (![node.pid, ...node.workerPids].every((pid) => inside.includes(pid)))
+        throw new Error(`node ${i}: not every process is in its group`);
+    });
+    log(`  joins: waves of ${WAVE_PER_NODE * count} (${WAVE_PER_NODE} per node), two per room`);
+    const waves: WaveResult[] = [];
+    for (let i = 0; i < WAVES; i += 1) {
+      const w = await joinWave(nodes, nodeGroups, load);
+      sampleLoad();
+      waves.push(w);
+      log(
+        `  wave ${i + 1}: ${w.ok}/${w.joins} ok, ${w.joinsPerSec.toFixed(0)} joins/s, p50 ${w.p50Ms.toFixed(0)} ms, ` +
+          `p99 ${w.p99Ms.toFixed(0)} ms, redirected ${pct(w.redirected)}, node CPU ${w.nodeShares.map(pct).join(' / ')} ` +
+          `of budget (throttled in ${w.throttled.map(pct).join(' / ')} of periods), ${w.nodeMsPerJoin.toFixed(2)} ms node CPU per join, generator ${w.generatorCores.toFixed(2)} cores` +
+          (w.firstError ? `; first error: ${w.firstError}` : ''),
+      );
+    }
+    log(
+      `  consumers: rooms of 1 sender (Opus + VP8) and ${VIEWERS} viewers, ${ROOMS_PER_STEP} rooms per node per step`,
+    );
+    const consumers = await consumerRamp(nodes, nodeGroups, load, media, redisPid);
+    const passing = consumers.steps.filter((s) => s.ok);
+    const last = passing.at(-1);
+    return {
+      nodes: count,
+      waves,
+      medianJoinsPerSec: percentile(
+        waves.slice(COLD_WAVES).map((w) => w.joinsPerSec),
+        50,
+      ),
+      consumers,
+      consumersCarried: last?.consumers ?? 0,
+      consumersAt80: last
+        ? last.perNode.reduce((sum, c, i) => sum + (c * MAX_SHARE) / Math.max(1e-6, last.nodeShares[i]!), 0)
+        : 0,
+    };
+  } finally {
+    await Promise.all(nodes.map((n) => n.stop()));
+    // A node's worker exits a moment after the node: wait, so it does not run on into the next configuration.
+    await waitGone(nodes.flatMap((n) => n.workerPids));
+    for (const group of nodeGroups) {
+      groups.splice(groups.indexOf(group), 1);
+      group.remove();
+    }
+  }
+}
+
+// ---- main ------------------------------------------------------------------------------------
+
+if (!CpuBudgetGroup.available()) {
+  console.error('bench/cluster.ts: needs root and cgroup v1 cpu + cpuacct under /sys/fs/cgroup');
+  process.exit(1);
+}
+const stale = removeStaleGroups(GROUP_PREFIX);
+if (stale.length) log(`removed cgroups left by an earlier run: ${stale.join(', ')}`);
+
+const started = Date.now();
+const startedAt = new Date().toISOString();
+sampleLoad();
+const loadTimer = setInterval(sampleLoad, 10_000);
+let exitCode = 0;
+try {
+  // This process first: Redis and the generator's worker, started next, land in its group.
+  const load = makeGroup('load', null);
+  load.add(process.pid);
+  const redis = await startRedis();
+  const media = await RelayedMedia.start(GENERATOR_WEBRTC_PORT);
+  try {
+    const redisUrl = `redis://127.0.0.1:${REDIS_PORT}`;
+    const results: ConfigResult[] = [];
+    for (const count of CONFIGS) results.push(await runConfig(count, redisUrl, load, media, redis.pid));
+    const one = results[0]!;
+    const two = results.at(-1)!;
+    const m = machine();
+    const ratio = (a: number, b: number): string => (b > 0 ? `${(a / b).toFixed(2)}×` : '—');
+    const medianOf = (r: ConfigResult, f: (w: WaveResult) => number): number =>
+      percentile(r.waves.slice(COLD_WAVES).map(f), 50);
+    log(`\n== summary (${startedAt}, ${Math.round((Date.now() - started) / 1000)} s)`);
+    log(
+      `machine: ${m.model}, ${m.cores} cores, ${m.ramGiB} GiB, Linux ${m.kernel}, Node ${m.node}; ` +
+        `load average ${Math.min(...loads)}–${Math.max(...loads)} during the run`,
+    );
+    log(`budget: ${BUDGET} core per node (node process + its worker), cgroup v1 quota; generator uncapped`);
+    log('| figure | one node | two nodes | two ÷ one |');
+    log('|---|---|---|---|');
+    log(
+      `| joins/s, median of waves ${COLD_WAVES + 1}–${WAVES} | ${one.medianJoinsPerSec.toFixed(0)} | ${two.medianJoinsPerSec.toFixed(0)} | ${ratio(two.medianJoinsPerSec, one.medianJoinsPerSec)} |`,
+    );
+    log(
+      `| node CPU per join (ms, median wave) | ${medianOf(one, (w) => w.nodeMsPerJoin).toFixed(2)} | ${medianOf(two, (w) => w.nodeMsPerJoin).toFixed(2)} | |`,
+    );
+    const capacity = (r: ConfigResult): number =>
+      (r.nodes * BUDGET * 1000) / medianOf(r, (w) => w.nodeMsPerJoin);
+    log(
+      `| joins/s the budgets allow, from node CPU per join | ${capacity(one).toFixed(0)} | ${capacity(two).toFixed(0)} | ${ratio(capacity(two), capacity(one))} |`,
+    );
+    log(
+      `| joins redirected (ROOM_ELSEWHERE) | ${pct(medianOf(one, (w) => w.redirected))} | ${pct(medianOf(two, (w) => w.redirected))} | |`,
+    );
+    log(
+      `| consumers carried, ≤ 80 % of budget and loss < 0.5 % (measured step) | ${one.consumersCarried} | ${two.consumersCarried} | ${ratio(two.consumersCarried, one.consumersCarried)} |`,
+    );
+    log(
+      `| consumers at 80 % of budget, from the last passing step | ${one.consumersAt80.toFixed(0)} | ${two.consumersAt80.toFixed(0)} | ${ratio(two.consumersAt80, one.consumersAt80)} |`,
+    );
+    log(
+      `| generator CPU, most in a wave / a step (cores) | ${Math.max(...one.waves.map((w) => w.generatorCores)).toFixed(2)} / ${Math.max(0, ...one.consumers.steps.map((s) => s.generatorCores)).toFixed(2)} | ${Math.max(...two.waves.map((w) => w.generatorCores)).toFixed(2)} / ${Math.max(0, ...two.consumers.steps.map((s) => s.generatorCores)).toFixed(2)} | |`,
+    );
+    log(
+      `consumer ramp stopped: one node: ${one.consumers.stoppedBecause}; two nodes: ${two.consumers.stoppedBecause}`,
+    );
+    log(
+      JSON.stringify({
+        date: startedAt,
+        machine: m,
+        loadAverages: loads,
+        budgetCores: BUDGET,
+        oneNode: one,
+        twoNodes: two,
+        joinsRatio: two.medianJoinsPerSec / one.medianJoinsPerSec,
+        consumersRatio: one.consumersCarried > 0 ? two.consumersCarried / one.consumersCarried : null,
+      }),
+    );
+  } finally {
+    media.stop();
+    redis.stop();
+  }
+} catch (error) {
+  console.error(
+    `bench/cluster.ts failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+  );
+  exitCode = 1;
+} finally {
+  clearInterval(loadTimer);
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  removeGroups();
+}
+process.exit(exitCode);

@@ -14,19 +14,54 @@ NS_LOAD="guichet-bench-load-$$"
 LIMIT_S="${BENCH_TIME_LIMIT_S:-840}"
 
 # --quick: the short smoke run (about 2 minutes) that CI runs through npm test.
+# cluster: two nodes against one (bench/cluster.ts, about 5 minutes), alone.
+MODE=main
 for arg in "$@"; do
 	case "$arg" in
 	--quick) export BENCH_QUICK=1 ;;
+	cluster) MODE=cluster ;;
 	*)
-		echo "bench: unknown argument $arg (known: --quick)" >&2
+		echo "bench: unknown argument $arg (known: --quick, cluster)" >&2
 		exit 2
 		;;
 	esac
 done
 
 if [[ "$(id -u)" != 0 ]]; then
-	echo "bench: needs root (network namespace, taskset of other processes)" >&2
+	echo "bench: needs root (network namespace, taskset of other processes, cgroups)" >&2
 	exit 1
+fi
+
+if [[ "$MODE" == cluster ]]; then
+	# Each node gets a cgroup v1 CPU quota (bench/lib/cgroup.ts); everything listens on the
+	# loopback of a namespace of its own, with its own Redis. nsenter, not `ip netns exec`:
+	# that one mounts a fresh /sys, without the cgroup hierarchies.
+	command -v redis-server >/dev/null || {
+		echo "bench: cluster needs redis-server (apt-get install redis-server)" >&2
+		exit 1
+	}
+	NS_CLUSTER="guichet-bench-cluster-$$"
+	cleanup_cluster() {
+		for pid in $(ip netns pids "$NS_CLUSTER" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
+		ip netns del "$NS_CLUSTER" 2>/dev/null || true
+		# Groups whose run is gone (bench/cluster.ts removes its own; this is for a kill -9).
+		for dir in /sys/fs/cgroup/cpu/guichet-bench-* /sys/fs/cgroup/cpuacct/guichet-bench-*; do
+			[[ -d "$dir" ]] || continue
+			owner="${dir##*/guichet-bench-}"
+			owner="${owner%%-*}"
+			[[ -d "/proc/$owner" ]] && continue
+			root="${dir%/*}"
+			while read -r pid; do echo "$pid" >"$root/cgroup.procs" 2>/dev/null || true; done <"$dir/cgroup.procs"
+			rmdir "$dir" 2>/dev/null || true
+		done
+	}
+	trap cleanup_cluster EXIT INT TERM
+	ip netns add "$NS_CLUSTER"
+	ip -n "$NS_CLUSTER" link set lo up
+	ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+	timeout --kill-after=20 "${BENCH_TIME_LIMIT_S:-480}" \
+		nsenter --net="/run/netns/$NS_CLUSTER" node --import tsx bench/cluster.ts
+	exit $?
 fi
 need=()
 command -v janus >/dev/null || need+=(janus)

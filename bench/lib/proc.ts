@@ -102,3 +102,20 @@ export function machine(): Machine {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Datagrams each UDP socket of this network namespace dropped (its receive
+ * buffer was full), by local port, from /proc/net/udp's last column.
+ */
+export function udpDropsByPort(): Map<number, number> {
+  const drops = new Map<number, number>();
+  for (const line of readFileSync('/proc/net/udp', 'utf8').split('\n').slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    const local = fields[1];
+    const dropped = Number(fields[fields.length - 1]);
+    if (!local || !Number.isFinite(dropped)) continue;
+    const port = parseInt(local.split(':')[1] ?? '', 16);
+    drops.set(port, (drops.get(port) ?? 0) + dropped);
+  }
+  return drops;
+}

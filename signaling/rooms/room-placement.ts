@@ -10,4 +10,11 @@ export interface RoomPlacement {
   claim(roomId: RoomId): Promise<void>;
   /** The room closed on this node: its claim goes. Never throws. */
   release(roomId: RoomId): void;
+  /**
+   * The address of another live node that owns the room now, or null (no
+   * owner, this node, or an owner not heard from lately: then `claim`
+   * decides). Cheap (one read), so a join can be sent on before any
+   * credential work: the owner checks the credential, and counts it.
+   */
+  locate?(roomId: RoomId): Promise<string | null>;
 }

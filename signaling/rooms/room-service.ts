@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { AppError, AuthError, NotFoundError } from '../errors.js';
+import { AppError, AuthError, NotFoundError, RoomElsewhereError } from '../errors.js';
 import {
   PeerIdSchema,
   type Credential,
@@ -111,6 +111,13 @@ export class RoomService implements MemberHost {
     client: { address: string } = { address: 'unknown' },
   ): Promise<{ member: Member; result: JoinResult }> {
     if (!this.#accepting) throw new AppError('SHUTTING_DOWN', 'this server is restarting; try again');
+    // A room another node runs: send the client there first. Its guard, store read and credential
+    // check would be done twice otherwise (here, then by the owner), which made a redirected join
+    // cost nearly a whole join on the node that only forwards it.
+    const elsewhere = this.#live.has(request.roomId)
+      ? null
+      : await this.#deps.placement?.locate?.(request.roomId);
+    if (elsewhere) throw new RoomElsewhereError(elsewhere);
     const { credential } = request;
     const authorise = async (): Promise<{ record: RoomRecord; grant: JoinGrant | null }> => {
       const found = await this.#deps.store.getRoom(request.roomId);

@@ -148,6 +148,22 @@ describe('room directory', () => {
     }
   });
 
+  it('locates a room owned by another live node in one read, and leaves the rest to claim', async () => {
+    const prefix = freshPrefix();
+    const [a, b] = await Promise.all(['a', 'b'].map((id) => startNode(prefix, id)));
+    await a!.directory.claim(room('loc'));
+    expect(await b!.directory.locate(room('loc'))).toBe('http://a.test:3000');
+    // Its own room, an unclaimed one: nothing to say (the claim decides).
+    expect(await a!.directory.locate(room('loc'))).toBeNull();
+    expect(await b!.directory.locate(room('nobody'))).toBeNull();
+    // An owner that stopped heart-beating: not sent there (claim clears it and takes the room).
+    await a!.die();
+    await vi.waitFor(async () => expect(await b!.directory.locate(room('loc'))).toBeNull(), {
+      timeout: TTL_MS * 4,
+      interval: 100,
+    });
+  });
+
   it('gives racing first joins one owner, and every other node redirects there', async () => {
     const prefix = freshPrefix();
     const three = await Promise.all(['a', 'b', 'c'].map((id) => startNode(prefix, id)));

@@ -28,6 +28,11 @@ class ScriptedPlacement implements RoomPlacement {
   release(roomId: RoomId): void {
     this.log.push(`release ${roomId}`);
   }
+
+  async locate(roomId: RoomId): Promise<string | null> {
+    this.log.push(`locate ${roomId}`);
+    return this.elsewhere.get(roomId) ?? null;
+  }
 }
 
 /*
@@ -87,14 +92,25 @@ describe('RoomService placement hook', () => {
     expect(rooms.liveRooms).toBe(0);
   });
 
+  it('sends a join for a room owned elsewhere on before checking its credential (the owner checks it)', async () => {
+    placement.elsewhere.set(roomId, 'http://node-b.test:3000');
+    const rooms = service();
+    const failure = await enter(rooms, 'Marie', { kind: 'password', password: 'not-the-password' }).catch(
+      (error: unknown) => error,
+    );
+    expect(failure).toMatchObject({ code: 'ROOM_ELSEWHERE', location: 'http://node-b.test:3000' });
+    expect(placement.log).toEqual([`locate ${roomId}`]);
+  });
+
   it('claims once when the room opens here, and releases when the last one leaves', async () => {
     const rooms = service();
     const first = await enter(rooms, 'Marie', { kind: 'password', password });
     const second = await enter(rooms, 'Paul', { kind: 'password', password });
-    expect(placement.log).toEqual([`claim ${roomId}`]);
+    // The second join finds the room open here: no directory read at all.
+    expect(placement.log).toEqual([`locate ${roomId}`, `claim ${roomId}`]);
     await first.member.leave();
     await second.member.leave();
-    expect(placement.log).toEqual([`claim ${roomId}`, `release ${roomId}`]);
+    expect(placement.log).toEqual([`locate ${roomId}`, `claim ${roomId}`, `release ${roomId}`]);
   });
 
   it('gives a resuming host and an admitted guest their places back in a room another node had', async () => {

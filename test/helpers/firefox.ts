@@ -29,7 +29,7 @@ export function firefoxPrefs(origin: string): Record<string, unknown> {
     'media.navigator.permission.disabled': true,
     'media.devices.insecure.enabled': true,
     'media.getusermedia.insecure.enabled': true,
-    // The app checks window.isSecureContext before it asks for devices, as it should.
+    // A secure context, as on https in production (the device check tells the user otherwise).
     'dom.securecontext.allowlist': new URL(origin).hostname,
     // French, like our users.
     'intl.accept_languages': 'fr-FR, fr',

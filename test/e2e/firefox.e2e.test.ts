@@ -110,7 +110,43 @@ describe.skipIf(!hasFirefox())('main flows in Firefox ESR', () => {
       page.evaluate(() => document.querySelector<HTMLInputElement>('#display-name')?.value, undefined);
     await expect.poll(prefilled, { timeout: MEDIA_DEADLINE_MS }).toBe(name);
     expect(await isVisible(page, '#password')).toBe(false);
+    await expectDeviceCheck(page);
     await page.click('#join-submit');
+  }
+
+  /** The pre-join check: the preview plays, the mic meter moves (Chromium), both devices listed by name. */
+  async function expectDeviceCheck(page: AnyPage): Promise<void> {
+    const check = (): Promise<{ video: number; level: number; cameras: string[]; mics: string[] }> =>
+      page.evaluate(() => {
+        const names = (id: string): string[] =>
+          [...(document.querySelector<HTMLSelectElement>(id)?.options ?? [])].map((o) => o.text);
+        return {
+          video: document.querySelector<HTMLVideoElement>('#preview-video')?.videoWidth ?? 0,
+          level: document.querySelector<HTMLMeterElement>('#mic-level')?.value ?? 0,
+          cameras: names('#camera-select'),
+          mics: names('#mic-select'),
+        };
+      }, undefined);
+    let last = await check();
+    await expect
+      .poll(
+        async () => {
+          last = await check();
+          // Headless Firefox here has no audio output device, and its AudioContext never leaves
+          // 'suspended' (a real click and the autoplay prefs change nothing): its meter stays at 0.
+          const meter = page.engine === 'firefox' || last.level > 0;
+          return last.video > 0 && meter && last.cameras.length > 0 && last.mics.length > 0;
+        },
+        { timeout: MEDIA_DEADLINE_MS },
+      )
+      .toBe(true)
+      .catch((error: unknown) => {
+        throw new Error(`${page.engine}: device check: ${JSON.stringify(last)}`, { cause: error });
+      });
+    for (const label of [...last.cameras, ...last.mics]) expect(label.trim()).not.toBe('');
+    console.log(
+      `${page.engine} device check: cameras ${JSON.stringify(last.cameras)}, mics ${JSON.stringify(last.mics)}`,
+    );
   }
 
   async function bothSeeEachOther(a: AnyPage, b: AnyPage): Promise<void> {

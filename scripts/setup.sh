@@ -17,7 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(chromium redis-server coturn iproute2 util-linux janus openssl ca-certificates docker-compose
+APT_PACKAGES=(chromium firefox-esr redis-server coturn iproute2 util-linux janus openssl ca-certificates docker-compose
 	espeak-ng sox sip-tester baresip)
 WORKER_DEST=node_modules/mediasoup/worker/out/Release/mediasoup-worker
 is_root=0

@@ -5,7 +5,8 @@
 # As root, the run moves into a fresh network namespace that only has
 # loopback, so no test packet can leave through a real interface (Chromium
 # would otherwise offer its LAN address as an ICE candidate). Redis is
-# started inside it. Elsewhere the tests run as they are, against the Redis
+# started inside it. The Firefox e2e adds a veth pair inside it (Firefox
+# gathers nothing usable on loopback alone), never a real interface. Elsewhere the tests run as they are, against the Redis
 # on 127.0.0.1:6379.
 set -euo pipefail
 cd "$(dirname "$0")/.."

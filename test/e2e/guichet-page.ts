@@ -11,7 +11,7 @@ import fr from '../../client/src/i18n/fr.json' with { type: 'json' };
 /** How long a broken set-up gets before a media check fails (it never fails by itself). */
 export const MEDIA_DEADLINE_MS = 15_000;
 
-const RecvStatsSchema = z.object({
+export const RecvStatsSchema = z.object({
   framesDecoded: z.number(),
   audioPacketsReceived: z.number(),
   audioSamplesReceived: z.number(),

@@ -66,3 +66,38 @@ describe('waiting page', () => {
     expect(formatTime(Date.parse('2026-12-03T13:30:00Z'), 'Europe/Paris', 'en')).toBe('2:30 PM');
   });
 });
+
+describe('waiting page: dial-in for an early citizen', () => {
+  const dialIn = {
+    pin: '048213',
+    numbers: [{ country: 'FR', number: '+33 1 86 95 00 00', tollFree: false, default: true }],
+  };
+  const input = {
+    locale: 'fr' as const,
+    timeZone: 'Europe/Paris',
+    startsAt,
+    opensAt,
+    now: Date.parse('2026-12-03T10:00:00Z'),
+    serviceName: 'CAF',
+    dialIn,
+  };
+
+  it('gives the number as a one-tap link, the PIN, and from when', () => {
+    const html = renderWaitingPage({ ...input, state: 'early' });
+    expect(html).toContain(
+      'Sans internet, vous pourrez aussi appeler, à partir de 14 h 15, le ' +
+        '<a href="tel:+33186950000,,048213%23">+33 1 86 95 00 00</a> et taper le code <strong>048213</strong>, suivi de la touche #.',
+    );
+    expect(renderWaitingPage({ ...input, locale: 'en', state: 'early' })).toContain(
+      'and enter the code <strong>048213</strong>, followed by the # key.',
+    );
+  });
+
+  it('says nothing of it on the closed, cancelled and invalid pages', () => {
+    for (const state of ['closed', 'cancelled', 'invalid'] as const) {
+      const html = renderWaitingPage({ ...input, state });
+      expect(html).not.toContain('048213');
+      expect(html).not.toContain('tel:');
+    }
+  });
+});

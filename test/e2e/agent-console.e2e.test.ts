@@ -20,6 +20,7 @@ import {
   waitForCallView,
 } from './guichet-page.js';
 import { runAxe } from './site-pages.js';
+import { DESKTOP, PHONE } from './ux-helpers.js';
 
 /*
  * The agent console as an agent lives it, in Chromium against the real
@@ -120,6 +121,13 @@ describe('agent console', () => {
   async function bookKnockJoin(agent: Page, name: string, email: string, state: string): Promise<void> {
     await fillBooking(agent, name, email);
     await axe(agent, `${state}: booking form`);
+    // The form with the reference field, at both sizes (issue 16 screenshots).
+    const own = agent.viewportSize();
+    for (const size of [DESKTOP, PHONE]) {
+      await agent.setViewportSize(size);
+      await agent.screenshot({ path: `/tmp/guichet-ux-agent-booking-form-${size.width}.png` });
+    }
+    if (own) await agent.setViewportSize(own);
     await agent.getByRole('button', { name: fr['book.submit'] }).click();
     const card = agent.locator('.appt', { hasText: name });
     await card.waitFor({ state: 'visible', timeout: MEDIA_DEADLINE_MS });

@@ -85,7 +85,7 @@ describe('waiting page: dial-in for an early citizen', () => {
   it('gives the number as a one-tap link, the PIN, and from when', () => {
     const html = renderWaitingPage({ ...input, state: 'early' });
     expect(html).toContain(
-      'Sans internet, vous pourrez aussi appeler, à partir de 14 h 15, le ' +
+      'Sans internet, vous pourrez aussi appeler, à partir de 14\u00a0h\u00a015, le ' +
         '<a href="tel:+33186950000,,048213%23">+33 1 86 95 00 00</a> et taper le code <strong>048213</strong>, suivi de la touche #.',
     );
     expect(renderWaitingPage({ ...input, locale: 'en', state: 'early' })).toContain(

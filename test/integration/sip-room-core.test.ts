@@ -8,6 +8,7 @@ import type { SignalingClient } from '../helpers/signaling-client.js';
 import {
   agentIn,
   bookAppointment,
+  SERVICE_TOKEN,
   startCoreGateway,
   type CoreGatewayFixture,
 } from '../sip/core-gateway-fixture.js';
@@ -114,6 +115,30 @@ describe('SIP gateway on the real room core (sipp callers)', () => {
     expect(JSON.stringify(events)).not.toContain('612345642');
     expect(fx.logLines.join('')).not.toContain('612345642');
     expect(fx.logLines.join('')).not.toContain(view.dialIn.pin);
+    expect(fx.logLines.join('')).not.toContain(SERVICE_TOKEN);
+  }, 90_000);
+
+  it('the agent refuses the caller in the lobby: the refused prompt, then BYE', async () => {
+    const view = await bookAppointment(base, token, 5);
+    const agent = await agentFor(view.roomId);
+    const file = scenario('core-refused', [
+      step.invite(),
+      step.answered(),
+      step.ack(),
+      step.pause(300),
+      step.dtmf(`${view.dialIn.pin}#`),
+      step.byeFromServer(40_000),
+    ]);
+    const run = runSipp(file, fx.gateway.port, { timeoutS: 60 });
+    const phone = await knocked(agent);
+    await agent.request('refuse', { peerId: phone.peerId });
+    const result = await run;
+    expect(result.code, result.stderr + result.stdout.slice(-2000)).toBe(0);
+    await ended('refused');
+    await vi.waitFor(
+      () => expect(agent.received('knockWithdrawn').map((e) => e.peerId)).toContain(phone.peerId),
+      EVENTS,
+    );
   }, 90_000);
 
   it('a wrong PIN three times: goodbye and BYE, each wrong PIN audited masked', async () => {

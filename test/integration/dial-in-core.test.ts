@@ -147,4 +147,29 @@ describe('dial-in in the room core', () => {
     expect(JSON.stringify(events)).not.toContain('12 34 56');
     expect(JSON.stringify(events)).not.toContain('612345678');
   }, 30_000);
+
+  it('announces MEDIA_PLAIN_ANNOUNCED_ADDRESS on the phone leg, the browsers’ address elsewhere', async () => {
+    const s = await server({ SIP_SERVICE_TOKEN: TOKEN, MEDIA_PLAIN_ANNOUNCED_ADDRESS: 'guichet' });
+    const view = await book(s, 5);
+    const agent = await client(s);
+    const host = await agent.request('join', {
+      roomId: view.roomId,
+      displayName: 'Agent',
+      token: s.agentToken(),
+      transports: ['recv'],
+    });
+    expect(host.transports?.recv?.iceCandidates.map((c) => c.address)).toContain('127.0.0.1');
+    const phone = await client(s);
+    const joined = await phone.request('join', {
+      roomId: view.roomId,
+      displayName: 'Téléphone •• •• 42',
+      credential: { kind: 'service', token: TOKEN, pin: view.dialIn.pin },
+    });
+    await agent.request('admit', { peerId: joined.peerId });
+    await vi.waitFor(() => expect(phone.received('admitted')).toHaveLength(1), {
+      timeout: 5000,
+      interval: 20,
+    });
+    expect((await phone.request('createPlainTransport', { comedia: true })).ip).toBe('guichet');
+  }, 30_000);
 });

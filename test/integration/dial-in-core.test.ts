@@ -172,4 +172,29 @@ describe('dial-in in the room core', () => {
     });
     expect((await phone.request('createPlainTransport', { comedia: true })).ip).toBe('guichet');
   }, 30_000);
+
+  it('the per-address join cap spares the trusted gateway (all its callers share one address), not a wrong token', async () => {
+    const s = await server({ SIP_SERVICE_TOKEN: TOKEN, JOINS_PER_ADDRESS_PER_MINUTE: '2' });
+    const view = await book(s, 5);
+    for (let i = 0; i < 4; i += 1) {
+      const phone = await client(s);
+      await phone.request('join', {
+        roomId: view.roomId,
+        displayName: 'Téléphone •• •• 42',
+        credential: { kind: 'service', token: TOKEN, pin: view.dialIn.pin },
+      });
+    }
+    const guesser = await client(s);
+    const refusals = [];
+    for (let i = 0; i < 3; i += 1) {
+      refusals.push(
+        await guesser.refusal('join', {
+          roomId: view.roomId,
+          displayName: 'x',
+          credential: { kind: 'service', token: `${TOKEN.slice(0, -1)}x`, pin: view.dialIn.pin },
+        }),
+      );
+    }
+    expect(refusals).toContain('RATE_LIMITED');
+  }, 30_000);
 });

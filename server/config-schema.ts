@@ -56,6 +56,8 @@ export const EnvShape = z.object({
   AGENT_JWT_ISSUER: z.string().min(1).optional(),
   AGENT_JWT_AUDIENCE: z.string().min(1).optional(),
   SECRET_KEY: secret.default(DEV_SECRET_KEY),
+  // The phone gateway's token (the gateway gets the same value); unset: no phone gateway may enter.
+  SIP_SERVICE_TOKEN: secret.optional(),
 
   DATA_DIR: z.string().min(1).default('.data'),
   REDIS_URL: z
@@ -114,6 +116,8 @@ export const EnvShape = z.object({
   MEDIA_WORKERS: int(1, 64).default(cpus().length),
   MEDIA_LISTEN_IP: z.ipv4().or(z.ipv6()).default('127.0.0.1'),
   MEDIA_ANNOUNCED_ADDRESS: z.string().min(1).optional(),
+  // What the phone gateway's plain RTP transports announce (an address or a host name it resolves); unset: the above.
+  MEDIA_PLAIN_ANNOUNCED_ADDRESS: z.string().min(1).max(253).optional(),
   // Below Linux's ephemeral range (EPHEMERAL_PORTS), and not a privileged port.
   MEDIA_PORT_BASE: int(1024, 65535).default(20000),
   MEDIA_WORKER_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
@@ -195,6 +199,15 @@ export const EnvSchema = EnvShape.superRefine((env, ctx) => {
   // coturn holds TURN_SECRET too: a leak there must not also forge links or agent tokens.
   if (env.TURN_SECRET && (env.TURN_SECRET === env.SECRET_KEY || env.TURN_SECRET === env.AGENT_JWT_SECRET)) {
     problem('TURN_SECRET', 'must differ from SECRET_KEY and AGENT_JWT_SECRET (coturn holds it too)');
+  }
+  if (
+    env.SIP_SERVICE_TOKEN &&
+    (env.SIP_SERVICE_TOKEN === env.SECRET_KEY || env.SIP_SERVICE_TOKEN === env.AGENT_JWT_SECRET)
+  ) {
+    problem(
+      'SIP_SERVICE_TOKEN',
+      'must differ from SECRET_KEY and AGENT_JWT_SECRET (the gateway holds it too)',
+    );
   }
   if (env.OIDC_ISSUER && !env.OIDC_ISSUER.startsWith('https://')) {
     problem('OIDC_ISSUER', 'must be an https:// URL in production');

@@ -25,6 +25,8 @@ export interface Config {
   serviceName: string;
   agentJwt: AgentAuthOptions;
   secretKey: string;
+  /** SIP_SERVICE_TOKEN: the phone gateway's credential (join as a service, resolve PINs); unset: no gateway may enter. */
+  sipServiceToken: string | undefined;
   /** This node in a cluster (several nodes on one Redis; see signaling/cluster). */
   node: {
     /** NODE_ID; unset: the host name plus a random suffix, new at each start. */
@@ -68,6 +70,8 @@ export interface Config {
     workers: number;
     listenIp: string;
     announcedAddress: string | undefined;
+    /** MEDIA_PLAIN_ANNOUNCED_ADDRESS: where the phone gateway sends its RTP; unset: announcedAddress. */
+    plainAnnouncedAddress: string | undefined;
     portBase: number;
     workerLogLevel: 'debug' | 'warn' | 'error' | 'none';
   };
@@ -151,6 +155,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ...(e.AGENT_JWT_AUDIENCE ? { audience: e.AGENT_JWT_AUDIENCE } : {}),
     },
     secretKey: e.SECRET_KEY,
+    sipServiceToken: e.SIP_SERVICE_TOKEN,
     node: {
       id: e.NODE_ID,
       url: e.NODE_URL?.replace(/\/+$/, ''),
@@ -193,6 +198,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       workers: e.MEDIA_WORKERS,
       listenIp: e.MEDIA_LISTEN_IP,
       announcedAddress: e.MEDIA_ANNOUNCED_ADDRESS,
+      plainAnnouncedAddress: e.MEDIA_PLAIN_ANNOUNCED_ADDRESS,
       portBase: e.MEDIA_PORT_BASE,
       workerLogLevel: e.MEDIA_WORKER_LOG_LEVEL,
     },

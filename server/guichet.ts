@@ -11,6 +11,7 @@ import type { LimiterBackend } from '../signaling/security/limiter-factory.js';
 import { RestLimiter } from '../signaling/security/rest-limiter.js';
 import { AppointmentService } from '../signaling/appointments/appointment-service.js';
 import { AppointmentState } from '../signaling/appointments/appointment-state.js';
+import { DialIn } from '../signaling/appointments/dial-in.js';
 import { inviteLinks } from '../signaling/appointments/invite-link.js';
 import { DialInCodes } from '../signaling/appointments/dial-in-code.js';
 import { AppointmentJoinPolicy } from '../signaling/appointments/join-policy.js';
@@ -78,7 +79,7 @@ export interface GuichetOptions {
   commands?: (rooms: RoomService) => RoomCommandSink;
   /** A socket that joins no room within this is closed (default 30 s). */
   joinTimeoutMs?: number;
-  /** The phone gateway's token for `service` credentials (absent: no service may join). */
+  /** The phone gateway's token for `service` credentials; overrides SIP_SERVICE_TOKEN (neither: no service may join). */
   serviceToken?: string;
 }
 
@@ -129,6 +130,7 @@ export async function startGuichet(
   options: GuichetOptions = {},
 ): Promise<Guichet> {
   const clock = options.clock ?? Date.now;
+  const serviceToken = options.serviceToken ?? config.sipServiceToken;
   const agents = new AgentAuth(config.agentJwt);
   const passwords = new PasswordHasher(config.secretKey);
   const secrets = new SecretBox(config.secretKey);
@@ -169,6 +171,7 @@ export async function startGuichet(
         count: config.media.workers,
         listenIp: config.media.listenIp,
         announcedAddress: config.media.announcedAddress,
+        plainAnnouncedAddress: config.media.plainAnnouncedAddress,
         portBase: config.media.portBase,
         logLevel: config.media.workerLogLevel,
         respawnDelayMs: 500,
@@ -219,7 +222,7 @@ export async function startGuichet(
         passwords,
         access: config.access,
         clock,
-        serviceToken: options.serviceToken,
+        serviceToken,
       }),
       log: log.child({ component: 'rooms' }),
       audit: storeAuditSink(store, clock, log.child({ component: 'audit' })),
@@ -304,6 +307,7 @@ export async function startGuichet(
         callsPerMinute: config.limits.restCallsPerMinute,
         onRefused: () => metrics.refused('rest-calls-per-token'),
       }),
+      dialInResolve: new DialIn({ store, access: config.access, clock, serviceToken }),
       console: {
         accounts,
         sessions: new Sessions(accounts, { ttlMs: config.console.sessionTtlMinutes * 60_000, clock }),

@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDe
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { AppointmentService } from '../appointments/appointment-service.js';
+import type { DialIn } from '../appointments/dial-in.js';
 import type { SecretBox } from '../appointments/sealed-secret.js';
 import type { AgentAuth } from '../auth/agent-auth.js';
 import type { LocalAccounts } from '../auth/local-accounts.js';
@@ -19,6 +20,7 @@ import { registerClusterRoutes } from './cluster-routes.js';
 import { ConsoleAuth } from './console-auth.js';
 import { registerConsoleRoutes } from './console-routes.js';
 import { registerDialInRoutes, type DialInRoutesDeps } from './dial-in-routes.js';
+import { registerDialInResolveRoute } from './dial-in-resolve-route.js';
 import { registerDocsRoutes } from './docs-routes.js';
 import { installErrorHandler } from './error-handler.js';
 import { registerHealthRoutes } from './health-routes.js';
@@ -69,6 +71,8 @@ export interface HttpDeps {
   console: ConsoleDeps;
   /** Jitsi-compatible dial-in endpoints: the numbers, and the PIN for whoever proves access. */
   dialIn: DialInRoutesDeps;
+  /** The phone gateway's PIN lookup (always registered; it refuses everyone without SIP_SERVICE_TOKEN). */
+  dialInResolve: DialIn;
 }
 
 export interface HttpLimits {
@@ -173,6 +177,7 @@ export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   registerDocsRoutes(app, deps.publicUrl);
   registerClusterRoutes(app, nodes);
   registerDialInRoutes(app, deps.dialIn);
+  registerDialInResolveRoute(app, deps.dialInResolve);
   await registerClientRoutes(app, deps.clientDir, deps.resolveRoomPage);
   // Once every plugin's routes are in: a route missing from the catalog stops the start.
   app.addHook('onReady', async () => apiRoutes.check());

@@ -4,6 +4,7 @@
  */
 export * from './ack.js';
 export * from './credentials.js';
+export * from './dial-in.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './ids.js';
@@ -17,4 +18,4 @@ export * from './rtp.js';
 export * from './time-format.js';
 export * from './version.js';
 export * from './appointments.js';
-export * from './dial-in.js';
+export * from './dial-in-resolve.js';

@@ -200,18 +200,33 @@ export class AudioSender extends Endpoint {
   readonly tag: number;
   readonly #track: MediaStreamTrack;
   readonly #timer: NodeJS.Timeout;
+  readonly #payload: (counter: number) => Buffer;
   #written = 0;
 
-  private constructor(pc: RTCPeerConnection, track: MediaStreamTrack, producerId: string, tag: number) {
+  private constructor(
+    pc: RTCPeerConnection,
+    track: MediaStreamTrack,
+    producerId: string,
+    tag: number,
+    payload: (counter: number) => Buffer,
+  ) {
     super(pc);
     this.#track = track;
     this.producerId = producerId;
     this.tag = tag;
+    this.#payload = payload;
     this.#timer = setInterval(() => this.#writeNext(), PACKET_INTERVAL_MS);
   }
 
-  /** `tag` goes into every payload, so a receiver can tell whose packets it got. */
-  static async start(client: SignalingClient, tag: number): Promise<AudioSender> {
+  /**
+   * `tag` goes into every payload, so a receiver can tell whose packets it got.
+   * `payload`: real Opus frames instead (a tone for the phone gateway's tests).
+   */
+  static async start(
+    client: SignalingClient,
+    tag: number,
+    payload: (counter: number) => Buffer = (counter) => testPayload(tag, counter),
+  ): Promise<AudioSender> {
     const transport = await createServerTransport(client, 'send');
     const pc = loopbackPeerConnection();
     try {
@@ -240,7 +255,7 @@ export class AudioSender extends Endpoint {
       const { mid, payloadType } = local;
       const answer = remoteSdp(transport, { mid, payloadType, direction: 'recvonly', setup: 'passive' });
       await pc.setRemoteDescription({ type: 'answer', sdp: answer });
-      return new AudioSender(pc, track, MediaIdSchema.parse(producerId), tag);
+      return new AudioSender(pc, track, MediaIdSchema.parse(producerId), tag, payload);
     } catch (error) {
       await pc.close();
       throw error;
@@ -262,7 +277,7 @@ export class AudioSender extends Endpoint {
       timestamp: (counter * SAMPLES_PER_PACKET) >>> 0,
       marker: counter === 0,
     });
-    this.#track.writeRtp(new RtpPacket(header, testPayload(this.tag, counter)));
+    this.#track.writeRtp(new RtpPacket(header, this.#payload(counter)));
   }
 
   protected override beforeClose(): void {
@@ -279,6 +294,8 @@ export class AudioReceiver extends Endpoint {
   readonly packets: { tag: number; counter: number }[] = [];
   /** Packets whose payload was not a test payload at all. */
   foreign = 0;
+  /** Every payload as received (real Opus from the phone gateway, for instance). */
+  readonly payloads: Buffer[] = [];
 
   private constructor(pc: RTCPeerConnection, consumerId: string, producerId: string) {
     super(pc);
@@ -337,6 +354,7 @@ export class AudioReceiver extends Endpoint {
   }
 
   #record(payload: Buffer): void {
+    this.payloads.push(Buffer.from(payload));
     const decoded = decodeTestPayload(payload);
     if (decoded) this.packets.push(decoded);
     else this.foreign += 1;

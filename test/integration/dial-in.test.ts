@@ -129,7 +129,7 @@ describe('dial-in: numbers, PIN endpoint, pages and messages (real server)', () 
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain(`<a href="tel:+33186950000,,${view.dialIn.pin}%23">+33 1 86 95 00 00</a>`);
-    expect(html).toContain('à partir de 14 h 15');
+    expect(html).toContain('à partir de 14\u00a0h\u00a015');
     const agentPage = await (
       await fetch(`${server.baseUrl}/r/${view.roomId}?t=${tokenOf(view.links.agent)}`)
     ).text();

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,14 +73,23 @@ const GENERATOR_WEBRTC_PORT = 30290;
 const GROUP_PREFIX = 'guichet-bench-';
 const ALL_CORES = `0-${cpus().length - 1}`;
 /**
- * Which node each person enters through. `random` (the default): any node,
- * as behind a load balancer without affinity, from a fixed seed so runs
- * repeat; with two nodes about a quarter of the joins in two-person rooms
- * land on the other node and are redirected. `alternate`: the two people of
- * a room through different nodes, the worst case (half the joins redirected).
+ * Which node each person enters through; BENCH_CLUSTER_ENTRY lists the modes
+ * the two-node configurations run in (each with fresh nodes), `hash,random`
+ * by default. `hash`: the proxy of deploy/Caddyfile.cluster, which hashes the
+ * room id over the live nodes (rendezvous hashing, as Caddy's `lb_policy
+ * query room`), so every person of a room enters through the same node.
+ * `random`: any node, as behind a load balancer without affinity, from a
+ * fixed seed so runs repeat. `alternate`: the people of a room through the
+ * nodes in turn, the worst case (half the joins of two-person rooms
+ * redirected).
  */
-const ENTRY = process.env['BENCH_CLUSTER_ENTRY'] ?? 'random';
-if (ENTRY !== 'random' && ENTRY !== 'alternate') throw new Error('BENCH_CLUSTER_ENTRY: random or alternate');
+const ENTRY_MODES = ['hash', 'random', 'alternate'] as const;
+type Entry = (typeof ENTRY_MODES)[number];
+const isEntry = (x: string): x is Entry => (ENTRY_MODES as readonly string[]).includes(x);
+const ENTRIES = (process.env['BENCH_CLUSTER_ENTRY'] ?? 'hash,random').split(',').filter((x) => x !== '');
+if (ENTRIES.length === 0 || !ENTRIES.every(isEntry))
+  throw new Error(`BENCH_CLUSTER_ENTRY: a comma-separated list of ${ENTRY_MODES.join(', ')}`);
+const ENTRY_LIST: readonly Entry[] = ENTRIES.filter(isEntry);
 
 /** mulberry32: a small seeded PRNG, so the entries are the same from run to run. */
 function seeded(seed: number): () => number {
@@ -92,9 +102,29 @@ function seeded(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
-/** The node person `i` enters through. */
-function entryOf(i: number, count: number): number {
-  return ENTRY === 'alternate' ? i % count : Math.floor(seeded(i + 12)() * count);
+/** Rendezvous hashing: the node whose hash with the room id is highest (the same for every person of the room). */
+function hashedNode(roomId: string, nodes: BenchServer[]): number {
+  let best = 0;
+  let bestHash = -1n;
+  nodes.forEach((node, i) => {
+    const h = createHash('sha256')
+      .update(`${new URL(node.url).host}${roomId}`)
+      .digest()
+      .readBigUInt64BE(0);
+    if (h > bestHash) [best, bestHash] = [i, h];
+  });
+  return best;
+}
+
+/** The node person `i` (of room `roomId`) enters through. */
+function entryOf(entry: Entry, i: number, roomId: string, nodes: BenchServer[]): BenchServer {
+  const index =
+    entry === 'hash'
+      ? hashedNode(roomId, nodes)
+      : entry === 'alternate'
+        ? i % nodes.length
+        : Math.floor(seeded(i + 12)() * nodes.length);
+  return nodes[index]!;
 }
 
 const log = (line: string): void => console.log(line);
@@ -201,6 +231,7 @@ async function joinWave(
   nodes: BenchServer[],
   nodeGroups: CpuBudgetGroup[],
   load: CpuBudgetGroup,
+  entry: Entry,
 ): Promise<WaveResult> {
   const joins = WAVE_PER_NODE * nodes.length;
   const rooms = await Promise.all(
@@ -208,7 +239,10 @@ async function joinWave(
   );
   const clients: SignalingClient[] = [];
   let redirected = 0;
-  const entries = Array.from({ length: joins }, (_, i) => nodes[entryOf(i, nodes.length)]!.url);
+  const entries = Array.from(
+    { length: joins },
+    (_, i) => entryOf(entry, i, rooms[Math.floor(i / 2)]!.roomId, nodes).url,
+  );
   const throttling0 = nodeGroups.map((g) => g.throttling());
   const usage = usageWindow(nodeGroups, load);
   const results = await Promise.allSettled(
@@ -283,19 +317,22 @@ interface Viewer {
 async function addRoom(
   nodes: BenchServer[],
   media: RelayedMedia,
-  entry: number,
+  entry: Entry,
+  index: number,
   clients: SignalingClient[],
   transports: RelayedTransport[],
   failures: string[],
+  hops: number[],
 ): Promise<Viewer[]> {
-  const room = await nodes[entry % nodes.length]!.createRoom();
+  const room = await nodes[index % nodes.length]!.createRoom();
   const credentials = { roomId: room.roomId, password: room.password };
   const sender = await joinFollowing(
-    nodes[entryOf(entry * (VIEWERS + 1), nodes.length)]!.url,
+    entryOf(entry, index * (VIEWERS + 1), room.roomId, nodes).url,
     { ...credentials, displayName: 'Sender', transports: ['send'] },
     { deadline: Date.now() + 20_000 },
   );
   clients.push(sender.client);
+  hops.push(sender.hops);
   const owner = nodes.findIndex((n) => new URL(n.url).origin === new URL(sender.url).origin);
   const send = sender.result.transports?.send;
   if (!send) throw new Error('sender got no send transport');
@@ -310,11 +347,12 @@ async function addRoom(
   const viewers = await Promise.all(
     Array.from({ length: VIEWERS }, async (_, v) => {
       const viewer = await joinFollowing(
-        nodes[entryOf(entry * (VIEWERS + 1) + v + 1, nodes.length)]!.url,
+        entryOf(entry, index * (VIEWERS + 1) + v + 1, room.roomId, nodes).url,
         { ...credentials, displayName: `Viewer ${v}`, transports: ['recv'] },
         { deadline: Date.now() + 20_000 },
       );
       clients.push(viewer.client);
+      hops.push(viewer.hops);
       const recv = viewer.result.transports?.recv;
       if (!recv) throw new Error('viewer got no recv transport');
       const transport = await media.connect(viewer.client, recv, { countOnly: true });
@@ -339,29 +377,41 @@ async function addRoom(
   return viewers.filter((v): v is Viewer => v !== null);
 }
 
+interface ConsumerRamp {
+  steps: ConsumerStep[];
+  stoppedBecause: string;
+  /** Share of the ramp's joins that were redirected (ROOM_ELSEWHERE). */
+  redirected: number;
+}
+
 async function consumerRamp(
   nodes: BenchServer[],
   nodeGroups: CpuBudgetGroup[],
   load: CpuBudgetGroup,
   media: RelayedMedia,
   redisPid: number,
-): Promise<{ steps: ConsumerStep[]; stoppedBecause: string }> {
+  entry: Entry,
+): Promise<ConsumerRamp> {
   const clients: SignalingClient[] = [];
   const transports: RelayedTransport[] = [];
   const viewers: Viewer[] = [];
   const steps: ConsumerStep[] = [];
   /** Rooms or viewers whose set-up failed, so far. */
   const failures: string[] = [];
+  /** Redirects each join of the ramp followed. */
+  const hops: number[] = [];
   let stoppedBecause = `all ${MAX_STEPS} steps passed`;
   let rooms = 0;
   try {
     for (let step = 0; step < MAX_STEPS; step += 1) {
       const added = await Promise.all(
         Array.from({ length: ROOMS_PER_STEP * nodes.length }, (_, i) =>
-          addRoom(nodes, media, rooms + i, clients, transports, failures).catch((error: unknown) => {
-            failures.push(String(error instanceof Error ? error.message : error).slice(0, 120));
-            return [];
-          }),
+          addRoom(nodes, media, entry, rooms + i, clients, transports, failures, hops).catch(
+            (error: unknown) => {
+              failures.push(String(error instanceof Error ? error.message : error).slice(0, 120));
+              return [];
+            },
+          ),
         ),
       );
       rooms += added.length;
@@ -438,7 +488,7 @@ async function consumerRamp(
     for (const client of clients) client.close();
     media.closeTransports(transports);
   }
-  return { steps, stoppedBecause };
+  return { steps, stoppedBecause, redirected: hops.filter((h) => h > 0).length / Math.max(1, hops.length) };
 }
 
 /** Full-buffer drops at the nodes' media ports (one worker each) and at every other socket. */
@@ -485,7 +535,8 @@ interface ConfigResult {
   nodes: number;
   waves: WaveResult[];
   medianJoinsPerSec: number;
-  consumers: { steps: ConsumerStep[]; stoppedBecause: string };
+  entry: Entry;
+  consumers: ConsumerRamp;
   /** Consumers of the last passing step. */
   consumersCarried: number;
   /** From the last passing step: each node's consumers × 80 % ÷ its share, summed. */
@@ -498,10 +549,16 @@ async function runConfig(
   load: CpuBudgetGroup,
   media: RelayedMedia,
   redisPid: number,
+  entry: Entry,
 ): Promise<ConfigResult> {
-  log(`\n== ${count} node${count > 1 ? 's' : ''}, ${BUDGET} core each (cgroup quota)`);
-  const prefix = `bench-${count}-${Date.now()}:`;
-  const nodeGroups = Array.from({ length: count }, (_, i) => makeGroup(`n${count}-node-${i}`, BUDGET));
+  log(
+    `\n== ${count} node${count > 1 ? 's' : ''}, ${BUDGET} core each (cgroup quota)` +
+      (count > 1 ? `, entry by ${entry}` : ''),
+  );
+  const prefix = `bench-${count}-${entry}-${Date.now()}:`;
+  const nodeGroups = Array.from({ length: count }, (_, i) =>
+    makeGroup(`n${count}-${entry}-node-${i}`, BUDGET),
+  );
   const nodes: BenchServer[] = [];
   try {
     nodes.push(
@@ -527,7 +584,7 @@ async function runConfig(
     log(`  joins: waves of ${WAVE_PER_NODE * count} (${WAVE_PER_NODE} per node), two per room`);
     const waves: WaveResult[] = [];
     for (let i = 0; i < WAVES; i += 1) {
-      const w = await joinWave(nodes, nodeGroups, load);
+      const w = await joinWave(nodes, nodeGroups, load, entry);
       sampleLoad();
       waves.push(w);
       log(
@@ -540,11 +597,13 @@ async function runConfig(
     log(
       `  consumers: rooms of 1 sender (Opus + VP8) and ${VIEWERS} viewers, ${ROOMS_PER_STEP} rooms per node per step`,
     );
-    const consumers = await consumerRamp(nodes, nodeGroups, load, media, redisPid);
+    const consumers = await consumerRamp(nodes, nodeGroups, load, media, redisPid, entry);
+    log(`  consumer ramp: ${pct(consumers.redirected)} of its joins redirected`);
     const passing = consumers.steps.filter((s) => s.ok);
     const last = passing.at(-1);
     return {
       nodes: count,
+      entry,
       waves,
       medianJoinsPerSec: percentile(
         waves.slice(COLD_WAVES).map((w) => w.joinsPerSec),
@@ -590,46 +649,62 @@ try {
   try {
     const redisUrl = `redis://127.0.0.1:${REDIS_PORT}`;
     const results: ConfigResult[] = [];
-    for (const count of CONFIGS) results.push(await runConfig(count, redisUrl, load, media, redis.pid));
+    // One node: where people enter makes no difference. Two or more: once per entry mode.
+    for (const count of CONFIGS)
+      for (const entry of count > 1 ? ENTRY_LIST : ENTRY_LIST.slice(0, 1))
+        results.push(await runConfig(count, redisUrl, load, media, redis.pid, entry));
     const one = results[0]!;
-    const two = results.at(-1)!;
+    const twos = results.filter((r) => r.nodes > 1);
     const m = machine();
     const ratio = (a: number, b: number): string => (b > 0 ? `${(a / b).toFixed(2)}×` : '—');
     const medianOf = (r: ConfigResult, f: (w: WaveResult) => number): number =>
       percentile(r.waves.slice(COLD_WAVES).map(f), 50);
+    const capacity = (r: ConfigResult): number =>
+      (r.nodes * BUDGET * 1000) / medianOf(r, (w) => w.nodeMsPerJoin);
     log(`\n== summary (${startedAt}, ${Math.round((Date.now() - started) / 1000)} s)`);
     log(
       `machine: ${m.model}, ${m.cores} cores, ${m.ramGiB} GiB, Linux ${m.kernel}, Node ${m.node}; ` +
         `load average ${Math.min(...loads)}–${Math.max(...loads)} during the run`,
     );
     log(`budget: ${BUDGET} core per node (node process + its worker), cgroup v1 quota; generator uncapped`);
-    log('| figure | one node | two nodes | two ÷ one |');
-    log('|---|---|---|---|');
     log(
-      `| joins/s, median of waves ${COLD_WAVES + 1}–${WAVES} | ${one.medianJoinsPerSec.toFixed(0)} | ${two.medianJoinsPerSec.toFixed(0)} | ${ratio(two.medianJoinsPerSec, one.medianJoinsPerSec)} |`,
+      `| figure | one node | ${twos.map((t) => `${t.nodes} nodes, entry by ${t.entry} | ÷ one`).join(' | ')} |`,
+    );
+    log(`|---|---|${twos.map(() => '---|---|').join('')}`);
+    /** One row: the one-node figure, then each multi-node figure and (if `divide`) its ratio to one node. */
+    const row = (name: string, f: (r: ConfigResult) => number, digits: number, divide: boolean): void =>
+      log(
+        `| ${name} | ${f(one).toFixed(digits)} | ` +
+          twos.map((t) => `${f(t).toFixed(digits)} | ${divide ? ratio(f(t), f(one)) : ''}`).join(' | ') +
+          ' |',
+      );
+    row(`joins/s, median of waves ${COLD_WAVES + 1}–${WAVES}`, (r) => r.medianJoinsPerSec, 0, true);
+    row('node CPU per join (ms, median wave)', (r) => medianOf(r, (w) => w.nodeMsPerJoin), 2, false);
+    row('joins/s the budgets allow, from node CPU per join', capacity, 0, true);
+    row('joins redirected in the waves (%)', (r) => 100 * medianOf(r, (w) => w.redirected), 1, false);
+    row('joins redirected in the consumer ramp (%)', (r) => 100 * r.consumers.redirected, 1, false);
+    row(
+      'consumers carried, ≤ 80 % of budget and loss < 0.5 % (measured step)',
+      (r) => r.consumersCarried,
+      0,
+      true,
+    );
+    row('consumers at 80 % of budget, from the last passing step', (r) => r.consumersAt80, 0, true);
+    row(
+      'generator CPU, most in a wave (cores)',
+      (r) => Math.max(...r.waves.map((w) => w.generatorCores)),
+      2,
+      false,
+    );
+    row(
+      'generator CPU, most in a step (cores)',
+      (r) => Math.max(0, ...r.consumers.steps.map((st) => st.generatorCores)),
+      2,
+      false,
     );
     log(
-      `| node CPU per join (ms, median wave) | ${medianOf(one, (w) => w.nodeMsPerJoin).toFixed(2)} | ${medianOf(two, (w) => w.nodeMsPerJoin).toFixed(2)} | |`,
-    );
-    const capacity = (r: ConfigResult): number =>
-      (r.nodes * BUDGET * 1000) / medianOf(r, (w) => w.nodeMsPerJoin);
-    log(
-      `| joins/s the budgets allow, from node CPU per join | ${capacity(one).toFixed(0)} | ${capacity(two).toFixed(0)} | ${ratio(capacity(two), capacity(one))} |`,
-    );
-    log(
-      `| joins redirected (ROOM_ELSEWHERE) | ${pct(medianOf(one, (w) => w.redirected))} | ${pct(medianOf(two, (w) => w.redirected))} | |`,
-    );
-    log(
-      `| consumers carried, ≤ 80 % of budget and loss < 0.5 % (measured step) | ${one.consumersCarried} | ${two.consumersCarried} | ${ratio(two.consumersCarried, one.consumersCarried)} |`,
-    );
-    log(
-      `| consumers at 80 % of budget, from the last passing step | ${one.consumersAt80.toFixed(0)} | ${two.consumersAt80.toFixed(0)} | ${ratio(two.consumersAt80, one.consumersAt80)} |`,
-    );
-    log(
-      `| generator CPU, most in a wave / a step (cores) | ${Math.max(...one.waves.map((w) => w.generatorCores)).toFixed(2)} / ${Math.max(0, ...one.consumers.steps.map((s) => s.generatorCores)).toFixed(2)} | ${Math.max(...two.waves.map((w) => w.generatorCores)).toFixed(2)} / ${Math.max(0, ...two.consumers.steps.map((s) => s.generatorCores)).toFixed(2)} | |`,
-    );
-    log(
-      `consumer ramp stopped: one node: ${one.consumers.stoppedBecause}; two nodes: ${two.consumers.stoppedBecause}`,
+      `consumer ramp stopped: one node: ${one.consumers.stoppedBecause}; ` +
+        twos.map((t) => `${t.nodes} nodes by ${t.entry}: ${t.consumers.stoppedBecause}`).join('; '),
     );
     log(
       JSON.stringify({
@@ -638,9 +713,13 @@ try {
         loadAverages: loads,
         budgetCores: BUDGET,
         oneNode: one,
-        twoNodes: two,
-        joinsRatio: two.medianJoinsPerSec / one.medianJoinsPerSec,
-        consumersRatio: one.consumersCarried > 0 ? two.consumersCarried / one.consumersCarried : null,
+        multiNode: twos,
+        ratios: twos.map((t) => ({
+          nodes: t.nodes,
+          entry: t.entry,
+          joins: t.medianJoinsPerSec / one.medianJoinsPerSec,
+          consumers: one.consumersCarried > 0 ? t.consumersCarried / one.consumersCarried : null,
+        })),
       }),
     );
   } finally {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { RoomIdSchema } from '../../signaling/protocol/index.js';
 import { GuichetError } from './errors.js';
 import { ProtocolClient } from './protocol-client.js';
 import { FakeSocket, NO_ANSWER } from './testing/fake-socket.js';
@@ -26,6 +27,21 @@ describe('ProtocolClient.connect', () => {
     socket.fire('connect_error', Object.assign(new Error('refused'), { data: { code: 'PROTOCOL_VERSION' } }));
     expect(codeOf(await pending.catch((e: unknown) => e))).toBe('PROTOCOL_VERSION');
     expect(socket.disconnected).toBe(true);
+  });
+
+  it('hands the room to every socket it opens, for the proxy to hash on', async () => {
+    const socket = new FakeSocket();
+    const rooms: unknown[] = [];
+    const pending = ProtocolClient.connect({
+      room: RoomIdSchema.parse('room-hash-abcdef'),
+      createSocket: (_url, _timeout, room) => {
+        rooms.push(room);
+        return socket;
+      },
+    });
+    socket.fire('connect');
+    await pending;
+    expect(rooms).toEqual(['room-hash-abcdef']);
   });
 
   it('rejects with NETWORK when the connect error carries no code', async () => {

@@ -8,6 +8,7 @@ import {
   type RequestName,
   type RequestPayload,
   type RequestResults,
+  type RoomId,
   type ServerEventName,
   type ServerEvents,
 } from '../../signaling/protocol/index.js';
@@ -42,19 +43,31 @@ export interface ConnectOptions {
   url?: string;
   timeoutMs?: number;
   /** Tests inject a fake; production uses socket.io-client. */
-  createSocket?: (url: string | undefined, timeoutMs: number) => SignalingSocket;
+  createSocket?: (url: string | undefined, timeoutMs: number, room: RoomId | undefined) => SignalingSocket;
   /** The other nodes to try if `url` is unreachable; in a browser (no createSocket), the page's route. */
   route?: NodeRoute;
+  /**
+   * The room this connection will join, sent in the socket's query: the
+   * proxy in front of a cluster hashes it to pick the node, so every join of
+   * a room reaches the node that owns it (deploy/Caddyfile.cluster). The
+   * server itself ignores it; the join's roomId decides.
+   */
+  room?: RoomId;
 }
 
 type OpenSocket = (url: string | undefined) => Promise<SignalingSocket>;
 
-function defaultSocket(url: string | undefined, timeoutMs: number): SignalingSocket {
+function defaultSocket(
+  url: string | undefined,
+  timeoutMs: number,
+  room: RoomId | undefined,
+): SignalingSocket {
   // A node's address may carry a path (/n/<node> behind the TLS proxy): socket.io lives under it.
   const target = url === undefined ? undefined : socketTarget(url);
   const options = {
     path: target?.path ?? '/socket.io',
     auth: { protocolVersion: PROTOCOL_VERSION },
+    ...(room === undefined ? {} : { query: { room } }),
     // A new socket is a new, unjoined peer for the server: reconnecting the
     // socket silently would leave a call that looks alive but isn't. The app
     // rejoins explicitly instead (see ui/app.ts).
@@ -88,7 +101,7 @@ export class ProtocolClient {
   static async connect(options: ConnectOptions = {}): Promise<ProtocolClient> {
     const timeoutMs = options.timeoutMs ?? CONNECT_TIMEOUT_MS;
     const create = options.createSocket ?? defaultSocket;
-    const open: OpenSocket = (url) => openSocket(create(url, timeoutMs), timeoutMs);
+    const open: OpenSocket = (url) => openSocket(create(url, timeoutMs, options.room), timeoutMs);
     const route = options.route ?? (options.createSocket ? undefined : browserRoute());
     const socket = route ? await route.connect(options.url, open) : await open(options.url);
     return new ProtocolClient(socket, open);

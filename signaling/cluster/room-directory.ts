@@ -13,6 +13,23 @@ const CountSchema = z.number().int();
 
 /** A node whose busiest worker is above this share of a core gets new rooms only if every node is. */
 const BUSY_CPU = 0.85;
+/*
+ * A new room stays on the node its first join reached while that node holds
+ * at most KEEP_RATIO × the least loaded node's rooms (per capacity) plus
+ * KEEP_ROOMS. Behind the room-hashing proxy (deploy/Caddyfile.cluster) that
+ * node is the one the proxy sends every join of the room to, so keeping it
+ * there saves each join a redirect; the hash spreads rooms evenly on its own.
+ * The bound is loose on purpose: in a burst of first joins (everyone at
+ * 9:00), the node that happens to run faster claims faster for a while, and
+ * a tight bound (1.2 × + 1 was tried) sent 40 % of such a burst's rooms away
+ * from the node the hash picked, each of their joins then redirected
+ * (BENCHMARKS.md, "Two nodes against one"). It still keeps a node that gets
+ * every first join (no hash in front) within 30 % of even over 30 rooms
+ * (test/integration/cluster-directory.test.ts). Real overload is the busy
+ * worker check (BUSY_CPU), which applies whatever the counts.
+ */
+const KEEP_RATIO = 1.5;
+const KEEP_ROOMS = 3;
 /** Tries when the owner found was dead and its claim had to be cleared first. */
 const MAX_ATTEMPTS = 4;
 
@@ -62,8 +79,9 @@ export class EmbeddedRoomDirectory implements RoomDirectory {
 
 /**
  * The directory in Redis (LiveKit's room allocator, with claims instead of
- * a lock): the first join of a room claims it, in one script, for the live
- * node with the fewest rooms per capacity. A claim held by a node the
+ * a lock): the first join of a room claims it, in one script, for the node
+ * it reached unless that node holds well over its share (KEEP_RATIO), else
+ * for the live node with the fewest rooms per capacity. A claim held by a node the
  * registry no longer lists is cleared (compare-and-delete) and claimed
  * again, so a killed node's rooms move as soon as its heartbeat lapses.
  */
@@ -97,7 +115,9 @@ export class RedisRoomDirectory implements RoomDirectory {
     const selfId = this.#registry.self.id;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
       const live = await this.#registry.liveNodes();
-      const { claimed, owner } = await this.#claimFor(roomId, candidates(live, selfId));
+      const pool = candidates(live, selfId);
+      const asking = pool[0]?.id === selfId ? selfId : '';
+      const { claimed, owner } = await this.#claimFor(roomId, pool, asking);
       if (owner === selfId) {
         this.#held.add(roomId);
         // Claimed for us by a node that redirected the client here, or ours already: renew it.
@@ -188,13 +208,26 @@ export class RedisRoomDirectory implements RoomDirectory {
     return this.#recent.nodes;
   }
 
-  async #claimFor(roomId: RoomId, nodes: NodeInfo[]): Promise<{ claimed: boolean; owner: string }> {
+  async #claimFor(
+    roomId: RoomId,
+    nodes: NodeInfo[],
+    asking: string,
+  ): Promise<{ claimed: boolean; owner: string }> {
     const pairs = nodes.flatMap((n) => [n.id, n.capacity]);
     const answer = ClaimAnswerSchema.parse(
       await CLAIM_ROOM.run(
         this.#redis,
         [this.#roomKey(roomId)],
-        [roomId, this.#options.claimTtlMs, this.#prefix, nodes.length, ...pairs],
+        [
+          roomId,
+          this.#options.claimTtlMs,
+          this.#prefix,
+          asking,
+          KEEP_RATIO,
+          KEEP_ROOMS,
+          nodes.length,
+          ...pairs,
+        ],
       ),
     );
     if (answer[0] === 1) this.#log.info({ roomId, owner: answer[1] }, 'room claimed');
@@ -238,8 +271,9 @@ export class RedisRoomDirectory implements RoomDirectory {
 }
 
 /**
- * The nodes a new room may go to, this one first (ties stay here, saving a
- * redirect). Nodes whose media workers are busy are left out unless all are.
+ * The nodes a new room may go to, this one first (it keeps the room within
+ * KEEP_RATIO, saving a redirect). Nodes whose media workers are busy are left
+ * out unless all are: a busy asking node does not keep the room.
  */
 function candidates(live: NodeInfo[], selfId: string): NodeInfo[] {
   const ordered = [...live].sort((a, b) => (a.id === selfId ? -1 : b.id === selfId ? 1 : 0));

@@ -88,6 +88,17 @@ describe('deploy/docker-compose.cluster.yml', () => {
     expect(caddyfile).toMatch(/respond @metrics 404/);
   });
 
+  it('sends every socket of a room to one node: the hash of its room query parameter, health-checked', () => {
+    const caddyfile = read('deploy/Caddyfile.cluster');
+    const socketBlock =
+      /handle \/socket\.io\/\* \{\s*reverse_proxy guichet:3000 guichet-b:3000 \{([^}]*)\}/.exec(caddyfile);
+    expect(socketBlock).not.toBeNull();
+    expect(socketBlock![1]).toMatch(/^\s*lb_policy query room$/m);
+    expect(socketBlock![1]).toMatch(/health_uri \/ready/);
+    // The parameter's name is the one the browser sends (ProtocolClient: io(…, { query: { room } })).
+    expect(read('client/src/protocol-client.ts')).toMatch(/query: \{ room \}/);
+  });
+
   it('gives each node a valid production configuration', () => {
     for (const name of nodes) {
       const config = loadConfig({

@@ -43,6 +43,7 @@ async function startNode(
   id: string,
   capacity = 100,
   url = `http://${id}.test:3000`,
+  workerCpu = 0,
 ): Promise<TestNode> {
   const redis = connection();
   const registry = new RedisNodeRegistry(
@@ -51,7 +52,7 @@ async function startNode(
     {
       self: { id, mediaAddress: '127.0.0.1', capacity, startedAt: Date.now() },
       url: () => url,
-      load: () => ({ rooms: 0, peers: 0, workerCpu: 0 }),
+      load: () => ({ rooms: 0, peers: 0, workerCpu }),
       heartbeatMs: TTL_MS / 3,
       ttlMs: TTL_MS,
     },
@@ -146,6 +147,29 @@ describe('room directory', () => {
       expect(share(id)).toBeGreaterThanOrEqual(7);
       expect(share(id)).toBeLessThanOrEqual(13);
     }
+  });
+
+  it('keeps a new room on the node its join reached, up to 1.5 × the least loaded + 3 rooms', async () => {
+    const prefix = freshPrefix();
+    const [a, b] = await Promise.all(['a', 'b'].map((id) => startNode(prefix, id)));
+    // Entry by room hash: each room's joins come through one node, which keeps it (no redirect).
+    const hashed: string[] = [];
+    for (let i = 0; i < 20; i += 1) hashed.push(await claimFrom(i % 2 === 0 ? a! : b!, room(`h${i}`)));
+    expect(hashed).toEqual(Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? 'a' : 'b')));
+    // Then all through a (10 to 10): a keeps them up to 1.5 × 10 + 3 = 18 held, then alternates with b.
+    const skewed: string[] = [];
+    for (let i = 0; i < 12; i += 1) skewed.push(await claimFrom(a!, room(`s${i}`)));
+    expect(skewed).toEqual([...Array<string>(9).fill('a'), 'b', 'a', 'b']);
+  });
+
+  it('a node whose media worker is busy does not keep a new room, even with none', async () => {
+    const prefix = freshPrefix();
+    const busy = await startNode(prefix, 'a', 100, 'http://a.test:3000', 0.95);
+    await startNode(prefix, 'b');
+    await startNode(prefix, 'b2');
+    const owners: string[] = [];
+    for (let i = 0; i < 4; i += 1) owners.push(await claimFrom(busy, room(`busy${i}`)));
+    expect(owners.filter((o) => o === 'a')).toEqual([]);
   });
 
   it('locates a room owned by another live node in one read, and leaves the rest to claim', async () => {

@@ -268,7 +268,7 @@ export class App {
     const atJoin: Record<LocalSource, boolean> = { ...this.wanted };
     const call = await Call.join(params, {
       connect: async () => {
-        const client = await ProtocolClient.connect();
+        const client = await ProtocolClient.connect({ room: params.roomId });
         this.pending = client;
         this.session.connected(client);
         return client;

@@ -55,6 +55,8 @@ export const EnvShape = z.object({
   AGENT_JWT_ISSUER: z.string().min(1).optional(),
   AGENT_JWT_AUDIENCE: z.string().min(1).optional(),
   SECRET_KEY: secret.default(DEV_SECRET_KEY),
+  // The phone gateway's token (the gateway gets the same value); unset: no phone gateway may enter.
+  SIP_SERVICE_TOKEN: secret.optional(),
 
   DATA_DIR: z.string().min(1).default('.data'),
   REDIS_URL: z
@@ -193,6 +195,15 @@ export const EnvSchema = EnvShape.superRefine((env, ctx) => {
   // coturn holds TURN_SECRET too: a leak there must not also forge links or agent tokens.
   if (env.TURN_SECRET && (env.TURN_SECRET === env.SECRET_KEY || env.TURN_SECRET === env.AGENT_JWT_SECRET)) {
     problem('TURN_SECRET', 'must differ from SECRET_KEY and AGENT_JWT_SECRET (coturn holds it too)');
+  }
+  if (
+    env.SIP_SERVICE_TOKEN &&
+    (env.SIP_SERVICE_TOKEN === env.SECRET_KEY || env.SIP_SERVICE_TOKEN === env.AGENT_JWT_SECRET)
+  ) {
+    problem(
+      'SIP_SERVICE_TOKEN',
+      'must differ from SECRET_KEY and AGENT_JWT_SECRET (the gateway holds it too)',
+    );
   }
   if (env.OIDC_ISSUER && !env.OIDC_ISSUER.startsWith('https://')) {
     problem('OIDC_ISSUER', 'must be an https:// URL in production');

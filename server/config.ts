@@ -23,6 +23,8 @@ export interface Config {
   serviceName: string;
   agentJwt: AgentAuthOptions;
   secretKey: string;
+  /** SIP_SERVICE_TOKEN: the phone gateway's credential (join as a service, resolve PINs); unset: no gateway may enter. */
+  sipServiceToken: string | undefined;
   /** This node in a cluster (several nodes on one Redis; see signaling/cluster). */
   node: {
     /** NODE_ID; unset: the host name plus a random suffix, new at each start. */
@@ -144,6 +146,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ...(e.AGENT_JWT_AUDIENCE ? { audience: e.AGENT_JWT_AUDIENCE } : {}),
     },
     secretKey: e.SECRET_KEY,
+    sipServiceToken: e.SIP_SERVICE_TOKEN,
     node: {
       id: e.NODE_ID,
       url: e.NODE_URL?.replace(/\/+$/, ''),

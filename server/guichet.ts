@@ -11,6 +11,7 @@ import type { LimiterBackend } from '../signaling/security/limiter-factory.js';
 import { RestLimiter } from '../signaling/security/rest-limiter.js';
 import { AppointmentService } from '../signaling/appointments/appointment-service.js';
 import { AppointmentState } from '../signaling/appointments/appointment-state.js';
+import { DialIn } from '../signaling/appointments/dial-in.js';
 import { inviteLinks } from '../signaling/appointments/invite-link.js';
 import { AppointmentJoinPolicy } from '../signaling/appointments/join-policy.js';
 import { AppointmentLinks } from '../signaling/appointments/links.js';
@@ -76,7 +77,7 @@ export interface GuichetOptions {
   commands?: (rooms: RoomService) => RoomCommandSink;
   /** A socket that joins no room within this is closed (default 30 s). */
   joinTimeoutMs?: number;
-  /** The phone gateway's token for `service` credentials (absent: no service may join). */
+  /** The phone gateway's token for `service` credentials; overrides SIP_SERVICE_TOKEN (neither: no service may join). */
   serviceToken?: string;
 }
 
@@ -127,6 +128,7 @@ export async function startGuichet(
   options: GuichetOptions = {},
 ): Promise<Guichet> {
   const clock = options.clock ?? Date.now;
+  const serviceToken = options.serviceToken ?? config.sipServiceToken;
   const agents = new AgentAuth(config.agentJwt);
   const passwords = new PasswordHasher(config.secretKey);
   const secrets = new SecretBox(config.secretKey);
@@ -217,7 +219,7 @@ export async function startGuichet(
         passwords,
         access: config.access,
         clock,
-        serviceToken: options.serviceToken,
+        serviceToken,
       }),
       log: log.child({ component: 'rooms' }),
       audit: storeAuditSink(store, clock, log.child({ component: 'audit' })),
@@ -288,6 +290,7 @@ export async function startGuichet(
         callsPerMinute: config.limits.restCallsPerMinute,
         onRefused: () => metrics.refused('rest-calls-per-token'),
       }),
+      dialIn: new DialIn({ store, access: config.access, clock, serviceToken }),
       console: {
         accounts,
         sessions: new Sessions(accounts, { ttlMs: config.console.sessionTtlMinutes * 60_000, clock }),

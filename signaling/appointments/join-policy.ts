@@ -82,6 +82,10 @@ export class AppointmentJoinPolicy implements JoinPolicy {
     throw new AppError('WRONG_PASSWORD', 'wrong password for this room');
   }
 
+  trustedService(credential: EntryCredential): boolean {
+    return credential.kind === 'service' && this.#serviceMatches(credential.token);
+  }
+
   #serviceMatches(token: string): boolean {
     const expected = this.#deps.serviceToken;
     if (!expected) return false;

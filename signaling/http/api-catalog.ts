@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { CLUSTER_NODES_PATH, ClusterNodesSchema } from '../protocol/cluster.js';
 import {
+  DIAL_IN_RESOLVE_PATH,
+  DialInResolutionSchema,
+  DialInResolveBodySchema,
+} from '../protocol/dial-in.js';
+import {
   AgendaQuerySchema,
   AgendaSchema,
   FeedViewSchema,
@@ -37,7 +42,7 @@ import {
  */
 
 export type Words = { fr: string; en: string };
-export type Auth = 'agent' | 'bearer' | 'session' | 'none';
+export type Auth = 'agent' | 'bearer' | 'session' | 'service' | 'none';
 
 export interface RouteResponse {
   description: Words;
@@ -49,7 +54,10 @@ export interface RouteSpec {
   /** Fastify syntax (`:id`); OpenAPI's `{id}` is derived. */
   path: string;
   summary: Words;
-  /** agent: bearer JWT or console session (+ CSRF token); bearer: JWT only; session: the console's cookie only. */
+  /**
+   * agent: bearer JWT or console session (+ CSRF token); bearer: JWT only; session: the console's
+   * cookie only; service: the phone gateway's SIP_SERVICE_TOKEN as a bearer.
+   */
   auth: Auth;
   query?: z.ZodObject;
   /** Request headers the route reads, beyond authentication. */
@@ -370,5 +378,43 @@ export const API_ROUTES: readonly RouteSpec[] = [
     auth: 'agent',
     responses: { '204': { description: { fr: 'Révoquée', en: 'Revoked' } }, ...errors('401', '403') },
     example: {},
+  },
+  {
+    method: 'POST',
+    path: DIAL_IN_RESOLVE_PATH,
+    summary: {
+      fr: 'Passerelle téléphonique : la salle d’un code d’accès (PIN), et si elle est ouverte',
+      en: 'Phone gateway: the room of a dial-in PIN, and whether it is open',
+    },
+    auth: 'service',
+    body: DialInResolveBodySchema,
+    responses: {
+      '200': {
+        description: { fr: 'La salle et sa fenêtre d’accès', en: 'The room and its access window' },
+        schema: DialInResolutionSchema,
+      },
+      '400': {
+        description: { fr: 'Entrée invalide', en: 'Invalid input' },
+        schema: ErrorSchema,
+      },
+      '401': {
+        description: {
+          fr: 'WRONG_PASSWORD : code inconnu ou erroné (une seule réponse) ; UNAUTHORIZED : jeton de service absent ou faux',
+          en: 'WRONG_PASSWORD: unknown or wrong PIN (one answer for both); UNAUTHORIZED: missing or wrong service token',
+        },
+        schema: ErrorSchema,
+      },
+      ...errors('429', '503'),
+    },
+    example: {
+      request: { pin: '314159' },
+      response: {
+        roomId: 'k7q-xm4-p2d',
+        startsAt: '2026-12-03T13:30:00.000Z',
+        opensAt: '2026-12-03T13:15:00.000Z',
+        access: 'open',
+        status: 'scheduled',
+      },
+    },
   },
 ];

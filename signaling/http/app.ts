@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDe
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { AppointmentService } from '../appointments/appointment-service.js';
+import type { DialIn } from '../appointments/dial-in.js';
 import type { SecretBox } from '../appointments/sealed-secret.js';
 import type { AgentAuth } from '../auth/agent-auth.js';
 import type { LocalAccounts } from '../auth/local-accounts.js';
@@ -18,6 +19,7 @@ import { registerClientRoutes, type ResolveRoomPage } from './client-routes.js';
 import { registerClusterRoutes } from './cluster-routes.js';
 import { ConsoleAuth } from './console-auth.js';
 import { registerConsoleRoutes } from './console-routes.js';
+import { registerDialInRoutes } from './dial-in-routes.js';
 import { registerDocsRoutes } from './docs-routes.js';
 import { installErrorHandler } from './error-handler.js';
 import { registerHealthRoutes } from './health-routes.js';
@@ -66,6 +68,8 @@ export interface HttpDeps {
   /** REST calls per token; absent: no cap. */
   restLimiter?: RestLimiter;
   console: ConsoleDeps;
+  /** The phone gateway's PIN lookup (always registered; it refuses everyone without SIP_SERVICE_TOKEN). */
+  dialIn: DialIn;
 }
 
 export interface HttpLimits {
@@ -169,6 +173,7 @@ export async function createHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   });
   registerDocsRoutes(app, deps.publicUrl);
   registerClusterRoutes(app, nodes);
+  registerDialInRoutes(app, deps.dialIn);
   await registerClientRoutes(app, deps.clientDir, deps.resolveRoomPage);
   // Once every plugin's routes are in: a route missing from the catalog stops the start.
   app.addHook('onReady', async () => apiRoutes.check());

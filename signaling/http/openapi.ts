@@ -12,7 +12,12 @@ export type DocLang = 'fr' | 'en';
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output'): unknown =>
   z.toJSONSchema(schema, { io, unrepresentable: 'any' });
 
-const SECURITY = { none: [], bearer: [{ agentJwt: [] }], session: [{ consoleSession: [] }] };
+const SECURITY = {
+  none: [],
+  bearer: [{ agentJwt: [] }],
+  session: [{ consoleSession: [] }],
+  service: [{ serviceToken: [] }],
+};
 
 export const openApiPath = (path: string): string => path.replace(/:(\w+)/g, '{$1}');
 
@@ -111,6 +116,7 @@ export function buildOpenApi(serverUrl: string, lang: DocLang = 'en'): Record<st
       securitySchemes: {
         agentJwt: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
         consoleSession: { type: 'apiKey', in: 'cookie', name: 'guichet_session' },
+        serviceToken: { type: 'http', scheme: 'bearer', description: 'SIP_SERVICE_TOKEN' },
       },
     },
     security: [{ agentJwt: [] }, { consoleSession: [] }],

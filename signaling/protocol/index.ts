@@ -4,6 +4,7 @@
  */
 export * from './ack.js';
 export * from './credentials.js';
+export * from './dial-in.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './ids.js';

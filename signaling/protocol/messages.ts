@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { CredentialSchema } from './credentials.js';
+import { CreatePlainTransportRequestSchema } from './dial-in.js';
 import { MediaIdSchema, PeerIdSchema, RoomIdSchema } from './ids.js';
 import {
   AdmitRequestSchema,
@@ -126,6 +127,8 @@ export const REQUEST_SCHEMAS = {
   join: JoinRequestSchema,
   routerCapabilities: EmptyRequestSchema,
   createTransport: CreateTransportRequestSchema,
+  /** The phone gateway only (members of kind 'phone'): an Opus RTP leg, no ICE or DTLS. */
+  createPlainTransport: CreatePlainTransportRequestSchema,
   connectTransport: ConnectTransportRequestSchema,
   restartIce: RestartIceRequestSchema,
   produce: ProduceRequestSchema,

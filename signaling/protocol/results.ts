@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { PlainTransportResultSchema } from './dial-in.js';
 import { ERROR_CODES } from './errors.js';
 import { MediaIdSchema, PeerIdSchema } from './ids.js';
 import {
@@ -84,6 +85,7 @@ export const RESULT_SCHEMAS = {
   join: JoinResultSchema,
   routerCapabilities: z.object({ routerRtpCapabilities: RtpCapabilitiesSchema }),
   createTransport: TransportOptionsSchema,
+  createPlainTransport: PlainTransportResultSchema,
   connectTransport: Empty,
   restartIce: z.object({ iceParameters: IceParametersSchema }),
   produce: z.object({ producerId: MediaIdSchema }),

@@ -30,4 +30,11 @@ export interface JoinGuard {
 export interface JoinPolicy {
   /** Resolves with the grant, or throws an AppError saying why not. */
   authorise(credential: EntryCredential, room: RoomRecord): Promise<JoinGrant>;
+  /**
+   * A service that vouches for its callers (the phone gateway with the right
+   * token): its joins all come from one address, so the per-address caps
+   * would throttle every caller at once; the gateway caps wrong PINs per
+   * caller and per trunk itself. Absent: nobody is trusted.
+   */
+  trustedService?(credential: EntryCredential): boolean;
 }

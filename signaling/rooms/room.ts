@@ -5,6 +5,7 @@ import type { MediaRoom } from './media-port.js';
 import type { Member } from './member.js';
 import type { PeerChannel } from './peer-channel.js';
 import { KeyedRateLimit } from '../security/room-caps.js';
+import { maskedCaller } from './phone-caller.js';
 
 /** Stills a room's hosts receive at most: a burst, then a steady rate. */
 const PREVIEW_BURST = 10;
@@ -96,7 +97,12 @@ export class Room {
     const info = member.info();
     if (member.state === 'lobby') this.toHosts((c) => c.knock(info));
     else this.broadcast((c) => c.peerJoined(info), member.peerId);
-    this.audit('joined', member.role, { peerId: member.peerId, state: member.state, kind: member.kind });
+    this.audit('joined', member.role, {
+      peerId: member.peerId,
+      state: member.state,
+      kind: member.kind,
+      ...callerOf(member),
+    });
     this.#log.info(
       { peerId: member.peerId, role: member.role, state: member.state, kind: member.kind },
       'peer joined',
@@ -112,7 +118,7 @@ export class Room {
     member.mediaGone();
     if (member.state === 'lobby') this.toHosts((c) => c.knockWithdrawn(peerId));
     else this.broadcast((c) => c.peerLeft(peerId));
-    this.audit('left', member.role, { peerId });
+    this.audit('left', member.role, { peerId, ...callerOf(member) });
     this.#log.info({ peerId, size: this.size }, 'peer left');
     return true;
   }
@@ -173,4 +179,9 @@ export class Room {
   #assertOpen(): void {
     if (this.#closed) throw new AppError('ROOM_CLOSED', 'this room has closed; join again');
   }
+}
+
+/** A phone member's masked number (« •• •• 42 ») for the audit trail; nothing for a browser. */
+function callerOf(member: Member): { caller?: string } {
+  return member.kind === 'phone' ? { caller: maskedCaller(member.displayName) } : {};
 }

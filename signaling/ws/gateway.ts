@@ -36,6 +36,7 @@ type MemberRequests = {
 const MEMBER_REQUESTS: MemberRequests = {
   routerCapabilities: (m) => ({ routerRtpCapabilities: m.routerCapabilities() }),
   createTransport: (m, { direction }) => m.createTransport(direction),
+  createPlainTransport: (m, target) => m.createPlainTransport(target),
   connectTransport: async (m, { transportId, dtlsParameters }) => {
     await m.connectTransport(transportId, dtlsParameters);
     return EMPTY;

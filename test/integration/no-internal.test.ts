@@ -18,6 +18,7 @@ const WELL_FORMED_UNKNOWN: Partial<Record<RequestName, unknown>> = {
     dtlsParameters: { fingerprints: [{ algorithm: 'sha-256', value: 'AA' }] },
   },
   restartIce: { transportId: UNKNOWN },
+  createPlainTransport: { comedia: true },
   produce: {
     transportId: UNKNOWN,
     kind: 'audio',

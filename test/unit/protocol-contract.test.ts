@@ -23,6 +23,7 @@ describe('protocol contract', () => {
         'connectTransport',
         'consume',
         'createTransport',
+        'createPlainTransport',
         'join',
         'leave',
         'pauseProducer',

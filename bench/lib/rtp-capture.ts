@@ -33,8 +33,8 @@ export class RtpCapture {
     readonly exited: Promise<void>,
   ) {}
 
-  /** Captures UDP from the gateway's RTP ports on lo; resolves once tcpdump listens. */
-  static async start(file: string, portMin: number, portMax: number, core: string): Promise<RtpCapture> {
+  /** Captures the UDP toward the callers' media ports (`36000-36990`) on lo (only the gateway sends there); resolves once tcpdump listens. */
+  static async start(file: string, callersPorts: string, core: string): Promise<RtpCapture> {
     const child = spawn(
       'taskset',
       [
@@ -50,7 +50,7 @@ export class RtpCapture {
         '16384',
         '-w',
         file,
-        `udp and src portrange ${portMin}-${portMax}`,
+        `udp and dst portrange ${callersPorts}`,
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );

@@ -73,7 +73,7 @@ export class GatewayProcess {
 
   stats(): Promise<GatewayStats> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('gateway stats: no answer in 5 s')), 5000);
+      const timer = setTimeout(() => reject(new Error('gateway stats: no answer in 20 s')), 20_000);
       const listener = (line: string): void => {
         const stats = StatsSchema.safeParse(parseJson(line));
         if (!stats.success) return;

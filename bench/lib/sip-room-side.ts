@@ -20,8 +20,8 @@ export interface RoomSide {
 export function syntheticRoomSide(): Promise<RoomSide> {
   return Promise.resolve({
     name: 'synthetic',
-    gatewayScript: 'bench/lib/sip-gateway-synthetic.ts',
-    gatewayEnv: () => ({}),
+    gatewayScript: 'bench/lib/sip-gateway-bench.ts',
+    gatewayEnv: () => ({ BENCH_SIP_ROOM: 'synthetic' }),
     prepare: (calls) =>
       Promise.resolve(Array.from({ length: calls }, (_, i) => String(100000 + i).padStart(6, '0'))),
     release: () => Promise.resolve(),

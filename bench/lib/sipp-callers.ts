@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { scenario, step } from '../../test/sip/sipp.js';
 import { writeTonePcap } from './pcap.js';
@@ -55,8 +55,8 @@ export function startSippCallers(options: {
   mediaPort: number;
 }): SippRun {
   const voice = join(options.dir, 'caller-tone.pcap');
-  writeTonePcap(voice, options.holdMs / 1000 + 15);
-  const inf = join(options.dir, 'pins.csv');
+  if (!existsSync(voice)) writeTonePcap(voice, options.holdMs / 1000 + 15);
+  const inf = join(options.dir, `pins-${options.mediaPort}.csv`);
   writeFileSync(inf, ['SEQUENTIAL', ...options.pins.map((pin) => [...pin].join(';'))].join('\n') + '\n');
   const file = scenario('bench-calls', [
     step.invite(),

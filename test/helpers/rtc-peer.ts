@@ -200,18 +200,33 @@ export class AudioSender extends Endpoint {
   readonly tag: number;
   readonly #track: MediaStreamTrack;
   readonly #timer: NodeJS.Timeout;
+  readonly #payload: (counter: number) => Buffer;
   #written = 0;
 
-  private constructor(pc: RTCPeerConnection, track: MediaStreamTrack, producerId: string, tag: number) {
+  private constructor(
+    pc: RTCPeerConnection,
+    track: MediaStreamTrack,
+    producerId: string,
+    tag: number,
+    payload: (counter: number) => Buffer,
+  ) {
     super(pc);
     this.#track = track;
     this.producerId = producerId;
     this.tag = tag;
+    this.#payload = payload;
     this.#timer = setInterval(() => this.#writeNext(), PACKET_INTERVAL_MS);
   }
 
-  /** `tag` goes into every payload, so a receiver can tell whose packets it got. */
-  static async start(client: SignalingClient, tag: number): Promise<AudioSender> {
+  /**
+   * `tag` goes into every payload, so a receiver can tell whose packets it got;
+   * `payload` replaces the test payloads (real Opus frames, for a receiver that decodes).
+   */
+  static async start(
+    client: SignalingClient,
+    tag: number,
+    payload: (counter: number) => Buffer = (counter) => testPayload(tag, counter),
+  ): Promise<AudioSender> {
     const transport = await createServerTransport(client, 'send');
     const pc = loopbackPeerConnection();
     try {
@@ -240,7 +255,7 @@ export class AudioSender extends Endpoint {
       const { mid, payloadType } = local;
       const answer = remoteSdp(transport, { mid, payloadType, direction: 'recvonly', setup: 'passive' });
       await pc.setRemoteDescription({ type: 'answer', sdp: answer });
-      return new AudioSender(pc, track, MediaIdSchema.parse(producerId), tag);
+      return new AudioSender(pc, track, MediaIdSchema.parse(producerId), tag, payload);
     } catch (error) {
       await pc.close();
       throw error;
@@ -262,7 +277,7 @@ export class AudioSender extends Endpoint {
       timestamp: (counter * SAMPLES_PER_PACKET) >>> 0,
       marker: counter === 0,
     });
-    this.#track.writeRtp(new RtpPacket(header, testPayload(this.tag, counter)));
+    this.#track.writeRtp(new RtpPacket(header, this.#payload(counter)));
   }
 
   protected override beforeClose(): void {

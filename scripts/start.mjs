@@ -4,7 +4,11 @@ import { spawn } from 'node:child_process';
 
 const children = [spawn(process.execPath, ['dist/server/main.js'], { stdio: 'inherit' })];
 if (process.env.SIP_LISTEN) {
-  children.push(spawn(process.execPath, ['dist/sip-gateway/main.js'], { stdio: 'inherit' }));
+  // The gateway reaches the room core over its public protocol, here on this host's own port
+  // (HOST 0.0.0.0 listens on loopback too); SIP_SERVICE_TOKEN is read by both from the environment.
+  const env = { ...process.env };
+  env.GUICHET_URL ||= `http://127.0.0.1:${process.env.PORT || '3000'}`;
+  children.push(spawn(process.execPath, ['dist/sip-gateway/main.js'], { stdio: 'inherit', env }));
 }
 
 let exitCode;

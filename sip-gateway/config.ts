@@ -12,6 +12,15 @@ export const SipEnvShape = z.object({
   NODE_ENV: z.enum(['production', 'development', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SIP_LISTEN: z.string().regex(HOST_PORT, 'host:port, e.g. 0.0.0.0:5060'),
+  // The room core: any node's address, and the token it knows the gateway by.
+  GUICHET_URL: z.url({ protocol: /^https?$/ }).optional(),
+  SIP_SERVICE_TOKEN: z.string().optional(),
+  // Wrong-PIN counters shared by every gateway process (memory when unset).
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')
+    .optional(),
+  REDIS_KEY_PREFIX: z.string().max(64).default('guichet:'),
   SIP_ADVERTISED_HOST: z.string().min(1).optional(),
   SIP_TRUNK_ALLOWED_IPS: z
     .string()
@@ -53,11 +62,20 @@ export class SipConfigError extends Error {
 export interface SipProcessConfig {
   logLevel: z.infer<typeof SipEnvShape>['LOG_LEVEL'];
   gateway: GatewayConfig;
+  /** Where the room core is, and the service token it expects. */
+  room: { url: string; serviceToken: string };
+  /** Shared wrong-PIN counters; undefined: this process's memory. */
+  redis: { url: string; keyPrefix: string } | undefined;
 }
+
+/** `npm start` runs the server on this host: the gateway finds it here unless told otherwise. */
+export const DEFAULT_GUICHET_URL = 'http://127.0.0.1:3000';
 
 /** The environment → the gateway's settings, validated once; every problem listed at once. */
 export function loadSipConfig(env: Record<string, string | undefined> = process.env): SipProcessConfig {
-  const parsed = SipEnvShape.safeParse(env);
+  // Empty strings (as docker-compose writes unset variables) count as unset.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = SipEnvShape.safeParse(present);
   if (!parsed.success) {
     throw new SipConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
@@ -78,12 +96,22 @@ export function loadSipConfig(env: Record<string, string | undefined> = process.
   if (Boolean(e.SIP_DIGEST_USER) !== Boolean(e.SIP_DIGEST_PASSWORD)) {
     problems.push('SIP_DIGEST_USER and SIP_DIGEST_PASSWORD: set both or neither');
   }
+  if (!e.SIP_SERVICE_TOKEN) {
+    problems.push("SIP_SERVICE_TOKEN: required: the same value as the server's SIP_SERVICE_TOKEN");
+  } else if (e.SIP_SERVICE_TOKEN.length < 32) {
+    problems.push('SIP_SERVICE_TOKEN: must be at least 32 characters');
+  }
+  if (e.NODE_ENV === 'production' && !e.GUICHET_URL) {
+    problems.push('GUICHET_URL: required in production: the room core, e.g. http://guichet:3000');
+  }
   if (e.SIP_RTP_PORT_MAX <= e.SIP_RTP_PORT_MIN)
     problems.push('SIP_RTP_PORT_MAX: must be above SIP_RTP_PORT_MIN');
   if (problems.length) throw new SipConfigError(problems);
   const window = e.SIP_PIN_CAP_WINDOW_MINUTES * 60_000;
   return {
     logLevel: e.LOG_LEVEL,
+    room: { url: e.GUICHET_URL ?? DEFAULT_GUICHET_URL, serviceToken: e.SIP_SERVICE_TOKEN ?? '' },
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX } : undefined,
     gateway: {
       listen: { host, port: Number(portText) },
       advertisedHost: advertised ?? host,

@@ -15,7 +15,7 @@ import { AllowList } from './trunk/allow-list.js';
 import { callerKey, maskNumber } from './trunk/caller.js';
 import { DigestAuth, type DigestCredentials } from './trunk/digest-auth.js';
 import { WindowCounter } from './trunk/limits.js';
-import { logAudit, PinCaps, type PinCapsConfig, type SipAudit } from './trunk/pin-caps.js';
+import { logAudit, PinCaps, type PinCapsConfig, type PinGuard, type SipAudit } from './trunk/pin-caps.js';
 
 export interface GatewayConfig {
   listen: { host: string; port: number };
@@ -41,6 +41,13 @@ export interface GatewayDeps {
   audit?: SipAudit;
   /** The menu's clock: real timers unless a test injects its own. */
   menuTimers?: Timers;
+  /** Wrong-PIN caps shared with other gateway processes (Redis); default: this process's memory. */
+  pins?: (audit: SipAudit) => PinGuard;
+  /**
+   * Keys the caller hash (per-caller caps). Shared caps need the same key in
+   * every process (main.ts derives it from the service token); default: random.
+   */
+  numberKey?: Buffer;
 }
 
 const realTimers: Timers = {
@@ -57,7 +64,7 @@ const realTimers: Timers = {
  */
 export class SipGateway {
   readonly #calls = new Set<Call>();
-  readonly #numberKey = randomBytes(32);
+  readonly #numberKey: Buffer;
   #closing = false;
 
   private constructor(
@@ -67,9 +74,11 @@ export class SipGateway {
     readonly uas: SipUas,
     readonly pacer: RtpPacer,
     readonly prompts: PromptLibrary,
-    readonly pins: PinCaps,
+    readonly pins: PinGuard,
     readonly audit: SipAudit,
-  ) {}
+  ) {
+    this.#numberKey = deps.numberKey ?? randomBytes(32);
+  }
 
   static async start(config: GatewayConfig, deps: GatewayDeps): Promise<SipGateway> {
     const log = deps.log;
@@ -78,7 +87,7 @@ export class SipGateway {
     const digest = config.digest ? new DigestAuth(config.digest) : undefined;
     const flood = new WindowCounter(config.invitesPerSecond, 1000);
     const audit = deps.audit ?? logAudit(log);
-    const pins = new PinCaps(config.pinCaps, audit);
+    const pins = deps.pins?.(audit) ?? new PinCaps(config.pinCaps, audit);
     // The guard and the transport call back into objects built after them.
     const late: { gateway?: SipGateway; uas?: SipUas } = {};
     const guard = {
@@ -166,6 +175,8 @@ export class SipGateway {
       log,
     });
     this.#calls.add(call);
+    // Shared wrong-PIN counts are read while the welcome prompt plays.
+    this.pins.warm?.(caller).catch(() => undefined);
     this.audit.record({ type: 'call_started', caller: caller.masked, trunk: caller.trunk });
     void call.ended.then((reason: CallEnd) => {
       this.#calls.delete(call);

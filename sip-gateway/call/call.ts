@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { PromptLibrary } from '../ivr/prompt-library.js';
 import { VoiceMenu, type HangupReason, type Timers } from '../ivr/voice-menu.js';
 import type { CallerIdentity, RoomLink } from '../room/room-link.js';
+import type { PinGuard } from '../trunk/pin-caps.js';
 import { parseInfoDtmf, TelephoneEventReceiver } from '../rtp/dtmf.js';
 import { parseRtp } from '../rtp/packet.js';
 import type { RtpPacer, RtpStream } from '../rtp/pacer.js';
@@ -32,7 +33,7 @@ export interface CallDeps {
   answerDelayMs: number;
   rtpTimeoutMs: number;
   timeZone: string;
-  pins: { capped(caller: CallerIdentity): boolean; recordWrong(caller: CallerIdentity): void };
+  pins: PinGuard;
   log: Logger;
 }
 

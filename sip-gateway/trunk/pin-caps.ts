@@ -21,12 +21,21 @@ export function logAudit(log: Logger): SipAudit {
   return { record: (event) => log.info({ audit: true, ...event }, `audit: ${event.type}`) };
 }
 
+/** What a call asks about wrong PINs: synchronously, so the voice menu needs no await. */
+export interface PinGuard {
+  /** Read shared counters for this caller ahead of its first PIN (Redis); absent in memory. */
+  warm?(caller: CallerIdentity): Promise<void>;
+  capped(caller: CallerIdentity): boolean;
+  recordWrong(caller: CallerIdentity): void;
+}
+
 /**
  * Wrong PINs counted per caller and per trunk over time, across calls, so
  * the 10⁶ space can't be walked by calling again and again. Every wrong PIN
- * and every refusal by the cap is audited.
+ * and every refusal by the cap is audited. In this process's memory; with
+ * REDIS_URL the gateway uses SharedPinCaps (shared-pin-caps.ts) instead.
  */
-export class PinCaps {
+export class PinCaps implements PinGuard {
   readonly #perCaller: WindowCounter;
   readonly #perTrunk: WindowCounter;
 

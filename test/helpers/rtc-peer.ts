@@ -219,8 +219,8 @@ export class AudioSender extends Endpoint {
   }
 
   /**
-   * `tag` goes into every payload, so a receiver can tell whose packets it got;
-   * `payload` replaces the test payloads (real Opus frames, for a receiver that decodes).
+   * `tag` goes into every payload, so a receiver can tell whose packets it got.
+   * `payload`: real Opus frames instead (a tone for the phone gateway's tests).
    */
   static async start(
     client: SignalingClient,
@@ -294,6 +294,8 @@ export class AudioReceiver extends Endpoint {
   readonly packets: { tag: number; counter: number }[] = [];
   /** Packets whose payload was not a test payload at all. */
   foreign = 0;
+  /** Every payload as received (real Opus from the phone gateway, for instance). */
+  readonly payloads: Buffer[] = [];
 
   private constructor(pc: RTCPeerConnection, consumerId: string, producerId: string) {
     super(pc);
@@ -352,6 +354,7 @@ export class AudioReceiver extends Endpoint {
   }
 
   #record(payload: Buffer): void {
+    this.payloads.push(Buffer.from(payload));
     const decoded = decodeTestPayload(payload);
     if (decoded) this.packets.push(decoded);
     else this.foreign += 1;

@@ -20,6 +20,9 @@ describe('the gateway as its own process', () => {
       env: {
         ...process.env,
         SIP_LISTEN: `127.0.0.1:${port}`,
+        SIP_SERVICE_TOKEN: 'sip-service-token-for-tests-0123456789abcdef',
+        // Nothing listens there: the room core is down, and callers are told so.
+        GUICHET_URL: 'http://127.0.0.1:9',
         SIP_RTP_PORT_MIN: '32100',
         SIP_RTP_PORT_MAX: '32198',
       },
@@ -33,7 +36,7 @@ describe('the gateway as its own process', () => {
     });
     const result = await runSipp(scenario('process-options', [step.options()]), port, { timeoutS: 10 });
     expect(result.code, result.stderr + result.stdout.slice(-2000)).toBe(0);
-    // A whole call through the process as it runs unbound: the caller hears « indisponible », then BYE.
+    // A whole call while the room core is unreachable: the caller hears « indisponible », then BYE.
     const call = scenario('process-call', [
       step.invite(),
       step.answered(),

@@ -7,6 +7,7 @@ import { WindowCounter } from '../../sip-gateway/trunk/limits.js';
 import { PinCaps } from '../../sip-gateway/trunk/pin-caps.js';
 import { loadSipConfig, SipConfigError } from '../../sip-gateway/config.js';
 
+const TOKEN = 'sip-service-token-for-tests-0123456789abcdef';
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 
 describe('trunk checks', () => {
@@ -85,8 +86,10 @@ describe('trunk checks', () => {
 
 describe('gateway config', () => {
   it('reads SIP_LISTEN and the defaults', () => {
-    const c = loadSipConfig({ SIP_LISTEN: '127.0.0.1:5060' });
+    const c = loadSipConfig({ SIP_LISTEN: '127.0.0.1:5060', SIP_SERVICE_TOKEN: TOKEN });
     expect(c.gateway.listen).toEqual({ host: '127.0.0.1', port: 5060 });
+    expect(c.room).toEqual({ url: 'http://127.0.0.1:3000', serviceToken: TOKEN });
+    expect(c.redis).toBeUndefined();
     expect(c.gateway.timers).toEqual({ t1: 500, t2: 4000 });
     expect(c.gateway.rtpTimeoutMs).toBe(30_000);
     expect(c.gateway.digest).toBeUndefined();
@@ -106,6 +109,8 @@ describe('gateway config', () => {
       if (!(error instanceof SipConfigError)) throw error;
       const problems = error.problems.join('\n');
       expect(problems).toContain('SIP_ADVERTISED_HOST');
+      expect(problems).toContain('SIP_SERVICE_TOKEN');
+      expect(problems).toContain('GUICHET_URL');
       expect(problems).toContain('SIP_TRUNK_ALLOWED_IPS');
       expect(problems).toContain('SIP_DIGEST_USER and SIP_DIGEST_PASSWORD');
       expect(problems).toContain('SIP_RTP_PORT_MAX');
@@ -113,7 +118,10 @@ describe('gateway config', () => {
   });
 
   it('refuses a malformed SIP_LISTEN or allow-list', () => {
-    expect(() => loadSipConfig({ SIP_LISTEN: '5060' })).toThrow(SipConfigError);
+    expect(() => loadSipConfig({ SIP_LISTEN: '5060', SIP_SERVICE_TOKEN: TOKEN })).toThrow(SipConfigError);
+    expect(() => loadSipConfig({ SIP_LISTEN: '127.0.0.1:5060', SIP_SERVICE_TOKEN: 'short' })).toThrow(
+      /at least 32/,
+    );
     expect(() =>
       loadSipConfig({ SIP_LISTEN: '127.0.0.1:5060', SIP_TRUNK_ALLOWED_IPS: 'example.org' }),
     ).toThrow(SipConfigError);

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { percentile } from './proc.js';
-import { readRtpCapture } from './pcap.js';
+import { readRtpCapture } from '../../test/sip/pcap.js';
 
 /*
  * The 20 ms pacing, measured from outside the gateway: tcpdump on loopback

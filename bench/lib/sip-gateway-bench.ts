@@ -57,7 +57,7 @@ function counting(inner: RoomLink): RoomLink {
 
 const config = loadSipConfig();
 const log = pino({ level: config.logLevel });
-const inner = process.env['BENCH_SIP_ROOM'] === 'core' ? coreRoomLink(log) : syntheticRoomLink();
+const inner = process.env['BENCH_SIP_ROOM'] === 'core' ? coreRoomLink(config, log) : syntheticRoomLink();
 const gateway = await SipGateway.start(config.gateway, { room: counting(inner), log });
 console.log(JSON.stringify({ ready: true, pid: process.pid, port: gateway.port }));
 

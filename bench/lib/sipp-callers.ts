@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { scenario, step } from '../../test/sip/sipp.js';
-import { writeTonePcap } from './pcap.js';
+import { writeTonePcap } from '../../test/sip/pcap.js';
 
 /*
  * The bench's callers: ONE sipp process placing every call (sipp is C and

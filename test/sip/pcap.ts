@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { g711 } from '../../sip-gateway/media/g711.js';
 
 /*
- * Two small pcap jobs for the phone bench:
+ * Two small pcap jobs for the phone tests and bench:
  *  - write a capture of G.711 A-law RTP, 20 ms frames of a tone, for sipp's
  *    play_pcap_audio (sipp's own g711a.pcap has 30 ms frames and lasts 7 s);
  *  - read tcpdump's capture of the gateway's RTP back: kernel timestamps,

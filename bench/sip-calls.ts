@@ -149,7 +149,7 @@ function table(results: StepResult[]): string {
   const rule = `| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |${core ? ' ---: | ---: |' : ''} :--- |`;
   const rows = results.map(
     (r) =>
-      `| ${r.calls} | ${r.admitted} | ${r.cpuCores.toFixed(2)} | ${r.cpuPerCallPercent.toFixed(2)} % | ${r.mainThreadCores.toFixed(2)} / ${r.otherThreadsCores.toFixed(2)} | ${r.wire.p50Ms.toFixed(2)} / ${r.wire.p99Ms.toFixed(2)} / ${r.wire.maxMs.toFixed(1)} ms | ${r.pacer.p99.toFixed(2)} ms | ${r.callerVoiceFramesPerSecond.toFixed(1)} |${core ? ` ${r.roomCoreCores?.toFixed(2)} | ${r.roomsHearingCaller} |` : ''} ${r.holds ? 'yes' : `no (${r.note})`} |`,
+      `| ${r.calls} | ${r.admitted} | ${r.cpuCores.toFixed(2)} | ${r.cpuPerCallPercent.toFixed(2)} % | ${r.mainThreadCores.toFixed(2)} / ${r.otherThreadsCores.toFixed(2)} | ${r.wire.p50Ms.toFixed(2)} / ${r.wire.p99Ms.toFixed(2)} / ${r.wire.maxMs.toFixed(1)} ms | ${r.pacer ? `${r.pacer.p99.toFixed(2)} ms` : 'no answer'} | ${r.callerVoiceFramesPerSecond.toFixed(1)} |${core ? ` ${r.roomCoreCores?.toFixed(2)} | ${r.roomsHearingCaller} |` : ''} ${r.holds ? 'yes' : `no (${r.note})`} |`,
   );
   return [head, rule, ...rows].join('\n');
 }
@@ -170,7 +170,7 @@ try {
     SIP_SERVICE_TOKEN: randomBytes(24).toString('hex'),
     ...room.gatewayEnv(),
     NODE_ENV: 'test',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: process.env['BENCH_SIP_DEBUG'] === '1' ? 'info' : 'warn',
     SIP_LISTEN: '127.0.0.1:0',
     SIP_RTP_HOST: '127.0.0.1',
     SIP_RTP_PORT_MIN: String(RTP_MIN),

@@ -67,7 +67,15 @@ export async function coreRoomSide(core: string): Promise<CoreRoomSide> {
     const sender = await AudioSender.start(agent, i, (counter) => voice[counter % voice.length]!);
     const room: BenchRoom = { pin: view.dialIn.pin, agent, sender, receivers: [] };
     agent.socket.on('knock', (event: { peer: { peerId: string } }) => {
-      void agent.request('admit', { peerId: event.peer.peerId }).catch(() => undefined);
+      if (process.env['BENCH_SIP_DEBUG'] === '1')
+        console.error(`bench: room ${i} knock ${event.peer.peerId}`);
+      // A second later, as a person would: an admission within milliseconds of the knock can
+      // reach the gateway before its own join answer and is lost (reported on the link).
+      setTimeout(() => {
+        void agent.request('admit', { peerId: event.peer.peerId }).catch((error: unknown) => {
+          if (process.env['BENCH_SIP_DEBUG'] === '1') console.error(`bench: admit failed: ${String(error)}`);
+        });
+      }, 1000);
     });
     agent.socket.on(
       'newProducer',

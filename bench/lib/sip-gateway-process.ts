@@ -10,7 +10,8 @@ const StatsSchema = z.object({
   activeCalls: z.number(),
   admitted: z.number(),
   sentFrames: z.number(),
-  pacing: z.object({ ticks: z.number(), p50: z.number(), p99: z.number(), max: z.number() }),
+  /** null when the pacer thread did not answer within 2 s. */
+  pacing: z.object({ ticks: z.number(), p50: z.number(), p99: z.number(), max: z.number() }).nullable(),
 });
 export type GatewayStats = z.infer<typeof StatsSchema>;
 
@@ -47,6 +48,8 @@ export class GatewayProcess {
     readonly port: number,
   ) {
     createInterface({ input: child.stdout! }).on('line', (line) => {
+      // BENCH_SIP_DEBUG=1: the gateway's own log lines (pino, on stdout) too.
+      if (process.env['BENCH_SIP_DEBUG'] === '1' && !line.startsWith('{"stats"')) console.error(line);
       for (const listener of this.#lines) listener(line);
     });
   }

@@ -57,8 +57,15 @@ export function startSippCallers(options: {
   const voice = join(options.dir, 'caller-tone.pcap');
   if (!existsSync(voice)) writeTonePcap(voice, options.holdMs / 1000 + 15);
   const inf = join(options.dir, `pins-${options.mediaPort}.csv`);
-  writeFileSync(inf, ['SEQUENTIAL', ...options.pins.map((pin) => [...pin].join(';'))].join('\n') + '\n');
-  const file = scenario('bench-calls', [
+  // Fields 0-5: the PIN's digits; field 6: the caller's own number (each call another caller).
+  const lines = options.pins.map(
+    (pin, i) =>
+      `${[...pin].join(';')};+3361${String(options.mediaPort * 1000 + i)
+        .padStart(7, '0')
+        .slice(-7)}`,
+  );
+  writeFileSync(inf, ['SEQUENTIAL', ...lines].join('\n') + '\n');
+  const steps = [
     step.invite(),
     step.answered(),
     step.ack(),
@@ -67,7 +74,8 @@ export function startSippCallers(options: {
     pinByInfo(2),
     step.pause(options.holdMs),
     step.bye(9),
-  ]);
+  ].map((xml) => xml.replaceAll('[caller]', '[field6]'));
+  const file = scenario('bench-calls', steps);
   const calls = options.pins.length;
   const args = [
     '-c',
@@ -97,9 +105,6 @@ export function startSippCallers(options: {
     '-timeout',
     `${Math.ceil(options.holdMs / 1000 + calls / options.rate + 60)}s`,
     '-timeout_error',
-    '-key',
-    'caller',
-    '+33612345642',
     '-trace_err',
     '-error_file',
     `${file}.errors`,

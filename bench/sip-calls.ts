@@ -180,6 +180,7 @@ try {
     SIP_BUILT_PROMPTS_DIR: 'dist/sip-prompts',
   });
   const results: StepResult[] = [];
+  let saturated: string | undefined;
   let up = 0;
   for (const calls of STEPS) {
     const pins = await room.prepare(calls);
@@ -195,7 +196,15 @@ try {
       }),
     );
     up = calls;
-    const result = await measure(room, gateway, calls, dir);
+    let result: StepResult;
+    try {
+      result = await measure(room, gateway, calls, dir);
+    } catch (error) {
+      // The gateway's main thread no longer answers: past saturation on its core.
+      saturated = `${calls} calls: ${error instanceof Error ? error.message : String(error)} (the gateway's main thread is saturated)`;
+      console.error(`sip bench: ${saturated}`);
+      break;
+    }
     results.push(result);
     console.error(
       `sip bench: ${calls} calls, ${result.cpuPerCallPercent.toFixed(2)} % of a core each, wire p99 ${result.wire.p99Ms.toFixed(2)} ms${result.holds ? '' : ` (${result.note})`}`,
@@ -207,6 +216,7 @@ try {
     `\nPhone gateway, ${room.name} room side; ${host.model}, ${host.cores} cores, load average ${host.loadAverage} at start; ${new Date(started).toISOString()}, ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
   );
   console.log(table(results));
+  if (saturated) console.log(`\nThen ${saturated}.`);
   console.log(
     `\nMost calls with the 20 ms pacing held (p99 < ${P99_LIMIT_MS} ms) on one core: ${best}${best >= 50 ? ' (goal ≥ 50: PASS)' : ' (goal ≥ 50: FAIL)'}`,
   );

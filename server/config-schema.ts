@@ -114,6 +114,8 @@ export const EnvShape = z.object({
   MEDIA_WORKERS: int(1, 64).default(cpus().length),
   MEDIA_LISTEN_IP: z.ipv4().or(z.ipv6()).default('127.0.0.1'),
   MEDIA_ANNOUNCED_ADDRESS: z.string().min(1).optional(),
+  // What the phone gateway's plain RTP transports announce (an address or a host name it resolves); unset: the above.
+  MEDIA_PLAIN_ANNOUNCED_ADDRESS: z.string().min(1).max(253).optional(),
   // Below Linux's ephemeral range (EPHEMERAL_PORTS), and not a privileged port.
   MEDIA_PORT_BASE: int(1024, 65535).default(20000),
   MEDIA_WORKER_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),

@@ -67,6 +67,8 @@ export interface Config {
     workers: number;
     listenIp: string;
     announcedAddress: string | undefined;
+    /** MEDIA_PLAIN_ANNOUNCED_ADDRESS: where the phone gateway sends its RTP; unset: announcedAddress. */
+    plainAnnouncedAddress: string | undefined;
     portBase: number;
     workerLogLevel: 'debug' | 'warn' | 'error' | 'none';
   };
@@ -189,6 +191,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       workers: e.MEDIA_WORKERS,
       listenIp: e.MEDIA_LISTEN_IP,
       announcedAddress: e.MEDIA_ANNOUNCED_ADDRESS,
+      plainAnnouncedAddress: e.MEDIA_PLAIN_ANNOUNCED_ADDRESS,
       portBase: e.MEDIA_PORT_BASE,
       workerLogLevel: e.MEDIA_WORKER_LOG_LEVEL,
     },

@@ -169,6 +169,7 @@ export async function startGuichet(
         count: config.media.workers,
         listenIp: config.media.listenIp,
         announcedAddress: config.media.announcedAddress,
+        plainAnnouncedAddress: config.media.plainAnnouncedAddress,
         portBase: config.media.portBase,
         logLevel: config.media.workerLogLevel,
         respawnDelayMs: 500,

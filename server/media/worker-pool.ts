@@ -7,6 +7,12 @@ export interface WorkerPoolOptions {
   count: number;
   listenIp: string;
   announcedAddress: string | undefined;
+  /**
+   * What plain RTP transports (the phone gateway's leg) announce instead, when
+   * the gateway reaches this node another way than browsers do (compose: the
+   * container's name on the internal network). Unset: announcedAddress.
+   */
+  plainAnnouncedAddress?: string | undefined;
   /** Worker i gets UDP and TCP port `portBase + i` for its WebRtcServer. */
   portBase: number;
   logLevel: types.WorkerLogLevel;
@@ -23,7 +29,7 @@ export interface WorkerSlot {
   webRtcServer: types.WebRtcServer;
   /** Routers currently on this worker: the load measure for placing new rooms. */
   routers: number;
-  /** Where plain RTP transports listen (the same address as the WebRtcServer). */
+  /** Where plain RTP transports listen (the WebRtcServer's address) and what they announce. */
   listen: { ip: string; announcedAddress: string | undefined };
 }
 
@@ -122,7 +128,7 @@ export class WorkerPool {
       worker,
       webRtcServer,
       routers: 0,
-      listen: { ip: listenIp, announcedAddress },
+      listen: { ip: listenIp, announcedAddress: this.#options.plainAnnouncedAddress ?? announcedAddress },
     };
     worker.on('died', (error) => this.#handleDeath(slot, error));
     this.#log.info({ worker: index, pid: worker.pid, port }, 'media worker started');

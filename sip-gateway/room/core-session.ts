@@ -291,7 +291,8 @@ export class CoreSession implements RoomSession {
     if (!conn || this.#gone) return;
     try {
       const transport = await conn.request('createPlainTransport', { comedia: true });
-      const rtp = await RoomRtp.open(transport.ip);
+      // MEDIA_PLAIN_ANNOUNCED_ADDRESS may be a host name (compose: the node's service).
+      const { rtp, ip } = await RoomRtp.open(transport.ip);
       if (generation !== this.#generation || this.#gone) {
         rtp.close();
         return;
@@ -301,7 +302,7 @@ export class CoreSession implements RoomSession {
       rtp.onAudio((sourceId, frame) => {
         for (const listener of this.#audioListeners) listener(sourceId, frame);
       });
-      rtp.connect({ ip: transport.ip, port: transport.port });
+      rtp.connect({ ip, port: transport.port });
       await conn.request('produce', {
         transportId: transport.id,
         kind: 'audio',

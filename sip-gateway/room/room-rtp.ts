@@ -1,5 +1,6 @@
 import { createSocket, type Socket } from 'node:dgram';
-import { isIPv6 } from 'node:net';
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import { OpusRtpPacketizer } from '../media/opus-rtp.js';
 import { parseRtp } from '../rtp/packet.js';
 
@@ -29,9 +30,13 @@ export class RoomRtp {
     socket.on('error', () => undefined);
   }
 
-  /** A socket of the family of the transport's address, on an ephemeral port. */
-  static async open(transportIp: string): Promise<RoomRtp> {
-    const socket = createSocket(isIPv6(transportIp) ? 'udp6' : 'udp4');
+  /**
+   * The transport's address (a host name is resolved once here, not at every
+   * packet) and a socket of its family on an ephemeral port.
+   */
+  static async open(transportAddress: string): Promise<{ rtp: RoomRtp; ip: string }> {
+    const ip = isIP(transportAddress) ? transportAddress : (await lookup(transportAddress)).address;
+    const socket = createSocket(isIP(ip) === 6 ? 'udp6' : 'udp4');
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
       socket.bind(0, () => {
@@ -39,7 +44,7 @@ export class RoomRtp {
         resolve();
       });
     });
-    return new RoomRtp(socket);
+    return { rtp: new RoomRtp(socket), ip };
   }
 
   get localPort(): number {

@@ -127,9 +127,20 @@ describe.runIf(existsSync('/usr/bin/docker-compose'))('docker-compose config (cl
         },
       }).toString();
       const services = MergedSchema.parse(parse(merged)).services;
-      expect(Object.keys(services).sort()).toEqual(['caddy', 'coturn', 'guichet', 'guichet-b', 'redis']);
+      expect(Object.keys(services).sort()).toEqual([
+        'caddy',
+        'coturn',
+        'guichet',
+        'guichet-b',
+        'redis',
+        'sip-gateway',
+      ]);
       expect(services['guichet']?.environment?.['NODE_URL']).toBe('https://visio.example.fr/n/node-a');
       expect(services['guichet-b']?.environment?.['NODE_URL']).toBe('https://visio.example.fr/n/node-b');
+      // The phone gateway asks node a and follows ROOM_ELSEWHERE; its RTP reaches each node by its service name.
+      expect(services['sip-gateway']?.environment?.['GUICHET_URL']).toBe('http://guichet:3000');
+      expect(services['guichet']?.environment?.['MEDIA_PLAIN_ANNOUNCED_ADDRESS']).toBe('guichet');
+      expect(services['guichet-b']?.environment?.['MEDIA_PLAIN_ANNOUNCED_ADDRESS']).toBe('guichet-b');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

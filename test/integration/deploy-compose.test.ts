@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { ConfigError, loadConfig } from '../../server/config.js';
 import { EnvShape } from '../../server/config-schema.js';
+import { loadSipConfig, SipEnvShape } from '../../sip-gateway/config.js';
 
 /*
  * The deployment files agree with the code and with each other: what an
@@ -30,6 +31,8 @@ const ServiceSchema = z.object({
   healthcheck: z.object({ test: z.array(z.string()) }).optional(),
   stop_grace_period: z.string().optional(),
   network_mode: z.string().optional(),
+  env_file: z.string().optional(),
+  profiles: z.array(z.string()).optional(),
 });
 const ComposeSchema = z.object({
   services: z.record(z.string(), ServiceSchema),
@@ -82,9 +85,47 @@ describe('docker-compose.yml', () => {
   const redis = service(compose, 'redis');
   const coturn = service(compose, 'coturn');
 
-  it('runs guichet, redis and coturn', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['coturn', 'guichet', 'redis']);
+  it('runs guichet, redis and coturn, and the phone gateway on demand', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['coturn', 'guichet', 'redis', 'sip-gateway']);
     expect(guichet.environment?.['REDIS_URL']).toBe('redis://redis:6379');
+  });
+
+  it('runs the phone gateway from the same image, as a client of the guichet service', () => {
+    const sip = service(compose, 'sip-gateway');
+    expect(sip.image).toBe(guichet.image);
+    expect(sip.profiles).toEqual(['phone']);
+    expect([sip.command ?? ''].flat().join(' ')).toBe('node dist/sip-gateway/main.js');
+    const env = sip.environment ?? {};
+    // The room core at the service's own port, the same Redis for the shared wrong-PIN counters.
+    expect(env['GUICHET_URL']).toBe(`http://guichet:${guichet.environment?.['PORT'] ?? '?'}`);
+    expect(env['REDIS_URL']).toBe(guichet.environment?.['REDIS_URL']);
+    // Its config accepts what compose gives it, once .env has the token and the trunk.
+    const config = loadSipConfig({
+      ...env,
+      SIP_ADVERTISED_HOST: '203.0.113.10',
+      SIP_SERVICE_TOKEN: 's'.repeat(48),
+      SIP_TRUNK_ALLOWED_IPS: '192.0.2.0/28',
+    });
+    // SIP on UDP and TCP, and the whole RTP range, published unchanged (the SDP announces them).
+    const published = publishedPorts(sip.ports ?? []);
+    const port = config.gateway.listen.port;
+    expect(
+      published
+        .filter((p) => p.target === port)
+        .map((p) => p.protocol)
+        .sort(),
+    ).toEqual(['tcp', 'udp']);
+    const rtp = published.filter((p) => p.target !== port);
+    for (const p of rtp) expect([p.published, p.protocol]).toEqual([p.target, 'udp']);
+    const { portMin, portMax } = config.gateway.rtp;
+    expect(rtp.map((p) => p.target)).toEqual(
+      Array.from({ length: portMax - portMin + 1 }, (_, i) => portMin + i),
+    );
+    // The gateway's RTP toward the room goes to the guichet container, not the public address.
+    expect(guichet.environment?.['MEDIA_PLAIN_ANNOUNCED_ADDRESS']).toBe('guichet');
+    // The server and the gateway read the same token line from .env.
+    expect(envExample().has('SIP_SERVICE_TOKEN')).toBe(true);
+    expect(sip.env_file ?? guichet.env_file).toBe('.env');
   });
 
   it("publishes each worker's UDP and TCP port, MEDIA_PORT_BASE + i, unchanged", () => {
@@ -160,14 +201,15 @@ describe('docker-compose.yml', () => {
 
 describe('deploy/env.example', () => {
   const documented = envExample();
-  const settings = Object.keys(EnvShape.shape);
+  // The server's settings, and the phone gateway's (its own process, the same .env).
+  const settings = [...Object.keys(EnvShape.shape), ...Object.keys(SipEnvShape.shape)];
   const composeVariables = new Set([
     ...referencedVariables(read('docker-compose.yml')),
     ...referencedVariables(read('deploy/docker-compose.tls.yml')),
   ]);
 
   it('documents every setting of config-schema.ts', () => {
-    expect(settings.filter((key) => !documented.has(key))).toEqual([]);
+    expect(Object.keys(EnvShape.shape).filter((key) => !documented.has(key))).toEqual([]);
   });
 
   it('holds nothing but settings, process variables and variables the compose files use', () => {

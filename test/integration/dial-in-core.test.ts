@@ -147,4 +147,54 @@ describe('dial-in in the room core', () => {
     expect(JSON.stringify(events)).not.toContain('12 34 56');
     expect(JSON.stringify(events)).not.toContain('612345678');
   }, 30_000);
+
+  it('announces MEDIA_PLAIN_ANNOUNCED_ADDRESS on the phone leg, the browsers’ address elsewhere', async () => {
+    const s = await server({ SIP_SERVICE_TOKEN: TOKEN, MEDIA_PLAIN_ANNOUNCED_ADDRESS: 'guichet' });
+    const view = await book(s, 5);
+    const agent = await client(s);
+    const host = await agent.request('join', {
+      roomId: view.roomId,
+      displayName: 'Agent',
+      token: s.agentToken(),
+      transports: ['recv'],
+    });
+    expect(host.transports?.recv?.iceCandidates.map((c) => c.address)).toContain('127.0.0.1');
+    const phone = await client(s);
+    const joined = await phone.request('join', {
+      roomId: view.roomId,
+      displayName: 'Téléphone •• •• 42',
+      credential: { kind: 'service', token: TOKEN, pin: view.dialIn.pin },
+    });
+    await agent.request('admit', { peerId: joined.peerId });
+    await vi.waitFor(() => expect(phone.received('admitted')).toHaveLength(1), {
+      timeout: 5000,
+      interval: 20,
+    });
+    expect((await phone.request('createPlainTransport', { comedia: true })).ip).toBe('guichet');
+  }, 30_000);
+
+  it('the per-address join cap spares the trusted gateway (all its callers share one address), not a wrong token', async () => {
+    const s = await server({ SIP_SERVICE_TOKEN: TOKEN, JOINS_PER_ADDRESS_PER_MINUTE: '2' });
+    const view = await book(s, 5);
+    for (let i = 0; i < 4; i += 1) {
+      const phone = await client(s);
+      await phone.request('join', {
+        roomId: view.roomId,
+        displayName: 'Téléphone •• •• 42',
+        credential: { kind: 'service', token: TOKEN, pin: view.dialIn.pin },
+      });
+    }
+    const guesser = await client(s);
+    const refusals = [];
+    for (let i = 0; i < 3; i += 1) {
+      refusals.push(
+        await guesser.refusal('join', {
+          roomId: view.roomId,
+          displayName: 'x',
+          credential: { kind: 'service', token: `${TOKEN.slice(0, -1)}x`, pin: view.dialIn.pin },
+        }),
+      );
+    }
+    expect(refusals).toContain('RATE_LIMITED');
+  }, 30_000);
 });

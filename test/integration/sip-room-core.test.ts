@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { AuditEventViewSchema, type PeerInfo } from '../../signaling/protocol/index.js';
+import { AuditEventViewSchema, RoomIdSchema, type PeerInfo } from '../../signaling/protocol/index.js';
 import { OpusDecoder } from '../../sip-gateway/media/opus.js';
 import { apiClient } from '../helpers/api.js';
 import { AudioReceiver } from '../helpers/rtc-peer.js';
@@ -8,6 +8,7 @@ import type { SignalingClient } from '../helpers/signaling-client.js';
 import {
   agentIn,
   bookAppointment,
+  SERVICE_TOKEN,
   startCoreGateway,
   type CoreGatewayFixture,
 } from '../sip/core-gateway-fixture.js';
@@ -114,6 +115,30 @@ describe('SIP gateway on the real room core (sipp callers)', () => {
     expect(JSON.stringify(events)).not.toContain('612345642');
     expect(fx.logLines.join('')).not.toContain('612345642');
     expect(fx.logLines.join('')).not.toContain(view.dialIn.pin);
+    expect(fx.logLines.join('')).not.toContain(SERVICE_TOKEN);
+  }, 90_000);
+
+  it('the agent refuses the caller in the lobby: the refused prompt, then BYE', async () => {
+    const view = await bookAppointment(base, token, 5);
+    const agent = await agentFor(view.roomId);
+    const file = scenario('core-refused', [
+      step.invite(),
+      step.answered(),
+      step.ack(),
+      step.pause(300),
+      step.dtmf(`${view.dialIn.pin}#`),
+      step.byeFromServer(40_000),
+    ]);
+    const run = runSipp(file, fx.gateway.port, { timeoutS: 60 });
+    const phone = await knocked(agent);
+    await agent.request('refuse', { peerId: phone.peerId });
+    const result = await run;
+    expect(result.code, result.stderr + result.stdout.slice(-2000)).toBe(0);
+    await ended('refused');
+    await vi.waitFor(
+      () => expect(agent.received('knockWithdrawn').map((e) => e.peerId)).toContain(phone.peerId),
+      EVENTS,
+    );
   }, 90_000);
 
   it('a wrong PIN three times: goodbye and BYE, each wrong PIN audited masked', async () => {
@@ -180,6 +205,43 @@ describe('SIP gateway on the real room core (sipp callers)', () => {
     await ended('removed');
     // The BYE waited for « l'agent a mis fin… » and « au revoir ».
     expect(Date.now() - removedAt).toBeGreaterThan(1500);
+  }, 90_000);
+
+  it('the room core drops the gateway’s socket: it resumes the same place, still admitted, and its audio flows again', async () => {
+    const view = await bookAppointment(base, token, 5);
+    const agent = await agentFor(view.roomId);
+    const file = scenario('core-resume', [
+      step.invite(),
+      step.answered(),
+      step.ack(),
+      step.pause(300),
+      step.dtmf(`${view.dialIn.pin}#`),
+      step.pause(16_000),
+      step.bye(),
+    ]);
+    const run = runSipp(file, fx.gateway.port, { timeoutS: 60 });
+    const phone = await knocked(agent);
+    await agent.request('admit', { peerId: phone.peerId });
+    const producers = () => agent.received('newProducer').filter((e) => e.peerId === phone.peerId);
+    await vi.waitFor(() => expect(producers()).toHaveLength(1), EVENTS);
+    // Cut the phone member's connection from the server's side (as a node restart or a network cut would).
+    const sockets = [...fx.server!.guichet.io.sockets.sockets.values()].filter(
+      (s) => s.id !== agent.socket.id,
+    );
+    expect(sockets.length).toBeGreaterThanOrEqual(1);
+    for (const socket of sockets) socket.disconnect(true);
+    // Back on a new connection with the resume credential: same peer, no new knock, a new producer.
+    await vi.waitFor(() => expect(producers()).toHaveLength(2), EVENTS);
+    expect(agent.received('knock')).toHaveLength(1);
+    const room = fx.server!.guichet.rooms.liveRoom(RoomIdSchema.parse(view.roomId));
+    expect(room?.member(phone.peerId)?.state).toBe('admitted');
+    const receiver = await AudioReceiver.start(agent, producers()[1]!.producer.producerId);
+    receivers.push(receiver);
+    // The gateway sends a frame every 20 ms once connected (silence here: sipp says nothing).
+    await vi.waitFor(() => expect(receiver.payloads.length).toBeGreaterThan(25), EVENTS);
+    const result = await run;
+    expect(result.code, result.stderr + result.stdout.slice(-2000)).toBe(0);
+    expect(fx.logLines.join('')).toContain('resumed');
   }, 90_000);
 
   it('the appointment is cancelled through REST while the caller waits: the cancelled prompt, then BYE', async () => {

@@ -28,6 +28,10 @@ const config = loadConfig({
         NODE_ID: process.env['BENCH_NODE_ID'] ?? 'bench',
       }
     : {}),
+  // The phone bench (bench/sip-calls.ts): the gateway's service credential.
+  ...(process.env['BENCH_SIP_SERVICE_TOKEN']
+    ? { SIP_SERVICE_TOKEN: process.env['BENCH_SIP_SERVICE_TOKEN'] }
+    : {}),
   // Every simulated participant connects from 127.0.0.1: the per-address caps would stop the bench itself.
   HTTP_MAX_CONNECTIONS_PER_ADDRESS: '0',
   JOIN_ATTEMPTS_PER_MINUTE: '1000',

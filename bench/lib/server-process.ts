@@ -87,6 +87,11 @@ export class BenchServer {
     return new BenchServer(child, ready);
   }
 
+  /** The agent token the server minted (bench/lib/guichet-server.ts), for REST calls and agent joins. */
+  get agentToken(): string {
+    return this.#token;
+  }
+
   /** Node process plus its mediasoup workers. */
   rss(): number {
     return [this.pid, ...this.workerPids].reduce((sum, pid) => sum + rssBytes(pid), 0);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -48,7 +48,6 @@ describe('baresip caller', () => {
       '-12',
     ]);
     phone = await Baresip.start({ sourceWav: mic, caller: '+33600000077' });
-    const started = Date.now();
     phone.command('dial', `sip:rendezvous@127.0.0.1:${fx.gateway.port}`);
     await vi.waitFor(() => expect(phone!.events.join()).toContain('CALL_ESTABLISHED'), { timeout: 10_000 });
     await phone.type('112358#');
@@ -64,24 +63,29 @@ describe('baresip caller', () => {
       const own = entry.session.sent.at(-1);
       if (own) entry.session.pushRoomAudio(entry.participantId, own);
     }, 20);
-    const inLobby = Date.now();
-    await new Promise((r) => setTimeout(r, 4000));
-    const admittedAt = Date.now();
+    // Positions in what baresip heard (samples at 8 kHz), read from its recording as it grows:
+    // no fixed sleep, and no guess at how wall time maps onto the recording.
+    const phoneRef = phone;
+    const recordedPast = (samples: number) =>
+      vi.waitFor(() => expect(phoneRef.recordedSamples()).toBeGreaterThan(samples), {
+        timeout: 20_000,
+        interval: 100,
+      });
+    const inLobby = phone.recordedSamples();
+    await recordedPast(inLobby + 4 * 8000);
+    const admittedAt = phone.recordedSamples();
     entry.session.emit({ type: 'admitted' });
-    await new Promise((r) => setTimeout(r, 7000));
-    const hangupAt = Date.now();
+    await recordedPast(admittedAt + 7 * 8000);
+    const hangupAt = phone.recordedSamples();
     clearInterval(room);
     phone.command('hangup');
     await vi.waitFor(() => expect(entry.left).toBe(true), { timeout: 10_000 });
     await phone.stop();
 
-    // What baresip heard, by wall time since the dial (the recording starts with the call).
-    const file = readdirSync(phone.dir).find((f) => f.endsWith('-dec.wav'));
-    expect(file).toBeDefined();
-    const heard = readWav8k(readFileSync(join(phone.dir, file!)), file!);
-    const at = (ms: number) => Math.max(0, Math.round(((ms - started) / 1000) * 8000));
-    const lobby = heard.subarray(at(inLobby + 500), at(admittedAt));
-    const inRoom = heard.subarray(at(admittedAt + 3500), at(hangupAt - 300));
+    // What baresip heard: the lobby from half a second in, the room from 3.5 s after admission.
+    const heard = readWav8k(phone.readRecording(), 'baresip recording');
+    const lobby = heard.subarray(inLobby + 4000, admittedAt);
+    const inRoom = heard.subarray(admittedAt + 3.5 * 8000, hangupAt - 0.3 * 8000);
     console.log(
       `lobby rms ${rms(lobby).toFixed(0)}, 600 Hz ${power(lobby, 600, 8000).toFixed(1)}; in the room 600 Hz ${power(inRoom, 600, 8000).toFixed(1)}, 1000 Hz ${power(inRoom, 1000, 8000).toFixed(1)}`,
     );

@@ -1,8 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+/** libsndfile's canonical WAV header for 16-bit PCM. */
+const WAV_HEADER_BYTES = 44;
 
 /**
  * baresip as a second real caller: its audio source is a WAV file (aufile),
@@ -99,6 +102,30 @@ export class Baresip {
       this.process.stdin?.write(key);
       await new Promise((r) => setTimeout(r, gapMs));
     }
+  }
+
+  /** The file sndfile records what baresip hears into (`*-dec.wav`), once the call's audio has started. */
+  recordingPath(): string | undefined {
+    const file = readdirSync(this.dir).find((f) => f.endsWith('-dec.wav'));
+    return file ? join(this.dir, file) : undefined;
+  }
+
+  /**
+   * How many 16-bit samples are in the recording so far (sndfile writes as it
+   * decodes; the header's sizes are only right once the call ends, so this
+   * reads the file's size): a position in what the caller heard, for a test
+   * to mark « now » and to wait for « n seconds later » without a fixed sleep.
+   */
+  recordedSamples(): number {
+    const path = this.recordingPath();
+    return path ? Math.max(0, Math.floor((statSync(path).size - WAV_HEADER_BYTES) / 2)) : 0;
+  }
+
+  /** The whole recording, once the call has ended (the WAV header is final then). */
+  readRecording(): Buffer {
+    const path = this.recordingPath();
+    if (!path) throw new Error(`baresip recorded nothing in ${this.dir}`);
+    return readFileSync(path);
   }
 
   async stop(): Promise<void> {

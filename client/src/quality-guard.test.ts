@@ -44,9 +44,15 @@ describe('audio first on a poor link', () => {
 
   it('pauses at once when packets are lost or queued while the estimate is still falling', () => {
     const losing = new QualityGuard();
+    expect(losing.sample(at(500))).toBe('medium');
     expect(losing.sample(at(300, 20, 0.3))).toBe('paused');
     const medium = new QualityGuard();
+    expect(medium.sample(at(1000))).toBeUndefined();
     expect(medium.sample(at(600, 20, 0.15))).toBe('paused');
+    // Reported loss while the browser's own estimate holds or climbs: late packets, not a full link.
+    const late = new QualityGuard();
+    expect(late.sample(at(540))).toBe('medium');
+    expect(late.sample(at(550, 20, 0.38))).toBeUndefined();
     // A long round trip alone is a far link or a starved CPU, not a congested one.
     const far = new QualityGuard();
     expect(far.sample(at(600, 540, 0))).toBe('medium');
@@ -78,6 +84,10 @@ describe('audio first on a poor link', () => {
     expect(guard.sample(at(65, 320))).toBe('paused');
     hold(guard, 15, at(60, 5));
     expect(guard.sample(at(60, 5))).toBe('probing');
+    // One long round trip read twice (the browser had not measured again) is not a queue.
+    expect(guard.sample(at(65, 300))).toBeUndefined();
+    expect(guard.sample(at(70, 300))).toBeUndefined();
+    expect(guard.sample(at(75, 6))).toBeUndefined();
     // Lost packets during the probe stop it too.
     expect(guard.sample(at(62, 5, 0.08))).toBe('paused');
     // The wait is capped: a link that recovers gets its video back within a bounded time.

@@ -54,13 +54,17 @@ const MEDIUM_BELOW_KBPS = 800;
 const MIC_LOW_BPS = 24_000;
 const MIC_PAUSED_BPS = 16_000;
 /**
- * A sample losing this share of our packets while the estimate is under the
- * full picture's: the video must stop now, before the estimate has finished
- * falling (it takes a second or two more). Lost packets, not the round trip:
- * a starved CPU (a loaded phone, a loaded test machine) stretches round trips
- * on a link that has room.
+ * A sample losing this share of our packets while the estimate falls under
+ * the full picture's: the video must stop now, before the estimate has
+ * finished falling (it takes a second or two more). Lost packets and a
+ * falling estimate together, not the round trip: a starved CPU (a loaded
+ * phone, a loaded test machine) stretches round trips on a link that has
+ * room, and the SFU's reports then count late packets as lost (measured:
+ * 38 % "lost" at call start, the estimate rising) while the browser's own
+ * estimate does not fall.
  */
 const LOSING = 0.1;
+const FALLING = 0.85;
 /** An estimate that lost more than this share in one sample, with packets lost, collapsed. */
 const COLLAPSE = 0.6;
 const COLLAPSE_LOSS = 0.02;
@@ -87,6 +91,8 @@ interface Probe {
   left: number;
   clear: number;
   slow: number;
+  /** The last round trip counted: the browser repeats one until it measures again. */
+  lastRttMs: number | undefined;
 }
 
 const ORDER: readonly VideoStep[] = ['paused', 'probing', 'low', 'medium', 'full'];
@@ -146,7 +152,7 @@ export class QualityGuard {
     if (this.probe) return this.probing(link, kbps, this.probe);
     let target = stepFor(kbps);
     const loss = link.loss ?? 0;
-    const losing = loss >= LOSING;
+    const losing = loss >= LOSING && last !== undefined && kbps < last * FALLING;
     const collapsed = last !== undefined && kbps < last * (1 - COLLAPSE) && loss >= COLLAPSE_LOSS;
     if (target === 'low' && collapsed) target = 'paused';
     if ((target === 'low' || target === 'medium') && losing) target = 'paused';
@@ -156,7 +162,7 @@ export class QualityGuard {
       this.pausedFor += 1;
       if (link.rttMs !== undefined) this.calmRttMs = Math.min(this.calmRttMs ?? Infinity, link.rttMs);
       if (this.pausedFor < this.retryAfter) return undefined;
-      this.probe = { base: kbps, left: PROBE_SAMPLES, clear: 0, slow: 0 };
+      this.probe = { base: kbps, left: PROBE_SAMPLES, clear: 0, slow: 0, lastRttMs: undefined };
       return this.move('probing');
     }
     if (rank(target) > rank(this.current)) {
@@ -189,8 +195,11 @@ export class QualityGuard {
       link.rttMs !== undefined &&
       this.calmRttMs !== undefined &&
       link.rttMs > this.calmRttMs + PROBE_RTT_RISE_MS;
-    // Twice in a row: one long round trip can be a starved CPU rather than a queue.
-    probe.slow = rttRose ? probe.slow + 1 : 0;
+    // Two measures in a row: one long round trip can be a starved CPU rather than a queue,
+    // and the same value read twice is one measure.
+    const fresh = link.rttMs !== probe.lastRttMs;
+    probe.lastRttMs = link.rttMs;
+    if (fresh) probe.slow = rttRose ? probe.slow + 1 : 0;
     const queued = probe.slow >= 2 || (link.loss ?? 0) >= PROBE_LOSS || kbps < probe.base * 0.9;
     probe.clear = !queued && kbps >= PROBE_CLEAR_KBPS ? probe.clear + 1 : 0;
     if (probe.clear >= PROBE_CLEAR_SAMPLES) {

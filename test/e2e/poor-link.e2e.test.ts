@@ -138,7 +138,8 @@ describe.skipIf(!inNamespace || !wanted)('audio first on a 300 kbit/s link', () 
     }
   }
 
-  it('keeps the sound, pauses video with one notice, and brings it back', async () => {
+  // About 100 s: the 60 s shaped minute, the call's set-up and the recovery (bounded by BACK_WITHIN_MS).
+  it('keeps the sound, pauses video with one notice, and brings it back', { timeout: 150_000 }, async () => {
     const args = [`--use-file-for-fake-audio-capture=${wav}`];
     const [citizen, agent] = await Promise.all([
       launchBrowser({ viewport: PHONE, args }),
@@ -168,6 +169,15 @@ describe.skipIf(!inNamespace || !wanted)('audio first on a 300 kbit/s link', () 
           if (banner.textContent === text) seen.push(text);
         }).observe(banner, { childList: true, characterData: true, subtree: true });
       }, fr['call.videoPaused']);
+    }
+    // The measurement is of a call that had its video when the link fell: on a loaded machine the
+    // guard can pause it before (a starved CPU loses packets even on loopback), so wait for it back.
+    for (const page of pages) {
+      await expect
+        .poll(async () => (await page.locator('#view-call').getAttribute('data-video-step')) ?? 'full', {
+          timeout: 20_000,
+        })
+        .toMatch(/^(full|medium|low)$/);
     }
     const unshaped = await Promise.all(pages.map((page) => recvStats(page)));
     await new Promise((resolve) => setTimeout(resolve, 3_000));

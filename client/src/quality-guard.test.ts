@@ -84,10 +84,6 @@ describe('audio first on a poor link', () => {
     expect(guard.sample(at(65, 320))).toBe('paused');
     hold(guard, 15, at(60, 5));
     expect(guard.sample(at(60, 5))).toBe('probing');
-    // One long round trip read twice (the browser had not measured again) is not a queue.
-    expect(guard.sample(at(65, 300))).toBeUndefined();
-    expect(guard.sample(at(70, 300))).toBeUndefined();
-    expect(guard.sample(at(75, 6))).toBeUndefined();
     // Lost packets during the probe stop it too.
     expect(guard.sample(at(62, 5, 0.08))).toBe('paused');
     // The wait is capped: a link that recovers gets its video back within a bounded time.

@@ -19,7 +19,7 @@ import { Receiver } from './receiver.js';
 import { NO_RECV_STATS, type RecvStats } from './recv-stats.js';
 import { Sender, type LocalSource, type LocalTracks } from './sender.js';
 import { NO_QUALITY, readQualityCounters, type CallQuality, type QualityCounters } from './quality.js';
-import type { CameraLimit } from './quality-guard.js';
+import type { SendLimit } from './quality-guard.js';
 import { toTransportOptions, wireTransport } from './transport.js';
 import { clientCapabilities } from './rtp-compat.js';
 
@@ -271,8 +271,8 @@ export class Call {
     if (!this.closed) await this.sender?.setSourceEnabled(source, on);
   }
 
-  /** Audio first on a poor link: what the camera may send (quality-guard.ts). */
-  async limitCamera(limit: CameraLimit): Promise<void> {
+  /** Audio first on a poor link: what the camera (and the mic) may send (quality-guard.ts). */
+  async limitCamera(limit: SendLimit): Promise<void> {
     if (!this.closed) await this.sender?.limitCamera(limit);
   }
 

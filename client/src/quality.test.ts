@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { qualityLevel, readQualityCounters } from './quality.js';
+import { qualityLevel, readQualityCounters, sentLossShare } from './quality.js';
 
 const report = (...stats: object[]) => ({ forEach: (f: (v: unknown) => void) => stats.forEach(f) });
 
@@ -39,5 +39,18 @@ describe('connection quality', () => {
         report({ type: 'inbound-rtp', kind: 'video', framesDecoded: 7, packetsReceived: 10 }),
       ]),
     ).toMatchObject({ framesDecoded: 7 });
+  });
+
+  it('gives the share of our sent packets reported lost between two samples', () => {
+    const sent = readQualityCounters([
+      report({ type: 'outbound-rtp', packetsSent: 100 }, { type: 'remote-inbound-rtp', packetsLost: 2 }),
+    ]);
+    const later = readQualityCounters([
+      report({ type: 'outbound-rtp', packetsSent: 150 }, { type: 'remote-inbound-rtp', packetsLost: 7 }),
+    ]);
+    expect(sentLossShare(sent, later)).toBeCloseTo(0.1);
+    expect(sentLossShare(undefined, later)).toBeUndefined();
+    // Too few packets between the two for a share to mean anything.
+    expect(sentLossShare(sent, { ...sent, total: sent.total + 5 })).toBeUndefined();
   });
 });

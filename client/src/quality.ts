@@ -86,6 +86,17 @@ const MIN_PACKETS = 20;
 // Under one frame a second, a picture that should move is frozen.
 const FROZEN_FPS = 1;
 
+/** Share of the packets we sent between two snapshots that the receiver reported lost; undefined under MIN_PACKETS. */
+export function sentLossShare(
+  previous: QualityCounters | undefined,
+  next: QualityCounters,
+): number | undefined {
+  if (!previous) return undefined;
+  const total = next.total - previous.total;
+  if (total < MIN_PACKETS) return undefined;
+  return Math.min(1, Math.max(0, next.lost - previous.lost) / total);
+}
+
 /** The level between two snapshots of the same participant's counters, `seconds` apart. */
 export function qualityLevel(
   previous: QualityCounters | undefined,

@@ -1,7 +1,7 @@
 import type { Device, types } from 'mediasoup-client';
 import { MediaSourceSchema, RtpParametersSchema } from '../../signaling/protocol/index.js';
 import type { ProtocolClient } from './protocol-client.js';
-import type { CameraLimit } from './quality-guard.js';
+import type { SendLimit } from './quality-guard.js';
 import { CAMERA_CODEC_OPTIONS, CAMERA_ENCODINGS, MIC_CODEC_OPTIONS, findOpus } from './send-media.js';
 import { toError } from './transport.js';
 
@@ -111,9 +111,11 @@ export class Sender {
    * Audio first: fewer layers, a bitrate cap under the estimate, or no video
    * at all while the link is poor. Set on the RTCRtpSender itself, layer by
    * layer (each keeps its own cap when that is lower); paused, no layer is
-   * active, so not even black frames go out.
+   * active, so not even black frames go out. The mic gets its own cap (or
+   * its own rate back).
    */
-  async limitCamera(limit: CameraLimit): Promise<void> {
+  async limitCamera(limit: SendLimit): Promise<void> {
+    await this.limitMic(limit.micMaxBitrate);
     const producer = this.producers.get('camera');
     const rtpSender = producer?.rtpSender;
     if (!producer || producer.closed || !rtpSender) return;
@@ -131,6 +133,17 @@ export class Sender {
     if (wasAllowed !== this.cameraAllowed && this.cameraWanted) {
       await this.setProducing('camera', this.cameraAllowed);
     }
+  }
+
+  private async limitMic(maxBitrate: number | undefined): Promise<void> {
+    const rtpSender = this.producers.get('mic')?.rtpSender;
+    if (!rtpSender) return;
+    const parameters = rtpSender.getParameters();
+    const encoding = parameters.encodings[0];
+    if (!encoding || encoding.maxBitrate === maxBitrate) return;
+    if (maxBitrate === undefined) delete encoding.maxBitrate;
+    else encoding.maxBitrate = maxBitrate;
+    await rtpSender.setParameters(parameters);
   }
 
   private async setProducing(source: LocalSource, on: boolean): Promise<void> {

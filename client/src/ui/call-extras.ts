@@ -1,6 +1,13 @@
 import type { MessageKey } from '../i18n/i18n.js';
 import type { CallQuality } from '../quality.js';
-import { QualityGuard, limitFor, type CameraLimit, type VideoStep } from '../quality-guard.js';
+import {
+  QualityGuard,
+  limitFor,
+  receivesVideo,
+  type LinkSample,
+  type SendLimit,
+  type VideoStep,
+} from '../quality-guard.js';
 import { byId, clearText, setText } from './dom.js';
 import { QualityView } from './quality-view.js';
 import { showToast } from './toast.js';
@@ -8,8 +15,8 @@ import { showToast } from './toast.js';
 export interface CallExtrasActions {
   /** Audio-only chosen or left with the button: receive side (the camera follows its own button). */
   onAudioOnly(on: boolean): void;
-  /** Audio first on a poor link: what the camera may send, and whether to receive video. */
-  onVideoLimit(limit: CameraLimit, receiveVideo: boolean): void;
+  /** Audio first on a poor link: what the camera and mic may send, and whether to receive video. */
+  onVideoLimit(limit: SendLimit, receiveVideo: boolean): void;
 }
 
 // Long enough to be read, short enough not to linger over the picture.
@@ -34,7 +41,7 @@ export class CallExtras {
   private pausedNotice = false;
 
   constructor(private readonly actions: CallExtrasActions) {
-    this.quality = new QualityView((kbps) => this.estimate(kbps));
+    this.quality = new QualityView((link) => this.estimate(link));
     this.audioOnlyButton.addEventListener('click', () => this.setAudioOnly(!this.audioOnly));
   }
 
@@ -90,18 +97,20 @@ export class CallExtras {
     this.bannerTimer = setTimeout(() => clearText(this.banner), RECONNECTED_NOTICE_MS);
   }
 
-  private estimate(kbps: number | undefined): void {
-    const step = this.guard.sample(kbps);
+  private estimate(link: LinkSample): void {
+    const step = this.guard.sample(link);
     if (step === undefined) return;
+    // One line per change, for whoever reads the console after a bad call (the e2e tests print it).
+    console.warn(`guichet: audio first: ${step}`, JSON.stringify(link));
     this.callView.dataset['videoStep'] = step;
     // Chosen audio-only wins: the guard only ever shapes what the user left on.
-    this.actions.onVideoLimit(limitFor(step, kbps), step !== 'paused' && !this.audioOnly);
+    this.actions.onVideoLimit(limitFor(step, link.kbps), receivesVideo(step) && !this.audioOnly);
     if (step === 'paused' && !this.pausedNotice) {
       this.pausedNotice = true;
       clearTimeout(this.bannerTimer);
       setText(this.banner, 'call.videoPaused');
-    } else if ((step === 'medium' || step === 'full') && this.pausedNotice) {
-      // Only once the link held through a retry: a failed retry keeps the one notice up.
+    } else if (receivesVideo(step) && this.pausedNotice) {
+      // Only once a probe found room: a failed probe keeps the one notice up.
       this.pausedNotice = false;
       clearText(this.banner);
       showToast(this.toast, 'call.videoBack');

@@ -1,4 +1,11 @@
-import { qualityLevel, type CallQuality, type QualityCounters, type QualityLevel } from '../quality.js';
+import type { LinkSample } from '../quality-guard.js';
+import {
+  qualityLevel,
+  sentLossShare,
+  type CallQuality,
+  type QualityCounters,
+  type QualityLevel,
+} from '../quality.js';
 import { create, setText } from './dom.js';
 
 const INTERVAL_MS = 1_000;
@@ -6,13 +13,13 @@ const INTERVAL_MS = 1_000;
 /**
  * Polls the call's stats and shows a quality indicator on every tile (bars,
  * with the level in words for screen readers), and hands our own link's
- * bandwidth estimate on, for audio first (quality-guard.ts).
+ * estimate, round trip and loss on, for audio first (quality-guard.ts).
  */
 export class QualityView {
   private timer: ReturnType<typeof setInterval> | undefined;
   private previous = new Map<string, QualityCounters>();
 
-  constructor(private readonly onEstimate: (kbps: number | undefined) => void) {}
+  constructor(private readonly onLink: (link: LinkSample) => void) {}
 
   start(sample: () => Promise<CallQuality>): void {
     this.stop();
@@ -37,8 +44,9 @@ export class QualityView {
       this.show(tile, peerId, counters);
     }
     if (!self) return;
+    const loss = sentLossShare(this.previous.get('self'), self);
     this.show(document.querySelector('.tile.self'), 'self', self);
-    this.onEstimate(self.availableKbps);
+    this.onLink({ kbps: self.availableKbps, rttMs: self.rttMs, loss });
   }
 
   private show(tile: Element | null, key: string, counters: QualityCounters): QualityLevel {

@@ -1,6 +1,7 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { SignalingClient } from '../test/helpers/signaling-client.js';
-import { sleep } from './lib/proc.js';
+import { rssBytes, sleep } from './lib/proc.js';
 import { BenchServer } from './lib/server-process.js';
 import { connectAndProduceAudio } from './lib/bench-media.js';
 
@@ -13,6 +14,7 @@ import { connectAndProduceAudio } from './lib/bench-media.js';
  *
  *   npx tsx bench/soak.ts --duration 30m   (the issue's run)
  *   npx tsx bench/soak.ts --duration 90s   (a quick look)
+ *   ... --samples soak.jsonl               (every sample, one JSON line each)
  *
  * Outside npm test; bounded by --duration (at most 2 h). Each cycle: a room
  * by REST, two participants join with both transports, connect the send
@@ -76,16 +78,31 @@ const parallel = Number(argument('--rooms', '4'));
 // Its own HTTP port unless told: other benches on this machine use the default.
 process.env['BENCH_PORT'] ??= String(18_100 + Math.floor(Math.random() * 800));
 const server = await BenchServer.start(argument('--core', '0'));
-const samples: { t: number; rssMiB: number; fds: number }[] = [];
+const samplesFile = process.argv.includes('--samples') ? argument('--samples', '') : '';
+const MiB = 2 ** 20;
+const samples: {
+  t: number;
+  rssMiB: number;
+  nodeMiB: number;
+  workerMiB: number;
+  fds: number;
+  cycles: number;
+  load: number;
+}[] = [];
+let cycles = 0;
 const sample = (t0: number): void => {
   const pids = [server.pid, ...server.workerPids];
+  const nodeMiB = rssBytes(server.pid) / MiB;
   samples.push({
     t: (Date.now() - t0) / 3_600_000,
-    rssMiB: server.rss() / 2 ** 20,
+    rssMiB: server.rss() / MiB,
+    nodeMiB,
+    workerMiB: server.workerPids.reduce((sum, pid) => sum + rssBytes(pid), 0) / MiB,
     fds: pids.reduce((sum, pid) => sum + fds(pid), 0),
+    cycles,
+    load: loadavg()[0] ?? 0,
   });
 };
-let cycles = 0;
 let failures = 0;
 let firstError: string | null = null;
 try {
@@ -114,6 +131,17 @@ try {
   const warm = samples.filter((s) => s.t >= samples[samples.length - 1]!.t * 0.2);
   const first = samples[0]!;
   const last = samples[samples.length - 1]!;
+  if (samplesFile) writeFileSync(samplesFile, samples.map((s) => JSON.stringify(s)).join('\n') + '\n');
+  // RSS at each tenth of the run: a leak climbs through them, a sawtooth does not.
+  const tenths = Array.from({ length: 11 }, (_, i) => {
+    const at = (last.t * i) / 10;
+    const nearest = samples.reduce((a, b) => (Math.abs(b.t - at) < Math.abs(a.t - at) ? b : a));
+    return {
+      min: Math.round(nearest.t * 60),
+      node: Math.round(nearest.nodeMiB),
+      worker: Math.round(nearest.workerMiB),
+    };
+  });
   console.log(
     JSON.stringify(
       {
@@ -133,6 +161,13 @@ try {
         // After the first 20 % (warm-up: JIT, pools, allocator arenas).
         rssSlopeMiBPerHour: +slope(warm.map((s) => ({ x: s.t, y: s.rssMiB }))).toFixed(2),
         fdSlopePerHour: +slope(warm.map((s) => ({ x: s.t, y: s.fds }))).toFixed(2),
+        nodeRssSlopeMiBPerHour: +slope(warm.map((s) => ({ x: s.t, y: s.nodeMiB }))).toFixed(2),
+        workerRssSlopeMiBPerHour: +slope(warm.map((s) => ({ x: s.t, y: s.workerMiB }))).toFixed(2),
+        rssByTenth: tenths,
+        loadAverage: {
+          min: +Math.min(...samples.map((s) => s.load)).toFixed(1),
+          max: +Math.max(...samples.map((s) => s.load)).toFixed(1),
+        },
         workers: server.workerPids.length,
       },
       null,

@@ -112,6 +112,11 @@ export const EnvShape = z.object({
   // Joins, right or wrong, from one address per minute (a family behind one NAT fits well under it).
   JOINS_PER_ADDRESS_PER_MINUTE: int(1, 100_000).default(30),
   REST_CALLS_PER_MINUTE: int(10, 100_000).default(300),
+  // Socket messages per connection: a burst, then a rate; a connection refused this many more is
+  // closed. The upper bounds only catch typos: tests and benches that must not be capped raise them.
+  SOCKET_MESSAGES_BURST: int(20, 100_000).default(100),
+  SOCKET_MESSAGES_PER_SECOND: int(5, 100_000).default(20),
+  SOCKET_FLOOD_STRIKES: int(10, 100_000).default(200),
 
   MEDIA_WORKERS: int(1, 64).default(cpus().length),
   MEDIA_LISTEN_IP: z.ipv4().or(z.ipv6()).default('127.0.0.1'),

@@ -57,7 +57,13 @@ export interface Config {
     maxConnectionsPerAddress: number;
   };
   /** Abuse caps (signaling/security). */
-  limits: { joinAttemptsPerMinute: number; joinsPerMinute: number; restCallsPerMinute: number };
+  limits: {
+    joinAttemptsPerMinute: number;
+    joinsPerMinute: number;
+    restCallsPerMinute: number;
+    /** Socket messages per connection (signaling/security/message-budget.ts). */
+    socketMessages: { burst: number; perSecond: number; floodStrikes: number };
+  };
   access: AccessPolicy;
   retentionDays: number;
   /** How long a dropped peer keeps its place (and its admission) waiting to resume. */
@@ -188,6 +194,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       joinAttemptsPerMinute: e.JOIN_ATTEMPTS_PER_MINUTE,
       joinsPerMinute: e.JOINS_PER_ADDRESS_PER_MINUTE,
       restCallsPerMinute: e.REST_CALLS_PER_MINUTE,
+      socketMessages: {
+        burst: e.SOCKET_MESSAGES_BURST,
+        perSecond: e.SOCKET_MESSAGES_PER_SECOND,
+        floodStrikes: e.SOCKET_FLOOD_STRIKES,
+      },
     },
     access: { opensMinutesBefore: e.ACCESS_OPENS_MINUTES_BEFORE, graceMinutesAfter: e.ACCESS_GRACE_MINUTES },
     retentionDays: e.RETENTION_DAYS,

@@ -344,6 +344,8 @@ export async function startGuichet(
       rooms,
       log: log.child({ component: 'ws' }),
       joinTimeoutMs: options.joinTimeoutMs ?? config.joinTimeoutSeconds * 1000,
+      messageBudget: config.limits.socketMessages,
+      onRefused: metrics.refused,
     });
 
     await http.listen({ host: config.host, port: config.port });

@@ -46,7 +46,7 @@ export class GuichetMetrics {
   });
   readonly #refused = new Counter({
     name: 'guichet_abuse_refused_total',
-    help: 'Requests or connections refused by an abuse cap (connections per address, REST calls per token, join attempts)',
+    help: 'Requests or connections refused by an abuse cap (connections per address, REST calls per token, join attempts, socket messages per connection)',
     labelNames: ['cap'] as const,
     registers: [this.registry],
   });

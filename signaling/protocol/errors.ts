@@ -54,4 +54,6 @@ export interface ErrorBody {
   fields?: FieldError[];
   /** ROOM_ELSEWHERE: the address of the node that owns the room; the client goes there. */
   location?: string;
+  /** RATE_LIMITED, LOBBY_FULL, STORE_UNAVAILABLE: seconds until a retry may succeed (REST sends Retry-After too). */
+  retryAfterSeconds?: number;
 }

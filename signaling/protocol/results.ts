@@ -34,6 +34,8 @@ export const ErrorBodySchema = z.object({
     .url({ protocol: /^https?$/ })
     .max(2048)
     .optional(),
+  /** RATE_LIMITED, LOBBY_FULL, STORE_UNAVAILABLE: seconds until a retry may succeed. */
+  retryAfterSeconds: z.number().min(0).max(86_400).optional(),
 });
 
 /** Every socket request is answered through its ack with exactly one of these. */

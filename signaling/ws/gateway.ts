@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { AppError } from '../errors.js';
+import { AppError, RateLimitedError } from '../errors.js';
 import {
   PROTOCOL_VERSION,
   type ErrorCode,
@@ -9,8 +9,13 @@ import {
 import type { Member } from '../rooms/member.js';
 import type { PeerChannel } from '../rooms/peer-channel.js';
 import type { RoomService } from '../rooms/room-service.js';
+import {
+  DEFAULT_MESSAGE_BUDGET,
+  MessageBudget,
+  type MessageBudgetOptions,
+} from '../security/message-budget.js';
 import { enterRequestOf } from './join-request.js';
-import { wrapRequest, type ParsedRequest, type RequestHandler } from './request-handler.js';
+import { errorAck, wrapRequest, type ParsedRequest, type RequestHandler } from './request-handler.js';
 import { socketChannel } from './socket-channel.js';
 import type { GatewayServer, GatewaySocket } from './socket-types.js';
 
@@ -20,6 +25,10 @@ export interface GatewayDeps {
   log: Logger;
   /** A connection that has not joined a room within this time is closed (default 30 s). */
   joinTimeoutMs?: number;
+  /** Socket messages per connection (signaling/security/message-budget.ts). */
+  messageBudget?: MessageBudgetOptions;
+  /** One refusal by an abuse cap, by cap name (the metrics' guichet_abuse_refused_total). */
+  onRefused?: (cap: string) => void;
 }
 
 const DEFAULT_JOIN_TIMEOUT_MS = 30_000;
@@ -119,7 +128,14 @@ const MEMBER_REQUESTS: MemberRequests = {
  * protocol request as one call on the socket's member. A socket holds at
  * most one member, and a socket that joins nothing in time is closed.
  */
-export function attachGateway({ io, rooms, log, joinTimeoutMs }: GatewayDeps): void {
+export function attachGateway({
+  io,
+  rooms,
+  log,
+  joinTimeoutMs,
+  messageBudget,
+  onRefused,
+}: GatewayDeps): void {
   io.use((socket, next) => {
     const auth: unknown = socket.handshake.auth;
     const version =
@@ -133,6 +149,10 @@ export function attachGateway({ io, rooms, log, joinTimeoutMs }: GatewayDeps): v
 
   io.on('connection', (socket) => {
     const session = new SocketSession(socket, rooms, log.child({ socketId: socket.id }));
+    session.limitMessages(
+      new MessageBudget(messageBudget ?? DEFAULT_MESSAGE_BUDGET),
+      onRefused ?? (() => undefined),
+    );
     session.attach(joinTimeoutMs ?? DEFAULT_JOIN_TIMEOUT_MS);
   });
 }
@@ -153,6 +173,40 @@ class SocketSession {
     this.#rooms = rooms;
     this.#log = log;
     this.#channel = socketChannel(socket);
+  }
+
+  /**
+   * Every incoming message, whatever its name, first takes a token from the
+   * connection's budget. Over it the request is answered RATE_LIMITED (with
+   * retryAfterSeconds) and never parsed; a connection that keeps flooding is
+   * told why (`kicked`) and closed. Messages already queued behind the
+   * closing one are dropped unanswered: the socket is gone.
+   */
+  limitMessages(budget: MessageBudget, onRefused: (cap: string) => void): void {
+    let closed = false;
+    this.#socket.on('disconnect', () => {
+      this.#log.debug({ messageBudget: budget.usage() }, 'socket message use');
+    });
+    this.#socket.use((packet, next) => {
+      if (closed) return;
+      const taken = budget.take();
+      if (taken.verdict === 'accept') return next();
+      onRefused('socket-messages');
+      if (taken.verdict === 'disconnect') {
+        closed = true;
+        onRefused('socket-flood-disconnect');
+        this.#log.warn({ event: packet[0] }, 'connection kept flooding past its message cap; closing it');
+        this.#channel.kick('RATE_LIMITED', 'too many messages on this connection; connection closed');
+        return;
+      }
+      const ack: unknown = packet[packet.length - 1];
+      if (typeof ack !== 'function') return;
+      const error = new RateLimitedError(
+        'too many messages on this connection; slow down',
+        taken.retryAfterSeconds,
+      );
+      (ack as (answer: unknown) => void)(errorAck(error, String(packet[0]), () => this.#log));
+    });
   }
 
   attach(joinTimeoutMs: number): void {

@@ -56,6 +56,7 @@ export function errorAck(error: unknown, event: string, log: () => Logger): Ack<
         message: error.message,
         ...(error.fields ? { fields: error.fields } : {}),
         ...(error.location ? { location: error.location } : {}),
+        ...(error.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: error.retryAfterSeconds }),
       },
     };
   }

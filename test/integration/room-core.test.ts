@@ -56,12 +56,18 @@ describe('room core over socket.io', () => {
     await vi.waitFor(() => expect(idle.socket.connected).toBe(false), { timeout: 4000, interval: 50 });
     expect(idle.received('kicked')).toEqual([{ code: 'JOIN_TIMEOUT', message: 'no room joined in time' }]);
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
-    // A socket that joined in time stays.
+    // A socket that joined in time stays. No fixed sleep: a control socket connected just after
+    // the member, which joins nothing, is closed by its own timer; the member's timer, armed
+    // earlier with the same delay, has fired (or been cleared) by then, and the member still answers.
     const room = await server.createRoom();
     const member = await client(server);
+    const control = await client(server);
     await member.request('join', { roomId: room.roomId, displayName: 'Léa', password: room.password });
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await vi.waitFor(() => expect(control.socket.connected).toBe(false), { timeout: 4000, interval: 50 });
+    expect(control.received('kicked')).toEqual([{ code: 'JOIN_TIMEOUT', message: 'no room joined in time' }]);
+    expect(await member.request('routerCapabilities', {})).toHaveProperty('routerRtpCapabilities');
     expect(member.socket.connected).toBe(true);
+    expect(member.received('kicked')).toEqual([]);
   });
 
   it('answers every request with the envelope, whatever the arguments', async () => {

@@ -71,6 +71,11 @@ describe('config: ranges', () => {
     expect(names({ STORE_TIMEOUT_MS: '10' })).toEqual(['STORE_TIMEOUT_MS']);
     expect(names({ NOTIFY_SEND_TIMEOUT_SECONDS: '0' })).toEqual(['NOTIFY_SEND_TIMEOUT_SECONDS']);
     expect(names({ JOIN_ATTEMPTS_PER_MINUTE: '0' })).toEqual(['JOIN_ATTEMPTS_PER_MINUTE']);
+    expect(names({ SOCKET_MESSAGES_BURST: '5', SOCKET_MESSAGES_PER_SECOND: '0' })).toEqual([
+      'SOCKET_MESSAGES_BURST',
+      'SOCKET_MESSAGES_PER_SECOND',
+    ]);
+    expect(names({ SOCKET_FLOOD_STRIKES: '1' })).toEqual(['SOCKET_FLOOD_STRIKES']);
     expect(names({ MEDIA_PORT_BASE: '80' })).toEqual(['MEDIA_PORT_BASE']);
     expect(names({ MEDIA_PORT_BASE: '65535', MEDIA_WORKERS: '2' })).toEqual(['MEDIA_PORT_BASE']);
     expect(names({ HTTP_HEADERS_TIMEOUT_SECONDS: '60', HTTP_REQUEST_TIMEOUT_SECONDS: '30' })).toEqual([
@@ -100,6 +105,10 @@ describe('config: ranges', () => {
       keepAliveTimeoutMs: 5_000,
       maxConnectionsPerAddress: 100,
     });
+  });
+
+  it('caps socket messages per connection by default', () => {
+    expect(loadConfig({}).limits.socketMessages).toEqual({ burst: 100, perSecond: 20, floodStrikes: 200 });
   });
 });
 

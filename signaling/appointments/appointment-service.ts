@@ -186,7 +186,9 @@ export class AppointmentService {
       throw new AppError('CONFLICT', 'the appointment changed meanwhile; read it again and retry');
     }
     if (rescheduled) {
-      await store.skipPendingJobs(id, 'rescheduled', ['reminder', 'invitation']);
+      // An earlier notice not yet sent gives a time that no longer holds: the
+      // new one replaces it, so two quick moves tell the citizen once.
+      await store.skipPendingJobs(id, 'rescheduled', ['reminder', 'invitation', 'rescheduled']);
       for (const job of planNotices(next, 'rescheduled', this.#deps.reminderLeadMinutes, now)) {
         await store.createJob(job);
       }

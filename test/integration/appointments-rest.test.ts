@@ -143,6 +143,19 @@ describe('appointments REST API (real HTTP, embedded store)', () => {
     ]);
   });
 
+  it('keeps one pending notice when an appointment is moved twice before it goes out', async () => {
+    const view = await alice.book(
+      booking({ channels: ['email'], citizen: { displayName: 'M', email: 'm@example.org' } }),
+    );
+    await alice.patch(view.id, { startsAt: '2026-12-04T10:00:00+01:00' });
+    const twice = await alice.patch(view.id, { startsAt: '2026-12-05T10:00:00+01:00' });
+    const notices = twice.notifications.filter((n) => n.kind === 'rescheduled');
+    expect(notices.map((n) => n.status).sort()).toEqual(['pending', 'skipped']);
+    expect(twice.notifications.filter((n) => n.kind === 'reminder' && n.status === 'pending')).toEqual([
+      expect.objectContaining({ dueAt: '2026-12-05T08:45:00.000Z' }),
+    ]);
+  });
+
   it('cancels: the citizen is told, and nobody can join any more', async () => {
     const view = await alice.book(booking());
     clock.set('2026-12-03T13:20:00Z');

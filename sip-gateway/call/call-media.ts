@@ -1,6 +1,6 @@
 import { g711, type G711 } from '../media/g711.js';
 import { RoomMixer } from '../media/mixer.js';
-import { OpusEncoder, PHONE_RATE } from '../media/opus.js';
+import { OpusEncoder, PHONE_FRAME, PHONE_RATE } from '../media/opus.js';
 import { PromptPlayer } from '../ivr/prompt-player.js';
 import type { PromptLibrary } from '../ivr/prompt-library.js';
 import type { RoomSession } from '../room/room-link.js';
@@ -61,7 +61,7 @@ export class CallMedia {
 
   /** The next 20 ms toward the caller, as G.711, and the caller's 20 ms toward the room. */
   tick(): Uint8Array {
-    const heard = this.jitter.pop();
+    const heard = toFrame(this.jitter.pop());
     if (this.#session && this.#encoder && !this.muted) {
       this.#session.sendAudio(this.#encoder.encode(heard));
     }
@@ -80,4 +80,12 @@ export class CallMedia {
   close(): void {
     this.disconnect();
   }
+}
+
+/** Opus takes 20 ms frames only: a trunk's 10 or 30 ms packets are cut or padded to 160 samples. */
+function toFrame(samples: Int16Array): Int16Array {
+  if (samples.length === PHONE_FRAME) return samples;
+  const frame = new Int16Array(PHONE_FRAME);
+  frame.set(samples.subarray(0, PHONE_FRAME));
+  return frame;
 }

@@ -76,7 +76,8 @@ export class CoreSession implements RoomSession {
   readonly #audioProducers = new Map<string, string>();
   readonly #consuming = new Set<string>();
   readonly #eventListeners: ((event: RoomEvent) => void)[] = [];
-  readonly #pending: RoomEvent[] = [];
+  /** Every event so far (a handful per call): each new listener hears them first, not only the first one. */
+  readonly #past: RoomEvent[] = [];
   readonly #audioListeners: ((sourceId: string, frame: Uint8Array) => void)[] = [];
   readonly #log: Logger;
 
@@ -101,7 +102,7 @@ export class CoreSession implements RoomSession {
 
   onEvent(listener: (event: RoomEvent) => void): void {
     this.#eventListeners.push(listener);
-    for (const event of this.#pending.splice(0)) listener(event);
+    for (const event of [...this.#past]) listener(event);
   }
 
   onRoomAudio(listener: (sourceId: string, opusFrame: Uint8Array) => void): void {
@@ -271,7 +272,7 @@ export class CoreSession implements RoomSession {
   }
 
   #emit(event: RoomEvent): void {
-    if (this.#eventListeners.length === 0) this.#pending.push(event);
+    this.#past.push(event);
     for (const listener of this.#eventListeners) listener(event);
   }
 

@@ -32,7 +32,8 @@ import { syntheticRoomSide, type RoomSide } from './lib/sip-room-side.js';
  *
  * BENCH_SIP_ROOM=core|synthetic (default core: the real server and worker; see lib/sip-room-side.ts),
  * BENCH_SIP_STEPS=10,20,30,50,70,100, BENCH_SIP_WINDOW_S=15, BENCH_SIP_RATE=25 calls/s,
- * BENCH_SIP_ALL=1 (keep stepping after pacing fails), BENCH_JSON=<path>.
+ * BENCH_SIP_ALL=1 (keep stepping after pacing fails), BENCH_JSON=<path>,
+ * BENCH_SIP_CPU_PROF=<dir> (a V8 CPU profile of the gateway; read it with bench/cpuprofile-top.mjs).
  */
 
 const STEPS = (process.env['BENCH_SIP_STEPS'] ?? '10,20,30,50,70,100').split(',').map(Number);

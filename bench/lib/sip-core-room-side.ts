@@ -69,13 +69,10 @@ export async function coreRoomSide(core: string): Promise<CoreRoomSide> {
     agent.socket.on('knock', (event: { peer: { peerId: string } }) => {
       if (process.env['BENCH_SIP_DEBUG'] === '1')
         console.error(`bench: room ${i} knock ${event.peer.peerId}`);
-      // A second later, as a person would: an admission within milliseconds of the knock can
-      // reach the gateway before its own join answer and is lost (reported on the link).
-      setTimeout(() => {
-        void agent.request('admit', { peerId: event.peer.peerId }).catch((error: unknown) => {
-          if (process.env['BENCH_SIP_DEBUG'] === '1') console.error(`bench: admit failed: ${String(error)}`);
-        });
-      }, 1000);
+      // At once, on the knock: the hardest case for the gateway's join (its handlers must be on first).
+      void agent.request('admit', { peerId: event.peer.peerId }).catch((error: unknown) => {
+        if (process.env['BENCH_SIP_DEBUG'] === '1') console.error(`bench: admit failed: ${String(error)}`);
+      });
     });
     agent.socket.on(
       'newProducer',

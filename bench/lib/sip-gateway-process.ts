@@ -55,7 +55,10 @@ export class GatewayProcess {
   }
 
   static start(core: string, script: string, env: Record<string, string>): Promise<GatewayProcess> {
-    const child = spawn('taskset', ['-c', core, process.execPath, '--import', 'tsx', script], {
+    // BENCH_SIP_CPU_PROF=<dir>: the gateway writes a V8 CPU profile there when it stops.
+    const profileDir = process.env['BENCH_SIP_CPU_PROF'];
+    const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+    const child = spawn('taskset', ['-c', core, process.execPath, ...profile, '--import', 'tsx', script], {
       stdio: ['pipe', 'pipe', 'inherit'],
       env: { ...process.env, ...env },
     });

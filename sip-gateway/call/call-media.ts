@@ -1,7 +1,6 @@
 import { g711, type G711 } from '../media/g711.js';
 import { RoomMixer } from '../media/mixer.js';
-import { OpusEncoder } from '../media/opus.js';
-import { FrameResampler } from '../media/resampler.js';
+import { OpusEncoder, PHONE_FRAME, PHONE_RATE } from '../media/opus.js';
 import { PromptPlayer } from '../ivr/prompt-player.js';
 import type { PromptLibrary } from '../ivr/prompt-library.js';
 import type { RoomSession } from '../room/room-link.js';
@@ -10,10 +9,11 @@ import { JitterBuffer } from '../rtp/jitter-buffer.js';
 
 /**
  * One call's audio, one step per 20 ms tick:
- *  - caller → room: jitter buffer (8 kHz) → 48 kHz → Opus → the room, once
- *    admitted and not muted;
+ *  - caller → room: jitter buffer (8 kHz) → Opus (encoded from 8 kHz) →
+ *    the room, once admitted and not muted;
  *  - room → caller: the prompt player, or once connected the room's mix
- *    without the caller's own voice → 8 kHz → G.711.
+ *    without the caller's own voice (decoded and mixed at 8 kHz) → G.711.
+ * No resampler of ours: Opus takes and gives 8 kHz natively.
  */
 export class CallMedia {
   readonly jitter = new JitterBuffer();
@@ -24,22 +24,13 @@ export class CallMedia {
   #encoder: OpusEncoder | undefined;
   muted = false;
 
-  private constructor(
-    prompts: PromptLibrary,
-    codec: G711Name,
-    readonly up: FrameResampler,
-    readonly down: FrameResampler,
-  ) {
+  private constructor(prompts: PromptLibrary, codec: G711Name) {
     this.player = new PromptPlayer(prompts);
     this.#codec = g711(codec);
   }
 
-  static async create(prompts: PromptLibrary, codec: G711Name): Promise<CallMedia> {
-    const [up, down] = await Promise.all([
-      FrameResampler.create(8000, 48000),
-      FrameResampler.create(48000, 8000),
-    ]);
-    return new CallMedia(prompts, codec, up, down);
+  static create(prompts: PromptLibrary, codec: G711Name): CallMedia {
+    return new CallMedia(prompts, codec);
   }
 
   get codec(): G711 {
@@ -59,7 +50,7 @@ export class CallMedia {
   connect(session: RoomSession): void {
     this.#session = session;
     this.#mixer = new RoomMixer(session.participantId);
-    this.#encoder = new OpusEncoder();
+    this.#encoder = new OpusEncoder(PHONE_RATE);
     const mixer = this.#mixer;
     session.onRoomAudio((sourceId, frame) => mixer.push(sourceId, frame));
   }
@@ -70,13 +61,13 @@ export class CallMedia {
 
   /** The next 20 ms toward the caller, as G.711, and the caller's 20 ms toward the room. */
   tick(): Uint8Array {
-    const heard = this.jitter.pop();
+    const heard = toFrame(this.jitter.pop());
     if (this.#session && this.#encoder && !this.muted) {
-      this.#session.sendAudio(this.#encoder.encode(this.up.process(heard)));
+      this.#session.sendAudio(this.#encoder.encode(heard));
     }
     // A prompt (admitted, removed…) plays over the room until it ends.
     if (this.player.playing || !this.#mixer) return this.#codec.encode(this.player.next());
-    return this.#codec.encode(this.down.process(this.#mixer.mix()));
+    return this.#codec.encode(this.#mixer.mix());
   }
 
   /** Back to prompts only (the caller is leaving the room). */
@@ -88,7 +79,13 @@ export class CallMedia {
 
   close(): void {
     this.disconnect();
-    this.up.close();
-    this.down.close();
   }
+}
+
+/** Opus takes 20 ms frames only: a trunk's 10 or 30 ms packets are cut or padded to 160 samples. */
+function toFrame(samples: Int16Array): Int16Array {
+  if (samples.length === PHONE_FRAME) return samples;
+  const frame = new Int16Array(PHONE_FRAME);
+  frame.set(samples.subarray(0, PHONE_FRAME));
+  return frame;
 }

@@ -98,7 +98,7 @@ export class Call implements DialogHandler {
     }
     this.#remote = offer.remote;
     try {
-      this.#media = await CallMedia.create(this.#deps.prompts, offer.remote.codec);
+      this.#media = CallMedia.create(this.#deps.prompts, offer.remote.codec);
       this.#stream = await this.#deps.pacer.open();
     } catch (error) {
       this.log.error({ err: error }, 'call setup failed');

@@ -182,12 +182,14 @@ export class VoiceMenu {
       case 'lobby':
       case 'admitted':
         this.#session = outcome.session;
-        outcome.session.onEvent((event) => this.#onRoomEvent(event));
         if (outcome.state === 'admitted') this.#admit();
         else {
           this.#state = 'lobby';
           this.#waitingLoop();
         }
+        // Only now: an event that came before (an agent admitting within
+        // milliseconds of the knock) is replayed at once and must find the menu in the lobby.
+        outcome.session.onEvent((event) => this.#onRoomEvent(event));
     }
   }
 

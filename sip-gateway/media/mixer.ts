@@ -1,7 +1,8 @@
-import { OpusDecoder } from './opus.js';
+import { OpusDecoder, PHONE_FRAME, PHONE_RATE } from './opus.js';
 
-const FRAME = 960;
 const MAX_QUEUED = 10;
+/** 10 s of 20 ms ticks. */
+const FORGET_AFTER_TICKS = 500;
 
 interface Source {
   decoder: OpusDecoder;
@@ -11,12 +12,15 @@ interface Source {
 
 /**
  * The room as the caller hears it (LiveKit SIP's idea: one mixer per call,
- * 48 kHz, 20 ms): every audio source in the room decoded and summed, except
- * the caller's own voice. Each source keeps a short queue, read one frame per
- * tick; a source silent for 10 s is forgotten.
+ * 20 ms): every audio source in the room decoded and summed, except the
+ * caller's own voice. Decoded and mixed at the phone's 8 kHz: Opus outputs
+ * it natively, and the line carries nothing above 4 kHz anyway. Each source
+ * keeps a short queue, read one frame per tick; a source silent for 10 s is
+ * forgotten.
  */
 export class RoomMixer {
   readonly #sources = new Map<string, Source>();
+  readonly #sum = new Int32Array(PHONE_FRAME);
 
   constructor(readonly selfId: string) {}
 
@@ -24,27 +28,32 @@ export class RoomMixer {
     if (sourceId === this.selfId) return;
     let source = this.#sources.get(sourceId);
     if (!source) {
-      source = { decoder: new OpusDecoder(), queue: [], idleTicks: 0 };
+      source = { decoder: new OpusDecoder(PHONE_RATE), queue: [], idleTicks: 0 };
       this.#sources.set(sourceId, source);
     }
     source.queue.push(source.decoder.decode(opusFrame));
     if (source.queue.length > MAX_QUEUED) source.queue.shift();
   }
 
-  /** The next 20 ms of the mix at 48 kHz. */
+  /** The next 20 ms of the mix at 8 kHz (a new array: the caller may keep it). */
   mix(): Int16Array {
-    const sum = new Int32Array(FRAME);
+    const sum = this.#sum;
+    sum.fill(0);
     for (const [id, source] of this.#sources) {
       const frame = source.queue.shift();
       if (!frame) {
-        if (++source.idleTicks > 500) this.#sources.delete(id);
+        if (++source.idleTicks > FORGET_AFTER_TICKS) this.#sources.delete(id);
         continue;
       }
       source.idleTicks = 0;
-      for (let i = 0; i < FRAME; i++) sum[i] = (sum[i] ?? 0) + (frame[i] ?? 0);
+      const n = Math.min(PHONE_FRAME, frame.length);
+      for (let i = 0; i < n; i++) sum[i] = (sum[i] ?? 0) + (frame[i] ?? 0);
     }
-    const out = new Int16Array(FRAME);
-    for (let i = 0; i < FRAME; i++) out[i] = Math.max(-32768, Math.min(32767, sum[i] ?? 0));
+    const out = new Int16Array(PHONE_FRAME);
+    for (let i = 0; i < PHONE_FRAME; i++) {
+      const v = sum[i] ?? 0;
+      out[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
+    }
     return out;
   }
 

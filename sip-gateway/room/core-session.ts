@@ -1,5 +1,12 @@
 import type { Logger } from 'pino';
-import type { JoinResult, PeerInfo, RoomId, RtpCapabilities } from '../../signaling/protocol/index.js';
+import type {
+  JoinResult,
+  PeerInfo,
+  RoomId,
+  RtpCapabilities,
+  ServerEventName,
+  ServerEvents,
+} from '../../signaling/protocol/index.js';
 import type { CallerIdentity, RoomEvent, RoomSession } from './room-link.js';
 import { CoreConnection, CoreError } from './core-connection.js';
 import { ROOM_OPUS_PT, RoomRtp } from './room-rtp.js';
@@ -69,7 +76,8 @@ export class CoreSession implements RoomSession {
   readonly #audioProducers = new Map<string, string>();
   readonly #consuming = new Set<string>();
   readonly #eventListeners: ((event: RoomEvent) => void)[] = [];
-  readonly #pending: RoomEvent[] = [];
+  /** Every event so far (a handful per call): each new listener hears them first, not only the first one. */
+  readonly #past: RoomEvent[] = [];
   readonly #audioListeners: ((sourceId: string, frame: Uint8Array) => void)[] = [];
   readonly #log: Logger;
 
@@ -94,7 +102,7 @@ export class CoreSession implements RoomSession {
 
   onEvent(listener: (event: RoomEvent) => void): void {
     this.#eventListeners.push(listener);
-    for (const event of this.#pending.splice(0)) listener(event);
+    for (const event of [...this.#past]) listener(event);
   }
 
   onRoomAudio(listener: (sourceId: string, opusFrame: Uint8Array) => void): void {
@@ -129,6 +137,13 @@ export class CoreSession implements RoomSession {
     this.#conn = undefined;
     for (let hop = 0; ; hop += 1) {
       const conn = await CoreConnection.open(url);
+      // The handlers are on before the join is sent: an agent may admit within
+      // milliseconds of the knock, and socket.io can hand us that event in the
+      // same tick as the join's answer, before the await below resumes. What
+      // comes before the answer is held and replayed once the answer is applied.
+      const early: (() => void)[] = [];
+      let answered = false;
+      this.#listen(conn, (run) => (answered ? run() : early.push(run)));
       try {
         const result = await conn.request('join', {
           roomId: this.roomId,
@@ -144,6 +159,8 @@ export class CoreSession implements RoomSession {
           throw new CoreError('NOT_JOINED', 'the call ended while joining');
         }
         this.#attach(conn, result);
+        answered = true;
+        for (const run of early.splice(0)) run();
         return result;
       } catch (error) {
         conn.close();
@@ -162,70 +179,6 @@ export class CoreSession implements RoomSession {
     this.#resumeSecret = result.resumeSecret;
     const was = this.#state;
     this.#state = result.state;
-    const malformed = (name: string): void => this.#log.warn({ event: name }, 'malformed event dropped');
-    conn.on(
-      'admitted',
-      ({ peers }) => {
-        if (this.#state === 'admitted') return;
-        this.#state = 'admitted';
-        this.#emit({ type: 'admitted' });
-        this.#learn(peers);
-        void this.#buildMedia();
-      },
-      malformed,
-    );
-    conn.on(
-      'kicked',
-      ({ code }) => {
-        if (code === 'ALREADY_JOINED') return; // our own resume took this place over
-        this.#final(code === 'REFUSED' ? 'refused' : 'removed');
-      },
-      malformed,
-    );
-    conn.on(
-      'roomClosed',
-      ({ reason }) => {
-        // A node going down: the room lives on elsewhere, come back with the resume credential.
-        if (reason === 'server-shutdown') return;
-        this.#final(reason === 'cancelled' ? 'cancelled' : 'ended');
-      },
-      malformed,
-    );
-    conn.on(
-      'peerMuted',
-      ({ peerId }) => {
-        if (peerId === this.#participantId) this.#emit({ type: 'muted', muted: true });
-      },
-      malformed,
-    );
-    conn.on(
-      'newProducer',
-      ({ peerId, producer }) => {
-        if (producer.kind !== 'audio' || peerId === this.#participantId) return;
-        this.#audioProducers.set(producer.producerId, peerId);
-        void this.#consume(this.#generation, peerId, producer.producerId);
-      },
-      malformed,
-    );
-    conn.on('producerClosed', ({ producerId }) => this.#forgetProducer(producerId), malformed);
-    conn.on(
-      'peerLeft',
-      ({ peerId }) => {
-        for (const [producerId, owner] of this.#audioProducers) {
-          if (owner === peerId) this.#forgetProducer(producerId);
-        }
-      },
-      malformed,
-    );
-    conn.on('consumerClosed', ({ consumerId }) => this.#forgetConsumer(consumerId), malformed);
-    conn.on(
-      'mediaRestarted',
-      ({ peers }) => {
-        this.#learn(peers);
-        if (this.#state === 'admitted') void this.#buildMedia();
-      },
-      malformed,
-    );
     conn.onDrop((reason) => void this.#resume(reason));
     if (fresh && was === 'admitted' && result.state === 'lobby') {
       // The place was lost (the grace ran out): the caller knocks again, the menu keeps waiting.
@@ -233,6 +186,48 @@ export class CoreSession implements RoomSession {
     }
     this.#learn(result.peers);
     if (result.state === 'admitted') void this.#buildMedia();
+  }
+
+  /** The room core's events on one connection, each run through `defer` (held until the join is answered). */
+  #listen(conn: CoreConnection, defer: (run: () => void) => void): void {
+    const malformed = (name: string): void => this.#log.warn({ event: name }, 'malformed event dropped');
+    const on = <E extends ServerEventName>(name: E, listener: (payload: ServerEvents[E]) => void): void =>
+      conn.on(name, (payload) => defer(() => listener(payload)), malformed);
+    on('admitted', ({ peers }) => {
+      if (this.#state === 'admitted') return;
+      this.#state = 'admitted';
+      this.#emit({ type: 'admitted' });
+      this.#learn(peers);
+      void this.#buildMedia();
+    });
+    on('kicked', ({ code }) => {
+      if (code === 'ALREADY_JOINED') return; // our own resume took this place over
+      this.#final(code === 'REFUSED' ? 'refused' : 'removed');
+    });
+    on('roomClosed', ({ reason }) => {
+      // A node going down: the room lives on elsewhere, come back with the resume credential.
+      if (reason === 'server-shutdown') return;
+      this.#final(reason === 'cancelled' ? 'cancelled' : 'ended');
+    });
+    on('peerMuted', ({ peerId }) => {
+      if (peerId === this.#participantId) this.#emit({ type: 'muted', muted: true });
+    });
+    on('newProducer', ({ peerId, producer }) => {
+      if (producer.kind !== 'audio' || peerId === this.#participantId) return;
+      this.#audioProducers.set(producer.producerId, peerId);
+      void this.#consume(this.#generation, peerId, producer.producerId);
+    });
+    on('producerClosed', ({ producerId }) => this.#forgetProducer(producerId));
+    on('peerLeft', ({ peerId }) => {
+      for (const [producerId, owner] of this.#audioProducers) {
+        if (owner === peerId) this.#forgetProducer(producerId);
+      }
+    });
+    on('consumerClosed', ({ consumerId }) => this.#forgetConsumer(consumerId));
+    on('mediaRestarted', ({ peers }) => {
+      this.#learn(peers);
+      if (this.#state === 'admitted') void this.#buildMedia();
+    });
   }
 
   /** The room as a join, an admission or a media restart describes it: its audio producers, afresh. */
@@ -277,7 +272,7 @@ export class CoreSession implements RoomSession {
   }
 
   #emit(event: RoomEvent): void {
-    if (this.#eventListeners.length === 0) this.#pending.push(event);
+    this.#past.push(event);
     for (const listener of this.#eventListeners) listener(event);
   }
 

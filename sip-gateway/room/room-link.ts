@@ -38,7 +38,7 @@ export interface RoomSession {
   /** The caller's own participant id: the mixer leaves its audio out. */
   readonly participantId: string;
   onEvent(listener: (event: RoomEvent) => void): void;
-  /** One 20 ms Opus frame (48 kHz mono) of the caller's voice. */
+  /** One 20 ms Opus frame (mono, 48 kHz RTP clock; narrowband content) of the caller's voice. */
   sendAudio(opusFrame: Uint8Array): void;
   /** Every audio source of the room, as 20 ms Opus frames, tagged by participant. */
   onRoomAudio(listener: (sourceId: string, opusFrame: Uint8Array) => void): void;

@@ -6,9 +6,12 @@
  * The thread owns every call's RTP socket. It sends one packet per call
  * every 20 ms on an absolute schedule (start + n·20 ms), from a short queue
  * the main thread fills, or a silence frame when the queue is empty: a busy
- * main event loop delays what is said, never the pacing. Received packets
- * are handed to the main thread as they come. Each tick is announced so the
- * main thread produces the next frames.
+ * main event loop delays what is said, never the pacing. Each tick is
+ * announced so the main thread produces the next frames; the packets
+ * received since the last tick travel with it, all of them in one
+ * transferred buffer (one message per tick, not one per packet: the
+ * per-message cost was the main thread's largest after the codecs). The
+ * main thread's frames come back the same way, one message per tick.
  */
 export const PACER_WORKER_SOURCE = String.raw`
 const { parentPort } = require('node:worker_threads');
@@ -16,8 +19,25 @@ const dgram = require('node:dgram');
 const { performance } = require('node:perf_hooks');
 const FRAME_MS = 20;
 const MAX_QUEUE = 10;
+const MAX_INBOX = 10000;
 const streams = new Map();
 const lateness = [];
+// Received since the last tick: flushed with it.
+let inbox = { ids: [], addresses: [], ports: [], chunks: [], size: 0 };
+
+function tickMessage(n) {
+  const { ids, addresses, ports, chunks, size } = inbox;
+  inbox = { ids: [], addresses: [], ports: [], chunks: [], size: 0 };
+  const data = new Uint8Array(size);
+  const lengths = new Array(chunks.length);
+  let offset = 0;
+  for (let i = 0; i < chunks.length; i++) {
+    data.set(chunks[i], offset);
+    lengths[i] = chunks[i].length;
+    offset += chunks[i].length;
+  }
+  parentPort.postMessage({ op: 'tick', tick: n, ids, addresses, ports, lengths, data }, [data.buffer]);
+}
 let start = performance.now();
 let tick = 0;
 
@@ -56,7 +76,7 @@ function loop() {
     tick = 0;
   }
   sendAll();
-  parentPort.postMessage({ op: 'tick', tick });
+  tickMessage(tick);
   tick++;
   setTimeout(loop, Math.max(0, start + tick * FRAME_MS - performance.now()));
 }
@@ -85,7 +105,12 @@ async function open(m) {
         ts: (Math.random() * 2 ** 32) >>> 0, marker: true, sent: 0,
       };
       socket.on('message', (data, rinfo) => {
-        parentPort.postMessage({ op: 'rtp', id: m.id, data, address: rinfo.address, port: rinfo.port });
+        if (inbox.ids.length >= MAX_INBOX) return;
+        inbox.ids.push(m.id);
+        inbox.addresses.push(rinfo.address);
+        inbox.ports.push(rinfo.port);
+        inbox.chunks.push(data);
+        inbox.size += data.length;
       });
       socket.on('error', () => {});
       streams.set(m.id, s);
@@ -110,11 +135,20 @@ parentPort.on('message', (m) => {
       s.silence = Buffer.alloc(160, m.silenceByte);
       s.sending = m.sending;
       break;
-    case 'frame':
-      if (!s) return;
-      s.queue.push(Buffer.from(m.payload));
-      if (s.queue.length > MAX_QUEUE) s.queue.shift();
+    case 'frames': {
+      // One message per main-thread tick: every call's frame, views on one transferred buffer.
+      let offset = 0;
+      for (let i = 0; i < m.ids.length; i++) {
+        const length = m.lengths[i];
+        const st = streams.get(m.ids[i]);
+        if (st) {
+          st.queue.push(Buffer.from(m.data.buffer, m.data.byteOffset + offset, length));
+          if (st.queue.length > MAX_QUEUE) st.queue.shift();
+        }
+        offset += length;
+      }
       break;
+    }
     case 'close':
       if (!s) return;
       streams.delete(m.id);

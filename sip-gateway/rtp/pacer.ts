@@ -3,13 +3,15 @@ import { z } from 'zod';
 import { PACER_WORKER_SOURCE } from './pacer-worker-source.js';
 
 const FromWorker = z.discriminatedUnion('op', [
-  z.object({ op: z.literal('tick'), tick: z.number() }),
   z.object({
-    op: z.literal('rtp'),
-    id: z.string(),
+    op: z.literal('tick'),
+    tick: z.number(),
+    // The packets received since the last tick: packet i is lengths[i] bytes of data, in order.
+    ids: z.array(z.string()),
+    addresses: z.array(z.string()),
+    ports: z.array(z.number()),
+    lengths: z.array(z.number().int().nonnegative()),
     data: z.instanceof(Uint8Array),
-    address: z.string(),
-    port: z.number(),
   }),
   z.object({ op: z.literal('opened'), id: z.string(), port: z.number() }),
   z.object({ op: z.literal('error'), id: z.string(), message: z.string() }),
@@ -54,6 +56,10 @@ export class RtpPacer {
   readonly #packetListeners = new Map<string, RtpListener>();
   readonly #opening = new Map<string, { resolve: (port: number) => void; reject: (e: Error) => void }>();
   #statsWaiter: ((s: PacingStats) => void) | undefined;
+  #outIds: string[] = [];
+  #outFrames: Uint8Array[] = [];
+  #outSize = 0;
+  #flushQueued = false;
   #nextId = 0;
   #stopped = false;
 
@@ -69,13 +75,8 @@ export class RtpPacer {
     const m = parsed.data;
     switch (m.op) {
       case 'tick':
+        this.#deliver(m);
         for (const listener of this.#tickListeners) listener(m.tick);
-        break;
-      case 'rtp':
-        this.#packetListeners.get(m.id)?.(
-          Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength),
-          m,
-        );
         break;
       case 'opened':
         this.#opening.get(m.id)?.resolve(m.port);
@@ -92,6 +93,55 @@ export class RtpPacer {
       case 'closed':
         break;
     }
+  }
+
+  #deliver(m: {
+    ids: string[];
+    addresses: string[];
+    ports: number[];
+    lengths: number[];
+    data: Uint8Array;
+  }): void {
+    let offset = m.data.byteOffset;
+    for (let i = 0; i < m.ids.length; i++) {
+      const length = m.lengths[i] ?? 0;
+      const id = m.ids[i] ?? '';
+      if (offset + length > m.data.byteOffset + m.data.byteLength) return;
+      this.#packetListeners.get(id)?.(Buffer.from(m.data.buffer, offset, length), {
+        address: m.addresses[i] ?? '',
+        port: m.ports[i] ?? 0,
+      });
+      offset += length;
+    }
+  }
+
+  /** Queued for the worker; sent as one message once this tick's work is done. */
+  #queueFrame(id: string, payload: Uint8Array): void {
+    this.#outIds.push(id);
+    this.#outFrames.push(payload);
+    this.#outSize += payload.byteLength;
+    if (this.#flushQueued) return;
+    this.#flushQueued = true;
+    queueMicrotask(() => this.#flushFrames());
+  }
+
+  #flushFrames(): void {
+    this.#flushQueued = false;
+    const ids = this.#outIds;
+    const frames = this.#outFrames;
+    const data = new Uint8Array(this.#outSize);
+    const lengths: number[] = [];
+    let offset = 0;
+    for (const frame of frames) {
+      data.set(frame, offset);
+      lengths.push(frame.byteLength);
+      offset += frame.byteLength;
+    }
+    this.#outIds = [];
+    this.#outFrames = [];
+    this.#outSize = 0;
+    if (this.#stopped) return;
+    this.#worker.postMessage({ op: 'frames', ids, lengths, data }, [data.buffer]);
   }
 
   onTick(listener: (tick: number) => void): () => void {
@@ -112,7 +162,7 @@ export class RtpPacer {
       port,
       setRemote: (remote) => worker.postMessage({ op: 'remote', id, ...remote }),
       send: (payload) => {
-        if (!closed) worker.postMessage({ op: 'frame', id, payload });
+        if (!closed) this.#queueFrame(id, payload);
       },
       onPacket: (listener) => listeners.set(id, listener),
       close: () => {

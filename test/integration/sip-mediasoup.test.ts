@@ -3,9 +3,8 @@ import * as mediasoup from 'mediasoup';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { g711 } from '../../sip-gateway/media/g711.js';
 import { RoomMixer } from '../../sip-gateway/media/mixer.js';
-import { OpusEncoder, OpusDecoder } from '../../sip-gateway/media/opus.js';
+import { OpusEncoder, OpusDecoder, PHONE_RATE } from '../../sip-gateway/media/opus.js';
 import { OpusRtpPacketizer } from '../../sip-gateway/media/opus-rtp.js';
-import { FrameResampler } from '../../sip-gateway/media/resampler.js';
 import { parseRtp } from '../../sip-gateway/rtp/packet.js';
 import { tone, power } from '../sip/signal.js';
 
@@ -69,16 +68,15 @@ describe('caller audio through a real mediasoup PlainTransport', () => {
     });
     await consumer.resume();
 
-    // The caller side, as the gateway runs it: G.711 in, 8 → 48 kHz, Opus, RTP.
+    // The caller side, as the gateway runs it: G.711 in, Opus encoded from 8 kHz, RTP.
     const law = g711('PCMA');
-    const up = await FrameResampler.create(8000, 48000);
-    const encoder = new OpusEncoder();
+    const encoder = new OpusEncoder(PHONE_RATE);
     const sender = createSocket('udp4');
     await new Promise<void>((resolve) => sender.bind(0, '127.0.0.1', resolve));
     const frames = 100;
     for (let i = 0; i < frames; i++) {
       const heard = law.decode(law.encode(tone(700, 8000, 160, i * 160)));
-      const packet = packetizer.packetize(encoder.encode(up.process(heard)));
+      const packet = packetizer.packetize(encoder.encode(heard));
       sender.send(packet, inbound.tuple.localPort, '127.0.0.1');
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -92,23 +90,20 @@ describe('caller audio through a real mediasoup PlainTransport', () => {
     expect(power(decoded, 700, 48000)).toBeGreaterThan(20 * power(decoded, 1700, 48000));
     expect(power(decoded, 700, 48000)).toBeGreaterThan(500);
 
-    // What a second caller would hear of it: mixed (its own voice left out), 48 → 8 kHz, G.711.
+    // What a second caller would hear of it: decoded and mixed at 8 kHz (its own voice left out), G.711.
     const mixer = new RoomMixer('second-caller');
-    const down = await FrameResampler.create(48000, 8000);
     const selfEncoder = new OpusEncoder();
     const heardBySecond: Int16Array[] = [];
     received.forEach((p, i) => {
       mixer.push(producer.id, p);
       mixer.push('second-caller', selfEncoder.encode(tone(2200, 48000, 960, i * 960, 12000)));
-      heardBySecond.push(law.decode(law.encode(down.process(mixer.mix()))));
+      heardBySecond.push(law.decode(law.encode(mixer.mix())));
     });
     const line = concat(heardBySecond.slice(20));
     expect(power(line, 700, 8000)).toBeGreaterThan(500);
     expect(power(line, 700, 8000)).toBeGreaterThan(20 * power(line, 2200, 8000));
 
     sender.close();
-    up.close();
-    down.close();
     router.close();
   });
 });

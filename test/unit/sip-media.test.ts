@@ -1,33 +1,46 @@
 import { describe, expect, it } from 'vitest';
 import { g711 } from '../../sip-gateway/media/g711.js';
 import { RoomMixer } from '../../sip-gateway/media/mixer.js';
-import { OpusDecoder, OpusEncoder } from '../../sip-gateway/media/opus.js';
-import { FrameResampler } from '../../sip-gateway/media/resampler.js';
+import { OpusDecoder, OpusEncoder, PHONE_FRAME, PHONE_RATE } from '../../sip-gateway/media/opus.js';
 import { JitterBuffer } from '../../sip-gateway/rtp/jitter-buffer.js';
 import { parseRtp, serializeRtp } from '../../sip-gateway/rtp/packet.js';
 import { tone, power, rms } from '../sip/signal.js';
 
-describe('resampler', () => {
-  it('gives exactly 960 samples per 20 ms up (8 → 48 kHz) and 160 down, from the first frame on', async () => {
-    const up = await FrameResampler.create(8000, 48000);
-    const down = await FrameResampler.create(48000, 8000);
-    for (let i = 0; i < 20; i++) {
-      expect(up.process(tone(440, 8000, 160, i * 160, 8000)).length).toBe(960);
-      expect(down.process(tone(440, 48000, 960, i * 960, 8000)).length).toBe(160);
+describe('the phone side at 8 kHz (no resampler)', () => {
+  it('a caller tone encoded from 8 kHz is heard at its frequency and level by a 48 kHz decoder (the room)', () => {
+    const enc = new OpusEncoder(PHONE_RATE);
+    const room = new OpusDecoder();
+    const frames: Int16Array[] = [];
+    for (let i = 0; i < 30; i++) {
+      const out = room.decode(enc.encode(tone(1000, 8000, PHONE_FRAME, i * PHONE_FRAME, 8000)));
+      expect(out.length).toBe(960);
+      frames.push(out);
     }
-    up.close();
-    down.close();
+    const pcm = new Int16Array(960 * 15);
+    frames.slice(15).forEach((f, i) => pcm.set(f, i * 960));
+    expect(power(pcm, 1000, 48000)).toBeGreaterThan(50 * power(pcm, 3000, 48000));
+    // 8000 peak → 5657 rms; Opus keeps the level within a few dB.
+    expect(rms(pcm)).toBeGreaterThan(4000);
+    expect(rms(pcm)).toBeLessThan(7500);
   });
 
-  it('keeps a tone a tone across frame edges (stateful)', async () => {
-    const up = await FrameResampler.create(8000, 48000);
+  it('the room (48 kHz Opus) decoded at 8 kHz: 160 samples a frame, a 6 kHz tone (above the line) gone, 1 kHz kept', () => {
+    const enc = new OpusEncoder();
+    const dec = new OpusDecoder(PHONE_RATE);
     const frames: Int16Array[] = [];
-    for (let i = 0; i < 25; i++) frames.push(up.process(tone(1000, 8000, 160, i * 160, 8000)));
-    const tail = new Int16Array(960 * 10);
-    frames.slice(15).forEach((f, i) => tail.set(f, i * 960));
-    expect(power(tail, 1000, 48000)).toBeGreaterThan(20 * power(tail, 3000, 48000));
-    expect(rms(tail)).toBeGreaterThan(4000);
-    up.close();
+    for (let i = 0; i < 30; i++) {
+      const pcm = tone(1000, 48000, 960, i * 960, 6000);
+      const high = tone(6000, 48000, 960, i * 960, 6000);
+      const both = Int16Array.from(pcm, (x, n) => x + (high[n] ?? 0));
+      const out = dec.decode(enc.encode(both));
+      expect(out.length).toBe(PHONE_FRAME);
+      frames.push(out);
+    }
+    const line = new Int16Array(PHONE_FRAME * 15);
+    frames.slice(15).forEach((f, i) => line.set(f, i * PHONE_FRAME));
+    // 6 kHz would alias to 2 kHz at 8 kHz if it were not filtered out.
+    expect(power(line, 1000, 8000)).toBeGreaterThan(100 * power(line, 2000, 8000));
+    expect(rms(line)).toBeGreaterThan(3000);
   });
 });
 
@@ -43,11 +56,13 @@ describe('room mixer', () => {
       out.push(mixer.mix());
     }
     expect(mixer.sourceCount).toBe(2);
-    const pcm = new Int16Array(960 * 20);
-    out.slice(10).forEach((f, i) => pcm.set(f, i * 960));
-    const self = power(pcm, 2600, 48000);
-    expect(power(pcm, 600, 48000)).toBeGreaterThan(50 * Math.max(self, 1));
-    expect(power(pcm, 1400, 48000)).toBeGreaterThan(50 * Math.max(self, 1));
+    // Mixed at the phone's 8 kHz.
+    expect(out[0]?.length).toBe(PHONE_FRAME);
+    const pcm = new Int16Array(PHONE_FRAME * 20);
+    out.slice(10).forEach((f, i) => pcm.set(f, i * PHONE_FRAME));
+    const self = power(pcm, 2600, 8000);
+    expect(power(pcm, 600, 8000)).toBeGreaterThan(50 * Math.max(self, 1));
+    expect(power(pcm, 1400, 8000)).toBeGreaterThan(50 * Math.max(self, 1));
   });
 
   it('is silence when nobody speaks, and clips instead of wrapping', () => {

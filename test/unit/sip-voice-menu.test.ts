@@ -104,6 +104,24 @@ describe('voice menu', () => {
     expect(h.menu.state).toBe('connected');
   });
 
+  it('an admission that came before the menu listened (replayed at onEvent, as CoreSession does) admits the caller', async () => {
+    // The session holds events until a listener is on, then hands them over at once.
+    class EarlyAdmitted extends FakeSession {
+      override onEvent(l: (e: RoomEvent) => void): void {
+        super.onEvent(l);
+        l({ type: 'admitted' });
+      }
+    }
+    const session = new EarlyAdmitted();
+    const h = harness([{ state: 'lobby', session }]);
+    h.menu.start();
+    await h.type('123456#');
+    expect(h.menu.state).toBe('connected');
+    expect(h.played.at(-1)).toEqual(['admitted']);
+    h.finishPrompt();
+    expect(h.connected).toEqual([session]);
+  });
+
   it('three wrong codes: the wrong-code prompt each time, then goodbye and hang up', async () => {
     const h = harness([]);
     h.menu.start();

@@ -16,7 +16,14 @@ const FromWorker = z.discriminatedUnion('op', [
   z.object({ op: z.literal('opened'), id: z.string(), port: z.number() }),
   z.object({ op: z.literal('error'), id: z.string(), message: z.string() }),
   z.object({ op: z.literal('closed'), id: z.string() }),
-  z.object({ op: z.literal('stats'), ticks: z.number(), p50: z.number(), p99: z.number(), max: z.number() }),
+  z.object({
+    op: z.literal('stats'),
+    ticks: z.number(),
+    p50: z.number(),
+    p99: z.number(),
+    max: z.number(),
+    priorityRaised: z.boolean(),
+  }),
 ]);
 
 export interface PacingStats {
@@ -25,6 +32,8 @@ export interface PacingStats {
   p50: number;
   p99: number;
   max: number;
+  /** The pacer thread runs at a higher priority than the main thread (needs CAP_SYS_NICE). */
+  priorityRaised: boolean;
 }
 
 export type RtpListener = (data: Buffer, from: { address: string; port: number }) => void;

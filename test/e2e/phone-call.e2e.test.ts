@@ -118,20 +118,15 @@ describe('a phone caller and an agent in Chromium', () => {
     expect(await knock.textContent()).not.toContain('600000077');
 
     // Positions in what baresip heard (samples at 8 kHz), read from its recording as it grows.
-    const recordedPast = (samples: number) =>
-      vi.waitFor(() => expect(caller.recordedSamples()).toBeGreaterThan(samples), {
-        timeout: 20_000,
-        interval: 100,
-      });
     const inLobby = caller.recordedSamples();
-    await recordedPast(inLobby + 4 * 8000);
+    await caller.recordedPast(inLobby + 4 * 8000);
     const admittedAt = caller.recordedSamples();
     await knock.getByRole('button', { name: fr['knock.admit'] }).click();
 
     // The browser hears the caller's tone (and not its own microphone's).
     const heardByPage = await expectPageHears(page, CALLER_HZ, AGENT_HZ);
     const hearingAt = caller.recordedSamples();
-    await recordedPast(hearingAt + 5 * 8000);
+    await caller.recordedPast(hearingAt + 5 * 8000);
     const hangupAt = caller.recordedSamples();
     caller.command('hangup');
     await vi.waitFor(() => expect(gateway.activeCalls).toBe(0), { timeout: 10_000 });

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -72,7 +72,6 @@ describe('baresip caller on the real room core', () => {
         rmSync(p.dir, { recursive: true, force: true });
       },
     );
-    const started = Date.now();
     phone.command('dial', `sip:rendezvous@127.0.0.1:${fx.gateway.port}`);
     await vi.waitFor(() => expect(phone.events.join()).toContain('CALL_ESTABLISHED'), { timeout: 10_000 });
     await phone.type(`${view.dialIn.pin}#`);
@@ -80,9 +79,10 @@ describe('baresip caller on the real room core', () => {
     const knock = agent.received('knock')[0]!.peer;
     expect(knock).toMatchObject({ kind: 'phone', displayName: 'Téléphone •• •• 77' });
 
-    const inLobby = Date.now();
-    await new Promise((r) => setTimeout(r, 4000));
-    const admittedAt = Date.now();
+    // Positions in what baresip heard (samples at 8 kHz), read from its recording as it grows.
+    const inLobby = phone.recordedSamples();
+    await phone.recordedPast(inLobby + 4 * 8000);
+    const admittedAt = phone.recordedSamples();
     await agent.request('admit', { peerId: knock.peerId });
     await vi.waitFor(
       () => expect(agent.received('newProducer').filter((e) => e.peerId === knock.peerId)).toHaveLength(1),
@@ -91,8 +91,8 @@ describe('baresip caller on the real room core', () => {
     const producerId = agent.received('newProducer').find((e) => e.peerId === knock.peerId)!.producer
       .producerId;
     const receiver = resources.add(await AudioReceiver.start(agent, producerId), (r) => r.close());
-    await new Promise((r) => setTimeout(r, 7000));
-    const hangupAt = Date.now();
+    await phone.recordedPast(admittedAt + 7 * 8000);
+    const hangupAt = phone.recordedSamples();
     phone.command('hangup');
     await vi.waitFor(
       () => expect(agent.received('peerLeft').map((e) => e.peerId)).toContain(knock.peerId),
@@ -100,13 +100,10 @@ describe('baresip caller on the real room core', () => {
     );
     await phone.stop();
 
-    // What baresip heard, by wall time since the dial (the recording starts with the call).
-    const file = readdirSync(phone.dir).find((f) => f.endsWith('-dec.wav'));
-    expect(file).toBeDefined();
-    const heard = readWav8k(readFileSync(join(phone.dir, file!)), file!);
-    const at = (ms: number) => Math.max(0, Math.round(((ms - started) / 1000) * 8000));
-    const lobby = heard.subarray(at(inLobby + 500), at(admittedAt));
-    const inRoom = heard.subarray(at(admittedAt + 3500), at(hangupAt - 300));
+    // What baresip heard: the lobby from half a second in, the room from 3.5 s after admission.
+    const heard = readWav8k(phone.readRecording(), 'baresip recording');
+    const lobby = heard.subarray(inLobby + 4000, admittedAt);
+    const inRoom = heard.subarray(admittedAt + 3.5 * 8000, hangupAt - 0.3 * 8000);
     console.log(
       `sip-baresip-core: lobby rms ${rms(lobby).toFixed(0)}, 600 Hz ${power(lobby, 600, 8000).toFixed(1)}; in the room 600 Hz ${power(inRoom, 600, 8000).toFixed(1)}, 1000 Hz ${power(inRoom, 1000, 8000).toFixed(1)}`,
     );

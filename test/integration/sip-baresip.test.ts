@@ -65,17 +65,11 @@ describe('baresip caller', () => {
     }, 20);
     // Positions in what baresip heard (samples at 8 kHz), read from its recording as it grows:
     // no fixed sleep, and no guess at how wall time maps onto the recording.
-    const phoneRef = phone;
-    const recordedPast = (samples: number) =>
-      vi.waitFor(() => expect(phoneRef.recordedSamples()).toBeGreaterThan(samples), {
-        timeout: 20_000,
-        interval: 100,
-      });
     const inLobby = phone.recordedSamples();
-    await recordedPast(inLobby + 4 * 8000);
+    await phone.recordedPast(inLobby + 4 * 8000);
     const admittedAt = phone.recordedSamples();
     entry.session.emit({ type: 'admitted' });
-    await recordedPast(admittedAt + 7 * 8000);
+    await phone.recordedPast(admittedAt + 7 * 8000);
     const hangupAt = phone.recordedSamples();
     clearInterval(room);
     phone.command('hangup');

@@ -121,6 +121,19 @@ export class Baresip {
     return path ? Math.max(0, Math.floor((statSync(path).size - WAV_HEADER_BYTES) / 2)) : 0;
   }
 
+  /** Until the recording holds more than `samples` (8 kHz): « n seconds later » in what the caller heard. */
+  async recordedPast(samples: number, timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.recordedSamples() <= samples) {
+      if (Date.now() > deadline) {
+        throw new Error(
+          `baresip recorded ${this.recordedSamples()} samples, waited for more than ${samples}`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
   /** The whole recording, once the call has ended (the WAV header is final then). */
   readRecording(): Buffer {
     const path = this.recordingPath();

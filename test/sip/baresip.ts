@@ -26,10 +26,27 @@ export class Baresip {
     control.on('data', (d: Buffer) => this.#read(d.toString('latin1')));
   }
 
+  /**
+   * Ports are drawn from 12000-15999, a band no other test helper uses (test
+   * servers' media ports sit at 21000-23999, the gateways' RTP at 26000-31999);
+   * a port some other process still holds makes baresip fail at once, and it
+   * is started again on other ports rather than failing the test.
+   */
   static async start(options: { sourceWav: string; caller: string }): Promise<Baresip> {
+    for (let attempt = 1; ; attempt++) {
+      const sipPort = 12000 + Math.floor(Math.random() * 2000);
+      const started = await Baresip.#startOn(options, sipPort, sipPort + 2000);
+      if (started instanceof Baresip) return started;
+      if (!started.portTaken || attempt === 5) throw started.error;
+    }
+  }
+
+  static async #startOn(
+    options: { sourceWav: string; caller: string },
+    sipPort: number,
+    ctrlPort: number,
+  ): Promise<Baresip | { portTaken: boolean; error: Error }> {
     const dir = mkdtempSync(join(tmpdir(), 'guichet-baresip-'));
-    const sipPort = 20000 + Math.floor(Math.random() * 5000);
-    const ctrlPort = sipPort + 5000;
     writeFileSync(
       join(dir, 'config'),
       [
@@ -57,8 +74,10 @@ export class Baresip {
     writeFileSync(join(dir, 'accounts'), `<sip:${options.caller}@127.0.0.1>;regint=0\n`);
     const child = spawn('baresip', ['-f', dir], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
+    let exited = false;
     child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('exit', () => (exited = true));
     const deadline = Date.now() + 10_000;
     for (;;) {
       try {
@@ -68,9 +87,13 @@ export class Baresip {
         });
         return new Baresip(dir, child, socket, () => out);
       } catch (error) {
-        if (Date.now() > deadline) {
+        const portTaken = out.includes('Address already in use');
+        if (portTaken || exited || Date.now() > deadline) {
           child.kill('SIGKILL');
-          throw new Error(`baresip ctrl_tcp never came up: ${String(error)}\n${out}`, { cause: error });
+          return {
+            portTaken,
+            error: new Error(`baresip ctrl_tcp never came up: ${String(error)}\n${out}`, { cause: error }),
+          };
         }
         await new Promise((r) => setTimeout(r, 200));
       }

@@ -88,9 +88,17 @@ const samples: {
   fds: number;
   cycles: number;
   load: number;
+  /** V8's used heap, from the server's own /metrics: what a leak of JS objects grows. */
+  heapMiB: number;
 }[] = [];
 let cycles = 0;
-const sample = (t0: number): void => {
+const heapUsedMiB = async (): Promise<number> => {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const match = /^guichet_nodejs_heap_size_used_bytes (\S+)$/m.exec(text);
+  return match ? Number(match[1]) / MiB : Number.NaN;
+};
+const sample = async (t0: number): Promise<void> => {
+  const heapMiB = await heapUsedMiB().catch(() => Number.NaN);
   const pids = [server.pid, ...server.workerPids];
   const nodeMiB = rssBytes(server.pid) / MiB;
   samples.push({
@@ -101,6 +109,7 @@ const sample = (t0: number): void => {
     fds: pids.reduce((sum, pid) => sum + fds(pid), 0),
     cycles,
     load: loadavg()[0] ?? 0,
+    heapMiB,
   });
 };
 let failures = 0;
@@ -108,8 +117,8 @@ let firstError: string | null = null;
 try {
   const t0 = Date.now();
   const deadline = t0 + durationMs;
-  sample(t0);
-  const sampler = setInterval(() => sample(t0), Math.max(1000, durationMs / 120));
+  await sample(t0);
+  const sampler = setInterval(() => void sample(t0), Math.max(1000, durationMs / 120));
   await Promise.all(
     Array.from({ length: parallel }, async () => {
       while (Date.now() < deadline) {
@@ -127,7 +136,7 @@ try {
   clearInterval(sampler);
   // Let the last leaves settle, then a final sample.
   await sleep(2_000);
-  sample(t0);
+  await sample(t0);
   const warm = samples.filter((s) => s.t >= samples[samples.length - 1]!.t * 0.2);
   const first = samples[0]!;
   const last = samples[samples.length - 1]!;
@@ -140,8 +149,17 @@ try {
       min: Math.round(nearest.t * 60),
       node: Math.round(nearest.nodeMiB),
       worker: Math.round(nearest.workerMiB),
+      heap: Math.round(nearest.heapMiB),
     };
   });
+  // The used heap saws with every collection; its low points (the least of each tenth of the
+  // run) are what survives a collection, so a leak of JS objects shows as their climb.
+  const heapFloors = Array.from({ length: 10 }, (_, i) => {
+    const inTenth = samples.filter(
+      (s) => s.t >= (last.t * i) / 10 && s.t < (last.t * (i + 1)) / 10 && Number.isFinite(s.heapMiB),
+    );
+    return { x: (last.t * (i + 0.5)) / 10, y: Math.min(...inTenth.map((s) => s.heapMiB)) };
+  }).filter((p) => Number.isFinite(p.y));
   console.log(
     JSON.stringify(
       {
@@ -163,6 +181,8 @@ try {
         fdSlopePerHour: +slope(warm.map((s) => ({ x: s.t, y: s.fds }))).toFixed(2),
         nodeRssSlopeMiBPerHour: +slope(warm.map((s) => ({ x: s.t, y: s.nodeMiB }))).toFixed(2),
         workerRssSlopeMiBPerHour: +slope(warm.map((s) => ({ x: s.t, y: s.workerMiB }))).toFixed(2),
+        heapFloorMiBByTenth: heapFloors.map((p) => Math.round(p.y)),
+        heapFloorSlopeMiBPerHour: +slope(heapFloors.slice(2)).toFixed(2),
         rssByTenth: tenths,
         loadAverage: {
           min: +Math.min(...samples.map((s) => s.load)).toFixed(1),

@@ -77,7 +77,9 @@ const ALL_CORES = `0-${cpus().length - 1}`;
  * the two-node configurations run in (each with fresh nodes), `hash,random`
  * by default. `hash`: the proxy of deploy/Caddyfile.cluster, which hashes the
  * room id over the live nodes (rendezvous hashing, as Caddy's `lb_policy
- * query room`), so every person of a room enters through the same node.
+ * query room`), so every person of a room enters through the same node,
+ * with the proxy's `X-Guichet-Route: room` and `?room=` (the nodes run with
+ * TRUST_PROXY, as behind the proxy).
  * `random`: any node, as behind a load balancer without affinity, from a
  * fixed seed so runs repeat. `alternate`: the people of a room through the
  * nodes in turn, the worst case (half the joins of two-person rooms
@@ -249,12 +251,16 @@ async function joinWave(
     Array.from({ length: joins }, async (_, i) => {
       const room = rooms[Math.floor(i / 2)]!;
       const t0 = performance.now();
-      const followed = await joinFollowing(entries[i]!, {
-        roomId: room.roomId,
-        displayName: 'Bench',
-        password: room.password,
-        transports: ['recv', 'send'],
-      });
+      const followed = await joinFollowing(
+        entries[i]!,
+        {
+          roomId: room.roomId,
+          displayName: 'Bench',
+          password: room.password,
+          transports: ['recv', 'send'],
+        },
+        { routedByRoom: entry === 'hash' },
+      );
       clients.push(followed.client);
       if (followed.hops > 0) redirected += 1;
       const send = followed.result.transports?.send;
@@ -329,7 +335,7 @@ async function addRoom(
   const sender = await joinFollowing(
     entryOf(entry, index * (VIEWERS + 1), room.roomId, nodes).url,
     { ...credentials, displayName: 'Sender', transports: ['send'] },
-    { deadline: Date.now() + 20_000 },
+    { deadline: Date.now() + 20_000, routedByRoom: entry === 'hash' },
   );
   clients.push(sender.client);
   hops.push(sender.hops);
@@ -349,7 +355,7 @@ async function addRoom(
       const viewer = await joinFollowing(
         entryOf(entry, index * (VIEWERS + 1) + v + 1, room.roomId, nodes).url,
         { ...credentials, displayName: `Viewer ${v}`, transports: ['recv'] },
-        { deadline: Date.now() + 20_000 },
+        { deadline: Date.now() + 20_000, routedByRoom: entry === 'hash' },
       );
       clients.push(viewer.client);
       hops.push(viewer.hops);

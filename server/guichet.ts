@@ -346,6 +346,7 @@ export async function startGuichet(
       joinTimeoutMs: options.joinTimeoutMs ?? config.joinTimeoutSeconds * 1000,
       messageBudget: config.limits.socketMessages,
       onRefused: metrics.refused,
+      trustProxy: config.trustProxy,
     });
 
     await http.listen({ host: config.host, port: config.port });

@@ -26,6 +26,8 @@ const config = loadConfig({
         REDIS_URL: process.env['BENCH_REDIS_URL'],
         REDIS_KEY_PREFIX: process.env['BENCH_REDIS_PREFIX'] ?? 'bench:',
         NODE_ID: process.env['BENCH_NODE_ID'] ?? 'bench',
+        // Behind the proxy the bench models: its route header is believed (bench/cluster.ts, `hash`).
+        TRUST_PROXY: 'true',
       }
     : {}),
   // The phone bench (bench/sip-calls.ts): the gateway's service credential.

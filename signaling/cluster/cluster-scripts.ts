@@ -16,21 +16,24 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 
 /**
  * KEYS: the room's claim. ARGV: roomId, ttlMs, prefix, the asking node's id
- * ('' if it may not take the room), keep ratio, keep rooms, candidate count,
- * then (nodeId, capacity) pairs in order of preference for ties.
- * Claims the room for the asking node while its live claims per unit of
- * capacity are at most the least loaded's × keep ratio + keep rooms ÷ its
- * capacity; otherwise for the candidate with the fewest. Returns {1, owner}
- * when it claimed, {0, owner} when the room was already claimed.
+ * ('' if it may not take the room), keep ratio, keep rooms, '1' if the
+ * asking node keeps the room whatever the counts (a room-hashing proxy
+ * chose it) else '0', candidate count, then (nodeId, capacity) pairs in
+ * order of preference for ties.
+ * Claims the room for the asking node when told to keep it, or while its
+ * live claims per unit of capacity are at most the least loaded's × keep
+ * ratio + keep rooms ÷ its capacity; otherwise for the candidate with the
+ * fewest. Returns {1, owner} when it claimed, {0, owner} when the room was
+ * already claimed.
  */
 export const CLAIM_ROOM = new LuaScript(`${NOW}
 local owner = redis.call('GET', KEYS[1])
 if owner then return {0, owner} end
 local asking = ARGV[4]
 local best, bestScore, askingScore, askingCapacity = nil, nil, nil, nil
-for i = 0, tonumber(ARGV[7]) - 1 do
-  local id = ARGV[8 + i * 2]
-  local capacity = tonumber(ARGV[9 + i * 2])
+for i = 0, tonumber(ARGV[8]) - 1 do
+  local id = ARGV[9 + i * 2]
+  local capacity = tonumber(ARGV[10 + i * 2])
   local set = ARGV[3] .. 'cluster:node-rooms:' .. id
   redis.call('ZREMRANGEBYSCORE', set, '-inf', now)
   local score = redis.call('ZCARD', set) / capacity
@@ -38,7 +41,9 @@ for i = 0, tonumber(ARGV[7]) - 1 do
   if best == nil or score < bestScore then best, bestScore = id, score end
 end
 -- 1e-9: a node exactly at the bound keeps the room, whatever the rounding of the division.
-if askingScore and askingScore <= bestScore * tonumber(ARGV[5]) + tonumber(ARGV[6]) / askingCapacity + 1e-9 then
+if askingScore and ARGV[7] == '1' then
+  best = asking
+elseif askingScore and askingScore <= bestScore * tonumber(ARGV[5]) + tonumber(ARGV[6]) / askingCapacity + 1e-9 then
   best = asking
 end
 if not redis.call('SET', KEYS[1], best, 'NX', 'PX', ARGV[2]) then

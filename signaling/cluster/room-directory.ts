@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { AppError, RoomElsewhereError } from '../errors.js';
 import type { RoomId } from '../protocol/index.js';
-import type { RoomPlacement } from '../rooms/room-placement.js';
+import type { EntryRoute, RoomPlacement } from '../rooms/room-placement.js';
 import { CLAIM_ROOM, RELEASE_ROOM, RENEW_ROOM } from './cluster-scripts.js';
 import type { NodeInfo } from './node-info.js';
 import type { NodeRegistry } from './node-registry.js';
@@ -16,17 +16,19 @@ const BUSY_CPU = 0.85;
 /*
  * A new room stays on the node its first join reached while that node holds
  * at most KEEP_RATIO × the least loaded node's rooms (per capacity) plus
- * KEEP_ROOMS. Behind the room-hashing proxy (deploy/Caddyfile.cluster) that
- * node is the one the proxy sends every join of the room to, so keeping it
- * there saves each join a redirect; the hash spreads rooms evenly on its own.
- * The bound is loose on purpose: in a burst of first joins (everyone at
- * 9:00), the node that happens to run faster claims faster for a while, and
- * a tight bound (1.2 × + 1 was tried) sent 40 % of such a burst's rooms away
- * from the node the hash picked, each of their joins then redirected
- * (BENCHMARKS.md, "Two nodes against one"). It still keeps a node that gets
- * every first join (no hash in front) within 30 % of even over 30 rooms
- * (test/integration/cluster-directory.test.ts). Real overload is the busy
- * worker check (BUSY_CPU), which applies whatever the counts.
+ * KEEP_ROOMS: a node that gets every first join (no room-hashing proxy in
+ * front) keeps its share and passes the rest on, within 30 % of even over
+ * 30 rooms (test/integration/cluster-directory.test.ts).
+ *
+ * Behind the room-hashing proxy (deploy/Caddyfile.cluster) the node asked is
+ * the one the proxy sends every join of the room to, and the proxy says so
+ * (EntryRoute.routedByRoom). That node keeps the room whatever the counts:
+ * the hash already spreads rooms evenly, and in a burst of first joins
+ * (everyone at 9:00) the counts only tell which node ran ahead for half a
+ * second. Any count bound tripped there: 40 % of a burst's joins were
+ * redirected with 1.2 × + 1, 28 % with 1.5 × + 3, 0.4 % with none
+ * (BENCHMARKS.md, "Two nodes against one"). Real overload is the busy
+ * worker check (BUSY_CPU), which applies in both cases.
  */
 const KEEP_RATIO = 1.5;
 const KEEP_ROOMS = 3;
@@ -111,13 +113,13 @@ export class RedisRoomDirectory implements RoomDirectory {
     return this.#held.size;
   }
 
-  async claim(roomId: RoomId): Promise<void> {
+  async claim(roomId: RoomId, route?: EntryRoute): Promise<void> {
     const selfId = this.#registry.self.id;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
       const live = await this.#registry.liveNodes();
       const pool = candidates(live, selfId);
       const asking = pool[0]?.id === selfId ? selfId : '';
-      const { claimed, owner } = await this.#claimFor(roomId, pool, asking);
+      const { claimed, owner } = await this.#claimFor(roomId, pool, asking, route?.routedByRoom === true);
       if (owner === selfId) {
         this.#held.add(roomId);
         // Claimed for us by a node that redirected the client here, or ours already: renew it.
@@ -212,6 +214,7 @@ export class RedisRoomDirectory implements RoomDirectory {
     roomId: RoomId,
     nodes: NodeInfo[],
     asking: string,
+    keep: boolean,
   ): Promise<{ claimed: boolean; owner: string }> {
     const pairs = nodes.flatMap((n) => [n.id, n.capacity]);
     const answer = ClaimAnswerSchema.parse(
@@ -225,6 +228,7 @@ export class RedisRoomDirectory implements RoomDirectory {
           asking,
           KEEP_RATIO,
           KEEP_ROOMS,
+          keep ? '1' : '0',
           nodes.length,
           ...pairs,
         ],

@@ -23,7 +23,7 @@ import { Member, type MemberHost } from './member.js';
 import { phoneDisplayName } from './phone-caller.js';
 import type { PeerChannel } from './peer-channel.js';
 import type { RoomCommand } from './room-command.js';
-import type { RoomPlacement } from './room-placement.js';
+import type { EntryRoute, RoomPlacement } from './room-placement.js';
 import type { Room } from './room.js';
 import { type RoomAudit } from './room.js';
 import { generatePassword, generateRoomId, randomToken, type PasswordHasher } from './secrets.js';
@@ -105,11 +105,12 @@ export class RoomService implements MemberHost {
   /**
    * `client.address` feeds the guessing caps (JoinGuard): a wrong password,
    * token or PIN counts against the address and the room alike.
+   * `client.route` tells the directory how the join got here, if it opens the room.
    */
   async enter(
     request: EnterRequest,
     channel: PeerChannel,
-    client: { address: string } = { address: 'unknown' },
+    client: { address: string; route?: EntryRoute } = { address: 'unknown' },
   ): Promise<{ member: Member; result: JoinResult }> {
     if (!this.#accepting) throw new AppError('SHUTTING_DOWN', 'this server is restarting; try again');
     // A room another node runs: send the client there first. Its guard, store read and credential
@@ -138,7 +139,11 @@ export class RoomService implements MemberHost {
     const stored = resume ? await this.#records.place(record.id, resume) : null;
 
     const member = await this.#queue.run(record.id, async () => {
-      const room = await this.#liveRoom(record, grant?.appointmentId ?? stored?.appointmentId ?? null);
+      const room = await this.#liveRoom(
+        record,
+        grant?.appointmentId ?? stored?.appointmentId ?? null,
+        client.route,
+      );
       try {
         const resumed = resume ? this.#resume(room, resume, stored, channel) : null;
         if (resumed) return resumed;
@@ -382,12 +387,12 @@ export class RoomService implements MemberHost {
     };
   }
 
-  async #liveRoom(record: RoomRecord, appointmentId: string | null): Promise<Room> {
+  async #liveRoom(record: RoomRecord, appointmentId: string | null, route?: EntryRoute): Promise<Room> {
     const existing = this.#live.get(record.id);
     if (existing && !existing.closed) return existing;
     const log = this.#deps.log.child({ roomId: record.id });
     // Another node may own the room: then this throws ROOM_ELSEWHERE with its address.
-    await this.#deps.placement?.claim(record.id);
+    await this.#deps.placement?.claim(record.id, route);
     const room = await this.#openMedia({
       roomId: record.id,
       appointmentId,

@@ -17,6 +17,7 @@ import {
 import { enterRequestOf } from './join-request.js';
 import { errorAck, wrapRequest, type ParsedRequest, type RequestHandler } from './request-handler.js';
 import { socketChannel } from './socket-channel.js';
+import { socketClient, type SocketClient } from './socket-client.js';
 import type { GatewayServer, GatewaySocket } from './socket-types.js';
 
 export interface GatewayDeps {
@@ -29,6 +30,8 @@ export interface GatewayDeps {
   messageBudget?: MessageBudgetOptions;
   /** One refusal by an abuse cap, by cap name (the metrics' guichet_abuse_refused_total). */
   onRefused?: (cap: string) => void;
+  /** TRUST_PROXY: the client's address and the proxy's routing come from its headers (socket-client.ts). */
+  trustProxy?: boolean;
 }
 
 const DEFAULT_JOIN_TIMEOUT_MS = 30_000;
@@ -135,6 +138,7 @@ export function attachGateway({
   joinTimeoutMs,
   messageBudget,
   onRefused,
+  trustProxy,
 }: GatewayDeps): void {
   io.use((socket, next) => {
     const auth: unknown = socket.handshake.auth;
@@ -148,7 +152,12 @@ export function attachGateway({
   });
 
   io.on('connection', (socket) => {
-    const session = new SocketSession(socket, rooms, log.child({ socketId: socket.id }));
+    const session = new SocketSession(
+      socket,
+      socketClient(socket, trustProxy === true),
+      rooms,
+      log.child({ socketId: socket.id }),
+    );
     session.limitMessages(
       new MessageBudget(messageBudget ?? DEFAULT_MESSAGE_BUDGET),
       onRefused ?? (() => undefined),
@@ -159,6 +168,7 @@ export function attachGateway({
 
 class SocketSession {
   readonly #socket: GatewaySocket;
+  readonly #client: SocketClient;
   readonly #rooms: RoomService;
   readonly #log: Logger;
   #member: Member | null = null;
@@ -168,8 +178,9 @@ class SocketSession {
   readonly #channel: PeerChannel;
   #joinTimer: NodeJS.Timeout | undefined;
 
-  constructor(socket: GatewaySocket, rooms: RoomService, log: Logger) {
+  constructor(socket: GatewaySocket, client: SocketClient, rooms: RoomService, log: Logger) {
     this.#socket = socket;
+    this.#client = client;
     this.#rooms = rooms;
     this.#log = log;
     this.#channel = socketChannel(socket);
@@ -234,8 +245,10 @@ class SocketSession {
       }
       this.#joining = true;
       try {
-        const { member, result } = await this.#rooms.enter(enterRequestOf(request), this.#channel, {
-          address: this.#socket.handshake.address,
+        const entry = enterRequestOf(request);
+        const { member, result } = await this.#rooms.enter(entry, this.#channel, {
+          address: this.#client.address,
+          route: this.#client.routeFor(entry.roomId),
         });
         if (this.#socket.disconnected) {
           // The socket went away while we were joining: undo, nobody will send "leave".

@@ -102,7 +102,12 @@ export interface FollowedJoin {
 export async function joinFollowing(
   entry: string,
   payload: RequestPayload<'join'>,
-  options: { deadline?: number; fallbacks?: string[] } = {},
+  options: {
+    deadline?: number;
+    fallbacks?: string[];
+    /** The first hop came through the room-hashing proxy, which says so (X-Guichet-Route). */
+    routedByRoom?: boolean;
+  } = {},
 ): Promise<FollowedJoin> {
   const deadline = options.deadline ?? Date.now() + 5000;
   let lastError = 'no attempt';
@@ -112,7 +117,14 @@ export async function joinFollowing(
       for (let hops = 0; hops <= 3; hops += 1) {
         let client: SignalingClient;
         try {
-          client = await SignalingClient.connect(url);
+          // Only the proxy's own choice carries its word; a redirect goes straight to the owner.
+          client =
+            options.routedByRoom && url === start
+              ? await SignalingClient.connect(url, undefined, {
+                  headers: { 'X-Guichet-Route': 'room' },
+                  query: { room: payload.roomId },
+                })
+              : await SignalingClient.connect(url);
         } catch (error) {
           lastError = `${url}: ${error instanceof Error ? error.message : String(error)}`;
           break;

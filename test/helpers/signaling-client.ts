@@ -36,14 +36,18 @@ export class SignalingClient {
     });
   }
 
+  /** `proxy`: the headers and query a proxy in front would pass on (deploy/Caddyfile.cluster). */
   static async connect(
     baseUrl: string,
     protocolVersion: number = PROTOCOL_VERSION,
+    proxy: { headers?: Record<string, string>; query?: Record<string, string> } = {},
   ): Promise<SignalingClient> {
     const socket = io(baseUrl, {
       path: '/socket.io',
       transports: ['websocket'],
       auth: { protocolVersion },
+      ...(proxy.headers ? { extraHeaders: proxy.headers } : {}),
+      ...(proxy.query ? { query: proxy.query } : {}),
       reconnection: false,
       forceNew: true,
     });

@@ -84,9 +84,9 @@ function freshPrefix(): string {
 const room = (i: number | string): RoomId => RoomIdSchema.parse(`room-${i}-abcdef`);
 
 /** Which node a claim landed on: this node (no throw) or the one the redirect names. */
-async function claimFrom(node: TestNode, roomId: RoomId): Promise<string> {
+async function claimFrom(node: TestNode, roomId: RoomId, routedByRoom = false): Promise<string> {
   try {
-    await node.directory.claim(roomId);
+    await node.directory.claim(roomId, { routedByRoom });
     return node.id;
   } catch (error) {
     if (!(error instanceof RoomElsewhereError)) throw error;
@@ -160,6 +160,20 @@ describe('room directory', () => {
     const skewed: string[] = [];
     for (let i = 0; i < 12; i += 1) skewed.push(await claimFrom(a!, room(`s${i}`)));
     expect(skewed).toEqual([...Array<string>(9).fill('a'), 'b', 'a', 'b']);
+  });
+
+  it('keeps every room a room-hashing proxy sent it, whatever the counts; a busy node still passes them on', async () => {
+    const prefix = freshPrefix();
+    const [a] = await Promise.all(['a', 'b'].map((id) => startNode(prefix, id)));
+    // A burst in which node a ran ahead: 30 rooms to 0, far past 1.5 × 0 + 3.
+    const routed: string[] = [];
+    for (let i = 0; i < 30; i += 1) routed.push(await claimFrom(a!, room(`r${i}`), true));
+    expect(routed).toEqual(Array<string>(30).fill('a'));
+    // The same node, asked without the proxy's word, is back under the bound.
+    expect(await claimFrom(a!, room('plain'))).toBe('b');
+
+    const busy = await startNode(prefix, 'c', 100, 'http://c.test:3000', 0.95);
+    expect(await claimFrom(busy, room('busy-routed'), true)).not.toBe('c');
   });
 
   it('a node whose media worker is busy does not keep a new room, even with none', async () => {

@@ -65,6 +65,37 @@ describe('rooms across three nodes', { timeout: CLUSTER_TEST_TIMEOUT_MS }, () =>
     }
   });
 
+  it('a node the room-hashing proxy chose keeps the room (no redirect), past the count bound', async () => {
+    cluster = await TestCluster.start(['a', 'b'], { TRUST_PROXY: 'true' });
+    const a = cluster.node('a');
+    const rooms: { roomId: string; password: string }[] = [];
+    for (let i = 0; i < 8; i += 1) {
+      const created = await apiClient(a.url, agentToken).call('POST', '/api/v1/rooms', { title: `h${i}` });
+      rooms.push(created.json as { roomId: string; password: string });
+    }
+    // Both people of 6 rooms through a, as the proxy sends them: 6 rooms to 0 is past 1.5 × 0 + 3.
+    for (const { roomId, password } of rooms.slice(0, 6)) {
+      for (const who of ['agent', 'citizen']) {
+        const join = await joinFollowing(
+          a.url,
+          { roomId, displayName: who, password },
+          { routedByRoom: true },
+        );
+        joins.push(join);
+        expect(join.hops).toBe(0);
+      }
+      expect(await cluster.ownerOf(roomId)).toBe('a');
+    }
+    // Without the proxy's word the count bound applies: a holds 6, b none.
+    const plain = await joinFollowing(a.url, {
+      roomId: rooms[6]!.roomId,
+      displayName: 'x',
+      password: rooms[6]!.password,
+    });
+    joins.push(plain);
+    expect(cluster.idOf(plain.url)).toBe('b');
+  });
+
   it('agent through A and citizen through B meet on one node; after kill -9 of it both are back, host and admitted', async () => {
     cluster = await TestCluster.start(['a', 'b', 'c']);
     const [a, b] = [cluster.node('a'), cluster.node('b')];

@@ -187,8 +187,9 @@ export class AppointmentService {
     }
     if (rescheduled) {
       // An earlier notice not yet sent gives a time that no longer holds: the
-      // new one replaces it, so two quick moves tell the citizen once.
-      await store.skipPendingJobs(id, 'rescheduled', ['reminder', 'invitation', 'rescheduled']);
+      // new one replaces it, so two quick moves tell the citizen once, and a
+      // thousand moves leave one set of notices, not a thousand.
+      await store.supersedePendingJobs(id, ['reminder', 'invitation', 'rescheduled']);
       for (const job of planNotices(next, 'rescheduled', this.#deps.reminderLeadMinutes, now)) {
         await store.createJob(job);
       }

@@ -191,6 +191,35 @@ return skipped
 `);
 
 /**
+ * KEYS: the appointment's job set, the due set. ARGV: prefix, kinds...
+ * A pending job of those kinds that no sender ever took (no attempt, no
+ * lease, ever) is deleted; one that a sender took is skipped instead
+ * (lastError 'rescheduled', lease cleared), so a send that may have
+ * happened stays on record. Returns how many were deleted or skipped.
+ */
+export const SUPERSEDE_PENDING_JOBS = new LuaScript(`
+local kinds = {}
+for i = 2, #ARGV do kinds[ARGV[i]] = true end
+local touched = 0
+for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local key = ARGV[1] .. 'job:' .. id
+  local f = redis.call('HMGET', key, 'status', 'kind', 'attempts', 'leaseUntil', 'leaseOwner')
+  if f[1] == 'pending' and kinds[f[2]] then
+    if tonumber(f[3]) == 0 and tonumber(f[4]) == 0 and not f[5] then
+      redis.call('DEL', key)
+      redis.call('ZREM', KEYS[1], id)
+    else
+      redis.call('HSET', key, 'status', 'skipped', 'lastError', 'rescheduled', 'leaseUntil', '0')
+      redis.call('HDEL', key, 'leaseOwner')
+    end
+    redis.call('ZREM', KEYS[2], id)
+    touched = touched + 1
+  end
+end
+return touched
+`);
+
+/**
  * KEYS: message, all messages, agent's, appointment's. ARGV: json, createdAt, id.
  * Returns 1, or 0 if the id exists.
  */

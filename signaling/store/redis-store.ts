@@ -28,6 +28,7 @@ import {
   MARK_JOB_HANDED,
   RELEASE_PIN,
   SKIP_PENDING_JOBS,
+  SUPERSEDE_PENDING_JOBS,
   UPDATE_APPOINTMENT,
 } from './redis-scripts.js';
 import type { MemberRecord, RoomRecord } from './room-store.js';
@@ -289,6 +290,15 @@ export class RedisStore implements Store {
       SKIP_PENDING_JOBS,
       [this.#key('jobs:appointment', appointmentId), this.#key('jobs:due')],
       [this.#prefix, reason, kinds ? '1' : '0', ...(kinds ?? [])],
+    );
+  }
+
+  async supersedePendingJobs(appointmentId: string, kinds: NotificationKind[]): Promise<number> {
+    if (kinds.length === 0) return 0;
+    return this.#script(
+      SUPERSEDE_PENDING_JOBS,
+      [this.#key('jobs:appointment', appointmentId), this.#key('jobs:due')],
+      [this.#prefix, ...kinds],
     );
   }
 

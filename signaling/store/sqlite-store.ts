@@ -322,6 +322,20 @@ export class SqliteStore implements Store {
     return result.changes;
   }
 
+  async supersedePendingJobs(appointmentId: string, kinds: NotificationKind[]): Promise<number> {
+    if (kinds.length === 0) return 0;
+    const kindList = kinds.map(() => '?').join(', ');
+    const where = `appointment_id = ? AND status = 'pending' AND kind IN (${kindList})`;
+    const neverTaken = 'attempts = 0 AND lease_until = 0 AND lease_owner IS NULL';
+    const dropped = this.#run(`DELETE FROM jobs WHERE ${where} AND ${neverTaken}`, [appointmentId, ...kinds]);
+    const skipped = this.#run(
+      `UPDATE jobs SET status = 'skipped', last_error = 'rescheduled', lease_owner = NULL, lease_until = 0
+       WHERE ${where}`,
+      [appointmentId, ...kinds],
+    );
+    return dropped.changes + skipped.changes;
+  }
+
   // Audit trail
 
   async appendAudit(event: AuditEvent): Promise<void> {

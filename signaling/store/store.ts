@@ -206,6 +206,13 @@ export interface Store extends RoomStore {
   finishJob(id: string, owner: string, outcome: JobOutcome): Promise<boolean>;
   /** Mark every pending job of an appointment (optionally of given kinds) skipped, with a reason. */
   skipPendingJobs(appointmentId: string, reason: string, kinds?: NotificationKind[]): Promise<number>;
+  /**
+   * A reschedule replaces the pending notices of these kinds: one no sender
+   * ever took is deleted (it said nothing yet, and keeping each would grow an
+   * appointment's jobs with every move); one a sender took is skipped with
+   * 'rescheduled', so a send that may have happened stays on record.
+   */
+  supersedePendingJobs(appointmentId: string, kinds: NotificationKind[]): Promise<number>;
 
   // Audit trail (append-only, no personal data)
   appendAudit(event: AuditEvent): Promise<void>;

@@ -135,10 +135,10 @@ describe('appointments REST API (real HTTP, embedded store)', () => {
     const moved = await alice.patch(view.id, { startsAt: '2026-12-04T10:00:00+01:00' });
     expect(moved.startsAt).toBe('2026-12-04T09:00:00.000Z');
     expect(moved.links.citizen).not.toBe(view.links.citizen);
+    // The invitation and the reminder had not gone out (no scheduler here): with the old time in
+    // them they are gone, and the rescheduled notice, with the new time and link, takes their place.
     expect(moved.notifications.map((n) => `${n.kind}/${n.status}/${n.dueAt}`).sort()).toEqual([
-      'invitation/skipped/2026-12-03T09:00:00.000Z',
       'reminder/pending/2026-12-04T08:45:00.000Z',
-      'reminder/skipped/2026-12-03T13:15:00.000Z',
       'rescheduled/pending/2026-12-03T09:00:00.000Z',
     ]);
   });
@@ -150,9 +150,31 @@ describe('appointments REST API (real HTTP, embedded store)', () => {
     await alice.patch(view.id, { startsAt: '2026-12-04T10:00:00+01:00' });
     const twice = await alice.patch(view.id, { startsAt: '2026-12-05T10:00:00+01:00' });
     const notices = twice.notifications.filter((n) => n.kind === 'rescheduled');
-    expect(notices.map((n) => n.status).sort()).toEqual(['pending', 'skipped']);
+    expect(notices.map((n) => n.status)).toEqual(['pending']);
     expect(twice.notifications.filter((n) => n.kind === 'reminder' && n.status === 'pending')).toEqual([
       expect.objectContaining({ dueAt: '2026-12-05T08:45:00.000Z' }),
+    ]);
+  });
+
+  it('keeps an appointment moved 50 times to one set of notices', async () => {
+    const view = await alice.book(
+      booking({
+        channels: ['email', 'sms'],
+        citizen: { displayName: 'M', email: 'm@example.org', phone: '+33612345678' },
+      }),
+    );
+    let last = view;
+    for (let i = 0; i < 50; i += 1) {
+      last = await alice.patch(view.id, {
+        startsAt: new Date(Date.parse('2026-12-04T09:00:00Z') + i * 60_000).toISOString(),
+      });
+    }
+    // One rescheduled notice and one reminder per channel: what the citizen will get, and nothing piled up.
+    expect(last.notifications.map((n) => `${n.kind}/${n.channel}/${n.status}`).sort()).toEqual([
+      'reminder/email/pending',
+      'reminder/sms/pending',
+      'rescheduled/email/pending',
+      'rescheduled/sms/pending',
     ]);
   });
 

@@ -334,6 +334,30 @@ describe.each(backends)('Store contract: $name', ({ setup }) => {
       expect(await store.getJob(again.id)).toMatchObject(final);
     });
 
+    it('supersedes pending notices: deletes those never taken, skips those a sender took', async () => {
+      const untouched = job({ appointmentId: 'appt-1', kind: 'reminder' });
+      const taken = job({ appointmentId: 'appt-1', kind: 'invitation' });
+      const retrying = job({ appointmentId: 'appt-1', kind: 'rescheduled' });
+      const cancelled = job({ appointmentId: 'appt-1', kind: 'cancelled' });
+      const done = job({ appointmentId: 'appt-1', kind: 'reminder', status: 'sent', sentAt: T0 });
+      for (const j of [untouched, taken, retrying, cancelled, done]) await store.createJob(j);
+      await store.claimJob(taken.id, 'node-1', T0, MIN); // being sent right now
+      await store.claimJob(retrying.id, 'node-1', T0, MIN);
+      expect(await store.finishJob(retrying.id, 'node-1', retry(T0, 'smtp 421'))).toBe(true);
+
+      expect(await store.supersedePendingJobs('appt-1', [])).toBe(0);
+      expect(await store.supersedePendingJobs('appt-1', ['reminder', 'invitation', 'rescheduled'])).toBe(3);
+      expect(await store.getJob(untouched.id)).toBeNull();
+      const skipped = { status: 'skipped', lastError: 'rescheduled', leaseOwner: null };
+      expect(await store.getJob(taken.id)).toMatchObject(skipped);
+      expect(await store.getJob(retrying.id)).toMatchObject(skipped);
+      expect(await store.finishJob(taken.id, 'node-1', sent(T0))).toBe(false);
+      expect((await store.jobsForAppointment('appt-1')).map((j) => j.id).sort()).toEqual(
+        [taken.id, retrying.id, cancelled.id, done.id].sort(),
+      );
+      expect(await due(T0 + 10 * MIN)).toEqual([cancelled.id]);
+    });
+
     it('skips pending jobs of an appointment, optionally of given kinds', async () => {
       const reminder = job({ appointmentId: 'appt-1', kind: 'reminder' });
       const invitation = job({ appointmentId: 'appt-1', kind: 'invitation' });

@@ -298,11 +298,13 @@ describe('agent console', () => {
       .poll(async () => (await api.get(view.id)).startsAt, { timeout: 10_000 })
       .not.toBe(view.startsAt);
 
+    // The first invitation stays listed if it went out before the move (it is deleted if it had not).
+    const invitations = async (): Promise<number> =>
+      (await api.get(view.id)).notifications.filter((n) => n.kind === 'invitation').length;
+    const before = await invitations();
     await card.getByRole('button', named('appt.resend')).click();
     await expect.poll(() => agent.locator('#announce').textContent()).toBe(fr['appt.resent']);
-    await expect
-      .poll(async () => (await api.get(view.id)).notifications.filter((n) => n.kind === 'invitation').length)
-      .toBe(2);
+    await expect.poll(invitations).toBe(before + 1);
 
     await agent.context().grantPermissions(['clipboard-read', 'clipboard-write']);
     await card.getByRole('button', named('appt.copyPassword')).click();

@@ -117,6 +117,10 @@ export const EnvShape = z.object({
   SOCKET_MESSAGES_BURST: int(20, 100_000).default(100),
   SOCKET_MESSAGES_PER_SECOND: int(5, 100_000).default(20),
   SOCKET_FLOOD_STRIKES: int(10, 100_000).default(200),
+  // People waiting in one room's lobby at once (an appointment has one citizen, perhaps a relative or an interpreter).
+  LOBBY_MAX_PER_ROOM: int(1, 500).default(20),
+  // Consumers per participant: one per remote track (a mic and a camera, or a screen, per other person).
+  MEMBER_MAX_CONSUMERS: int(4, 1000).default(100),
 
   MEDIA_WORKERS: int(1, 64).default(cpus().length),
   MEDIA_LISTEN_IP: z.ipv4().or(z.ipv6()).default('127.0.0.1'),

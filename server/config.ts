@@ -63,6 +63,8 @@ export interface Config {
     restCallsPerMinute: number;
     /** Socket messages per connection (signaling/security/message-budget.ts). */
     socketMessages: { burst: number; perSecond: number; floodStrikes: number };
+    lobbyMaxPerRoom: number;
+    memberMaxConsumers: number;
   };
   access: AccessPolicy;
   retentionDays: number;
@@ -199,6 +201,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         perSecond: e.SOCKET_MESSAGES_PER_SECOND,
         floodStrikes: e.SOCKET_FLOOD_STRIKES,
       },
+      lobbyMaxPerRoom: e.LOBBY_MAX_PER_ROOM,
+      memberMaxConsumers: e.MEMBER_MAX_CONSUMERS,
     },
     access: { opensMinutesBefore: e.ACCESS_OPENS_MINUTES_BEFORE, graceMinutesAfter: e.ACCESS_GRACE_MINUTES },
     retentionDays: e.RETENTION_DAYS,

@@ -30,6 +30,7 @@ import { createHttpApp } from '../signaling/http/app.js';
 import { defaultDialIn } from '../signaling/protocol/dial-in.js';
 import { storeAuditSink } from '../signaling/rooms/audit.js';
 import type { RoomCommandSink } from '../signaling/rooms/room-command.js';
+import { DEFAULT_MEMBER_CAPS } from '../signaling/rooms/member-limits.js';
 import { RoomService } from '../signaling/rooms/room-service.js';
 import { PasswordHasher } from '../signaling/rooms/secrets.js';
 import { createAccountStore } from '../signaling/store/account-factory.js';
@@ -231,6 +232,8 @@ export async function startGuichet(
       inviteLink: inviteLinks({ store, links, publicUrl }),
       iceServersFor: createIceServers(config.ice, clock),
       placement: cluster.directory,
+      lobbyMax: config.limits.lobbyMaxPerRoom,
+      memberCaps: { ...DEFAULT_MEMBER_CAPS, consumers: config.limits.memberMaxConsumers },
     });
     load.rooms = rooms;
     // Commands travel through the cluster's bus: straight to this node's rooms

@@ -16,7 +16,7 @@ import type {
   TransportOptions,
 } from '../protocol/index.js';
 import type { ConsumeParams, PlainTransportInfo, PlainTransportTarget, ProduceParams } from './media-port.js';
-import { MemberLimits } from './member-limits.js';
+import { MemberLimits, type MemberCaps } from './member-limits.js';
 import type { PeerChannel } from './peer-channel.js';
 import type { Room } from './room.js';
 
@@ -40,6 +40,8 @@ export interface MemberInit {
   resumeSecret: string;
   channel: PeerChannel;
   log: Logger;
+  /** What this member may hold (default DEFAULT_MEMBER_CAPS). */
+  caps?: MemberCaps;
 }
 
 /**
@@ -56,7 +58,7 @@ export class Member {
   /** Proves a later resume comes from the same person. */
   readonly resumeSecret: string;
   readonly producers = new Map<string, ProducerInfo>();
-  readonly limits = new MemberLimits();
+  readonly limits: MemberLimits;
   state: PeerState;
   channel: PeerChannel;
   log: Logger;
@@ -71,6 +73,7 @@ export class Member {
   constructor(room: Room, host: MemberHost, init: MemberInit) {
     this.#room = room;
     this.#host = host;
+    this.limits = new MemberLimits(init.caps);
     this.peerId = init.peerId;
     this.displayName = init.displayName;
     this.role = init.role;

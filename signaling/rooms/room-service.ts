@@ -23,6 +23,7 @@ import { Member, type MemberHost } from './member.js';
 import { phoneDisplayName } from './phone-caller.js';
 import type { PeerChannel } from './peer-channel.js';
 import type { RoomCommand } from './room-command.js';
+import type { MemberCaps } from './member-limits.js';
 import type { EntryRoute, RoomPlacement } from './room-placement.js';
 import type { Room } from './room.js';
 import { type RoomAudit } from './room.js';
@@ -48,6 +49,8 @@ export interface RoomServiceDeps {
   placement?: RoomPlacement;
   /** Guests waiting in one room's lobby at most (default 20: an appointment has one citizen, perhaps a companion). */
   lobbyMax?: number;
+  /** What each member may hold (transports, producers, consumers); default DEFAULT_MEMBER_CAPS. */
+  memberCaps?: MemberCaps;
   /** Caps on password/token guessing; absent: none (unit tests). */
   guard?: JoinGuard;
 }
@@ -319,6 +322,7 @@ export class RoomService implements MemberHost {
       resumeSecret: resume.secret,
       channel,
       log: this.#deps.log.child({ roomId: room.id, peerId: stored.peerId }),
+      caps: this.#deps.memberCaps,
     });
     room.add(member);
     member.log.info('peer resumed from its stored place');
@@ -340,6 +344,7 @@ export class RoomService implements MemberHost {
       resumeSecret: randomToken(18),
       channel,
       log: this.#deps.log.child({ roomId: room.id, peerId }),
+      caps: this.#deps.memberCaps,
     });
     room.add(member);
     this.#records.remember(member);

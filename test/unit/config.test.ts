@@ -71,6 +71,10 @@ describe('config: ranges', () => {
     expect(names({ STORE_TIMEOUT_MS: '10' })).toEqual(['STORE_TIMEOUT_MS']);
     expect(names({ NOTIFY_SEND_TIMEOUT_SECONDS: '0' })).toEqual(['NOTIFY_SEND_TIMEOUT_SECONDS']);
     expect(names({ JOIN_ATTEMPTS_PER_MINUTE: '0' })).toEqual(['JOIN_ATTEMPTS_PER_MINUTE']);
+    expect(names({ LOBBY_MAX_PER_ROOM: '0', MEMBER_MAX_CONSUMERS: '2' })).toEqual([
+      'LOBBY_MAX_PER_ROOM',
+      'MEMBER_MAX_CONSUMERS',
+    ]);
     expect(names({ SOCKET_MESSAGES_BURST: '5', SOCKET_MESSAGES_PER_SECOND: '0' })).toEqual([
       'SOCKET_MESSAGES_BURST',
       'SOCKET_MESSAGES_PER_SECOND',

@@ -1,10 +1,5 @@
 import type { RoomId } from '../protocol/index.js';
 
-/**
- * Which node a room lives on. RoomService asks before it opens a room here
- * and tells when the room closes here; the cluster's directory implements it
- * (signaling/cluster), and a single node always places a room on itself.
- */
 /** How the join that opens a room reached this node. */
 export interface EntryRoute {
   /**
@@ -16,6 +11,11 @@ export interface EntryRoute {
   routedByRoom: boolean;
 }
 
+/**
+ * Which node a room lives on. RoomService asks before it opens a room here
+ * and tells when the room closes here; the cluster's directory implements it
+ * (signaling/cluster), and a single node always places a room on itself.
+ */
 export interface RoomPlacement {
   /** Resolves when this node may open the room; throws RoomElsewhereError when another node owns it. */
   claim(roomId: RoomId, route?: EntryRoute): Promise<void>;
